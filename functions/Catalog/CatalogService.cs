@@ -1,0 +1,156 @@
+using Baocao.Hosting;
+
+namespace Baocao.Catalog;
+
+/// <summary>
+/// The catalogue's operations: everything is validated against the whole resulting catalogue before a single write,
+/// so a rejected request leaves storage as it was. The admin API and the demo seeder both come through here.
+/// </summary>
+public sealed class CatalogService(CatalogStore store, PeopleTime time)
+{
+    public async Task<IReadOnlyList<OrgLevel>> GetLevelsAsync(CancellationToken cancellationToken) =>
+        (await store.ListAsync<OrgLevel>(CatalogStore.Levels, cancellationToken)).OrderBy(l => l.Order).ThenBy(l => l.Code).ToList();
+
+    /// <summary>Replaces the list of levels. A level still used by a unit cannot be removed.</summary>
+    public async Task<Outcome<IReadOnlyList<OrgLevel>>> ReplaceLevelsAsync(IReadOnlyList<OrgLevel> levels, CancellationToken cancellationToken)
+    {
+        var cleaned = levels.Select(l => l with { Code = CatalogText.NormalizeCode(l.Code), Name = CatalogText.Clean(l.Name) }).ToList();
+        var errors = new ValidationErrors();
+        var seen = new HashSet<string>();
+        for (var i = 0; i < cleaned.Count; i++)
+        {
+            if (!CatalogText.IsCode(cleaned[i].Code)) errors.Add($"/{i}/code", "invalid-code", $"Mã cấp '{cleaned[i].Code}' không hợp lệ: {CatalogText.CodeRule}.");
+            else if (!seen.Add(cleaned[i].Code)) errors.Add($"/{i}/code", "duplicate-code", $"Mã cấp '{cleaned[i].Code}' bị trùng.");
+            if (cleaned[i].Name.Length == 0) errors.Add($"/{i}/name", "invalid-name", "Tên cấp không được để trống.");
+        }
+        if (errors.Any) return errors.ToProblem();
+
+        var units = await GetUnitsAsync(cancellationToken);
+        var orphaned = units.Where(u => !seen.Contains(u.Level)).Select(u => u.Level).Distinct().ToList();
+        if (orphaned.Count > 0)
+        {
+            return Problems.Conflict("level-in-use", $"Không thể bỏ cấp {string.Join(", ", orphaned)}: vẫn còn đơn vị thuộc cấp này.");
+        }
+        var current = await store.ListAsync<OrgLevel>(CatalogStore.Levels, cancellationToken);
+        await store.UpsertAllAsync(CatalogStore.Levels, cleaned.Select(l => (l.Code, l)), cancellationToken);
+        foreach (var removed in current.Where(l => !seen.Contains(l.Code)))
+        {
+            await store.DeleteAsync(CatalogStore.Levels, removed.Code, cancellationToken);
+        }
+        return cleaned;
+    }
+
+    public async Task<IReadOnlyList<OrgUnit>> GetUnitsAsync(CancellationToken cancellationToken) =>
+        await store.ListAsync<OrgUnit>(CatalogStore.Units, cancellationToken);
+
+    public async Task<OrgUnit?> GetUnitAsync(string code, CancellationToken cancellationToken) =>
+        (await store.GetAsync<OrgUnit>(CatalogStore.Units, CatalogText.NormalizeCode(code), cancellationToken))?.Value;
+
+    /// <summary>
+    /// Adds or replaces units after checking the tree they would make. With <paramref name="createOnly"/>, a code
+    /// that already exists is a conflict rather than an update.
+    /// </summary>
+    public async Task<Outcome<ImportResult>> SaveUnitsAsync(
+        IReadOnlyList<OrgUnit> units, bool createOnly, Func<int, string> pointerOf, Func<int, int?>? lineOf, CancellationToken cancellationToken)
+    {
+        var incoming = units.Select(UnitRules.Normalize).ToList();
+        var existing = (await GetUnitsAsync(cancellationToken)).ToDictionary(u => u.Code);
+        var levels = (await GetLevelsAsync(cancellationToken)).Select(l => l.Code).ToHashSet();
+        var errors = UnitRules.Validate(incoming, existing, levels, pointerOf, lineOf);
+        if (errors.Any) return errors.ToProblem();
+        if (createOnly && incoming.FirstOrDefault(u => existing.ContainsKey(u.Code)) is { } taken)
+        {
+            return Problems.Conflict("duplicate-code", $"Mã đơn vị '{taken.Code}' đã có.");
+        }
+        await store.UpsertAllAsync(CatalogStore.Units, incoming.Select(u => (u.Code, u)), cancellationToken);
+        var updated = incoming.Count(u => existing.ContainsKey(u.Code));
+        return new ImportResult(incoming.Count - updated, updated);
+    }
+
+    /// <summary>Saves a template: version 1 if the code is new, otherwise the next version. Existing versions never change.</summary>
+    public async Task<Outcome<ReportTemplate>> CreateTemplateVersionAsync(TemplateDraft draft, CancellationToken cancellationToken)
+    {
+        draft = TemplateRules.Normalize(draft);
+        var errors = TemplateRules.Validate(draft);
+        if (errors.Any) return errors.ToProblem();
+        // Two admins saving at once both read version n; the conditional insert lets one have n+1 and the other retry.
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var latest = await GetTemplateAsync(draft.Code, null, cancellationToken);
+            var template = ReportTemplate.From(draft, (latest?.Version ?? 0) + 1, time.UtcNow);
+            if (await store.TryAddAsync(CatalogStore.Templates, TemplateKey(template.Code, template.Version), template, cancellationToken))
+            {
+                return template;
+            }
+        }
+        return Problems.Conflict("concurrent-edit", $"Mẫu '{draft.Code}' đang được sửa đồng thời; hãy thử lại.");
+    }
+
+    /// <summary>One version of a template, or its latest version when <paramref name="version"/> is null.</summary>
+    public async Task<ReportTemplate?> GetTemplateAsync(string code, int? version, CancellationToken cancellationToken)
+    {
+        code = CatalogText.NormalizeCode(code);
+        if (version is { } v) return (await store.GetAsync<ReportTemplate>(CatalogStore.Templates, TemplateKey(code, v), cancellationToken))?.Value;
+        var versions = await store.ListAsync<ReportTemplate>(CatalogStore.Templates, cancellationToken, code + "~");
+        return versions.MaxBy(t => t.Version);
+    }
+
+    public async Task<IReadOnlyList<ReportTemplate>> ListLatestTemplatesAsync(CancellationToken cancellationToken) =>
+        (await store.ListAsync<ReportTemplate>(CatalogStore.Templates, cancellationToken))
+            .GroupBy(t => t.Code).Select(g => g.MaxBy(t => t.Version)!).OrderBy(t => t.Code).ToList();
+
+    public async Task<Outcome<Period>> CreatePeriodAsync(PeriodDraft draft, CancellationToken cancellationToken)
+    {
+        var template = await GetTemplateAsync(draft.TemplateCode, draft.TemplateVersion, cancellationToken);
+        var units = (await GetUnitsAsync(cancellationToken)).ToDictionary(u => u.Code);
+        var (period, errors) = PeriodRules.Build(draft, template, units, time);
+        if (errors.Any) return errors.ToProblem();
+        if (!await store.TryAddAsync(CatalogStore.Periods, period!.Id, period, cancellationToken))
+        {
+            return Problems.Conflict("duplicate-period", $"Kỳ báo cáo '{period.Id}' đã có.");
+        }
+        return ForPeople(period);
+    }
+
+    public async Task<Period?> GetPeriodAsync(string id, CancellationToken cancellationToken) =>
+        (await store.GetAsync<Period>(CatalogStore.Periods, CatalogText.NormalizeCode(id), cancellationToken)) is { } stored ? ForPeople(stored.Value) : null;
+
+    public async Task<IReadOnlyList<Period>> ListPeriodsAsync(PeriodStatus? status, CancellationToken cancellationToken) =>
+        (await store.ListAsync<Period>(CatalogStore.Periods, cancellationToken))
+            .Where(p => status is null || p.Status == status)
+            .OrderByDescending(p => p.Deadline)
+            .Select(ForPeople)
+            .ToList();
+
+    /// <summary>Moves a period planned → open → closed; any other move is refused. Guarded by ETag against a racing admin.</summary>
+    public async Task<Outcome<Period>> MovePeriodAsync(string id, PeriodStatus target, CancellationToken cancellationToken)
+    {
+        var stored = await store.GetAsync<Period>(CatalogStore.Periods, CatalogText.NormalizeCode(id), cancellationToken);
+        if (stored is null) return Problems.NotFound($"Không có kỳ báo cáo '{id}'.");
+        var period = stored.Value;
+        var allowed = (period.Status, target) is (PeriodStatus.Planned, PeriodStatus.Open) or (PeriodStatus.Open, PeriodStatus.Closed);
+        if (!allowed)
+        {
+            return Problems.Conflict("invalid-period-transition", $"Kỳ '{period.Id}' đang ở trạng thái {Vietnamese(period.Status)}, không thể chuyển sang {Vietnamese(target)}.");
+        }
+        var now = time.UtcNow;
+        var moved = target == PeriodStatus.Open ? period with { Status = target, OpenedAt = now } : period with { Status = target, ClosedAt = now };
+        if (!await store.TryReplaceAsync(CatalogStore.Periods, period.Id, moved, stored.ETag, cancellationToken))
+        {
+            return Problems.Conflict("concurrent-edit", $"Kỳ '{period.Id}' vừa được người khác thay đổi; hãy tải lại.");
+        }
+        return ForPeople(moved);
+    }
+
+    public static string Vietnamese(PeriodStatus status) => status switch
+    {
+        PeriodStatus.Planned => "dự kiến",
+        PeriodStatus.Open => "đang mở",
+        _ => "đã đóng",
+    };
+
+    private static string TemplateKey(string code, int version) => $"{code}~{version:D5}";
+
+    /// <summary>Deadlines are stored in UTC and shown with the people's offset (+07:00); the instant is the same.</summary>
+    private Period ForPeople(Period period) => period with { Deadline = time.ToLocal(period.Deadline) };
+}

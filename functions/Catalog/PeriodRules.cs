@@ -1,0 +1,158 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Baocao.Hosting;
+
+namespace Baocao.Catalog;
+
+/// <summary>Turns a period draft into a period, filling in the conventions, or says everything that is wrong with it.</summary>
+public static partial class PeriodRules
+{
+    [GeneratedRegex(@"(Z|[+-]\d{2}:?\d{2})$", RegexOptions.IgnoreCase)]
+    private static partial Regex HasOffset();
+
+    private static readonly string[] LocalFormats = ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF"];
+
+    public static (Period? Period, ValidationErrors Errors) Build(
+        PeriodDraft draft,
+        ReportTemplate? template,
+        IReadOnlyDictionary<string, OrgUnit> units,
+        PeopleTime time)
+    {
+        var errors = new ValidationErrors();
+        var number = draft.Number;
+        if (draft.Year is < 2000 or > 2100) errors.Add("/year", "invalid-year", "Năm phải từ 2000 đến 2100.");
+        if (PeriodCalendar.NumberCount(draft.Type) is { } count)
+        {
+            if (number is null || number < 1 || number > count)
+                errors.Add("/number", "invalid-number", $"Kỳ loại này cần số thứ tự từ 1 đến {count}.");
+        }
+        else if (number is not null)
+        {
+            errors.Add("/number", "number-not-allowed", "Kỳ năm và kỳ chuyên đề không có số thứ tự.");
+        }
+
+        var id = draft.Id is null ? null : CatalogText.NormalizeCode(draft.Id);
+        var name = CatalogText.CleanOptional(draft.Name);
+        if (draft.Type == PeriodType.Thematic)
+        {
+            if (id is null) errors.Add("/id", "missing-id", "Kỳ báo cáo chuyên đề phải có mã kỳ (id).");
+            if (name is null) errors.Add("/name", "missing-name", "Kỳ báo cáo chuyên đề phải có tên.");
+            if (draft.DataFrom is null || draft.DataTo is null) errors.Add("/dataFrom", "missing-window", "Kỳ báo cáo chuyên đề phải có khoảng thời gian số liệu (dataFrom, dataTo).");
+        }
+        if (id is not null && !CatalogText.IsCode(id)) errors.Add("/id", "invalid-code", $"Mã kỳ '{draft.Id}' không hợp lệ: {CatalogText.CodeRule}.");
+        if (errors.Any) return (null, errors);
+
+        if (template is null)
+        {
+            errors.Add(draft.TemplateVersion is null ? "/templateCode" : "/templateVersion", "unknown-template",
+                $"Không có mẫu báo cáo '{draft.TemplateCode}'{(draft.TemplateVersion is { } v ? $" phiên bản {v}" : "")}.");
+        }
+        var window = PeriodCalendar.Window(draft.Type, draft.Year, number, template?.CutoffDay ?? PeriodCalendar.DefaultCutoffDay);
+        var from = draft.DataFrom ?? window?.From;
+        var to = draft.DataTo ?? window?.To;
+        if (from is { } f && to is { } t && t < f) errors.Add("/dataTo", "window-inverted", $"Ngày chốt số liệu ({t:dd/MM/yyyy}) trước ngày bắt đầu ({f:dd/MM/yyyy}).");
+
+        var deadline = ParseDeadline(draft.Deadline, time);
+        if (deadline is null)
+            errors.Add("/deadline", "invalid-deadline", "Hạn nộp phải là ngày giờ ISO 8601, ví dụ 2026-06-20T17:00 (giờ Việt Nam) hoặc có múi giờ.");
+        else if (to is { } cutoff && deadline < time.StartOfDay(cutoff.AddDays(1)))
+            errors.Add("/deadline", "deadline-before-window",
+                $"Hạn nộp ({time.ToLocal(deadline.Value):HH:mm dd/MM/yyyy}) trước khi kết thúc kỳ số liệu ({cutoff:dd/MM/yyyy}).");
+
+        CheckScope(errors, draft.Scope, units);
+        CheckStages(errors, draft.Stages);
+        var reminders = draft.Reminders ?? PeriodCalendar.DefaultReminders;
+        CheckReminders(errors, reminders);
+        if (errors.Any) return (null, errors);
+
+        var period = new Period(
+            Id: id ?? PeriodCalendar.DefaultId(draft.Type, draft.Year, number)!,
+            Name: name ?? PeriodCalendar.DefaultName(draft.Type, draft.Year, number)!,
+            Type: draft.Type,
+            Year: draft.Year,
+            Number: number,
+            TemplateCode: template!.Code,
+            TemplateVersion: template.Version,
+            DataFrom: from!.Value,
+            DataTo: to!.Value,
+            Deadline: deadline!.Value.ToUniversalTime(),
+            Scope: Normalize(draft.Scope),
+            Stages: draft.Stages.Select(Normalize).ToList(),
+            Reminders: reminders,
+            Status: PeriodStatus.Planned,
+            CreatedAt: time.UtcNow);
+        return (period, errors);
+    }
+
+    public static DateTimeOffset? ParseDeadline(string text, PeopleTime time)
+    {
+        text = text.Trim();
+        if (HasOffset().IsMatch(text))
+        {
+            return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var withOffset) ? withOffset.ToUniversalTime() : null;
+        }
+        return DateTime.TryParseExact(text, LocalFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local) ? time.FromLocal(local) : null;
+    }
+
+    private static PeriodScope Normalize(PeriodScope scope) => new(
+        string.IsNullOrWhiteSpace(scope.Root) ? null : CatalogText.NormalizeCode(scope.Root),
+        scope.Units?.Select(CatalogText.NormalizeCode).Distinct().ToList());
+
+    private static ReviewStage Normalize(ReviewStage stage) => stage with
+    {
+        Code = CatalogText.NormalizeCode(stage.Code),
+        Name = CatalogText.Clean(stage.Name),
+        Assignees = stage.Assignees.Select(a => a with { Name = CatalogText.Clean(a.Name), Email = a.Email.Trim().ToLowerInvariant() }).ToList(),
+    };
+
+    private static void CheckScope(ValidationErrors errors, PeriodScope scope, IReadOnlyDictionary<string, OrgUnit> units)
+    {
+        var scoped = Normalize(scope);
+        if ((scoped.Root is null) == (scoped.Units is null or { Count: 0 }))
+        {
+            errors.Add("/scope", "invalid-scope", "Phạm vi phải là một đơn vị gốc (root) hoặc một danh sách đơn vị (units), không phải cả hai.");
+            return;
+        }
+        if (scoped.Root is { } root)
+        {
+            if (!units.ContainsKey(root)) errors.Add("/scope/root", "unknown-unit", $"Không có đơn vị '{root}'.");
+            else if (UnitRules.Descendants(root, units.Values.ToList()).Count == 0) errors.Add("/scope/root", "empty-scope", $"Đơn vị '{root}' không có đơn vị trực thuộc nào đang hoạt động.");
+            return;
+        }
+        for (var i = 0; i < scoped.Units!.Count; i++)
+        {
+            if (!units.TryGetValue(scoped.Units[i], out var unit)) errors.Add($"/scope/units/{i}", "unknown-unit", $"Không có đơn vị '{scoped.Units[i]}'.");
+            else if (!unit.Active) errors.Add($"/scope/units/{i}", "inactive-unit", $"Đơn vị '{unit.Code}' đã ngừng hoạt động.");
+        }
+    }
+
+    private static void CheckStages(ValidationErrors errors, IReadOnlyList<ReviewStage> stages)
+    {
+        if (stages.Count == 0) errors.Add("/stages", "no-stages", "Kỳ báo cáo phải có ít nhất một bước duyệt.");
+        var codes = new HashSet<string>();
+        for (var s = 0; s < stages.Count; s++)
+        {
+            var stage = Normalize(stages[s]);
+            if (!CatalogText.IsCode(stage.Code)) errors.Add($"/stages/{s}/code", "invalid-code", $"Mã bước duyệt '{stage.Code}' không hợp lệ: {CatalogText.CodeRule}.");
+            else if (!codes.Add(stage.Code)) errors.Add($"/stages/{s}/code", "duplicate-code", $"Mã bước duyệt '{stage.Code}' bị trùng.");
+            if (stage.Name.Length == 0) errors.Add($"/stages/{s}/name", "invalid-name", "Tên bước duyệt không được để trống.");
+            if (stage.Assignees.Count == 0) errors.Add($"/stages/{s}/assignees", "no-assignees", "Bước duyệt phải có ít nhất một người duyệt.");
+            for (var a = 0; a < stage.Assignees.Count; a++)
+            {
+                if (!CatalogText.IsEmail(stage.Assignees[a].Email))
+                    errors.Add($"/stages/{s}/assignees/{a}/email", "invalid-email", $"Địa chỉ email '{stage.Assignees[a].Email}' không hợp lệ.");
+            }
+        }
+    }
+
+    private static void CheckReminders(ValidationErrors errors, IReadOnlyList<ReminderStep> reminders)
+    {
+        for (var r = 0; r < reminders.Count; r++)
+        {
+            if (!PeriodCalendar.TryParseOffset(reminders[r].Offset, out _))
+                errors.Add($"/reminders/{r}/offset", "invalid-offset", $"'{reminders[r].Offset}' không phải khoảng thời gian ISO 8601 (ví dụ -P3D, PT0S, P2D, -PT30M).");
+            if (string.IsNullOrWhiteSpace(reminders[r].Template))
+                errors.Add($"/reminders/{r}/template", "missing-template", "Nhắc hạn phải có mẫu thư (template).");
+        }
+    }
+}

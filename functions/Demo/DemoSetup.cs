@@ -1,0 +1,42 @@
+using Baocao.Hosting;
+using Baocao.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Baocao.Demo;
+
+public static class DemoSetup
+{
+    public static IServiceCollection AddDemoData(this IServiceCollection services) =>
+        services.AddSingleton<IStartupTask, DemoSeeder>();
+
+    /// <summary>When running on its own with demo data, tells a newcomer where to look once storage is ready.</summary>
+    public static WebApplication PrintDemoBanner(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<BaocaoOptions>>().Value;
+        var hosted = Environment.GetEnvironmentVariable(CustomHandler.PortVariable) is not null;
+        if (!options.SeedDemoData || hosted || app.Environment.IsEnvironment("Testing")) return app;
+        app.Lifetime.ApplicationStarted.Register(() => _ = PrintWhenReadyAsync(app, options.PublicBaseUrl.TrimEnd('/')));
+        return app;
+    }
+
+    private static async Task PrintWhenReadyAsync(WebApplication app, string baseUrl)
+    {
+        try
+        {
+            await app.Services.GetRequiredService<StorageReadiness>().Ready;
+        }
+        catch (Exception)
+        {
+            return; // the provisioner has logged why
+        }
+        Console.WriteLine($"""
+
+            Baocao đang chạy với dữ liệu mẫu (tỉnh An Hòa):
+              Tài liệu API ........ {baseUrl}/api/docs
+              Tình trạng .......... {baseUrl}/api/health
+              Kỳ báo cáo mẫu ...... {baseUrl}/api/catalog/periods/2026-H1   (gửi kèm X-Api-Key: khoá quản trị Baocao__AdminKey trong local.settings.sample.json)
+              Đơn vị .............. {baseUrl}/api/catalog/units
+            Dừng: Ctrl+C
+            """);
+    }
+}

@@ -1,0 +1,127 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Baocao.Hosting;
+
+/// <summary>
+/// Strict JSON for everything the API reads: unknown fields, missing required fields, nulls where none are allowed,
+/// numbers in strings and enum numbers are all refused, with the line and the JSON pointer of the offence.
+/// </summary>
+public static class JsonBody
+{
+    public static readonly JsonSerializerOptions Strict = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
+        NumberHandling = JsonNumberHandling.Strict,
+        MaxDepth = 32,
+    });
+
+    /// <summary>Applies the conventions shared by what the API reads and what it writes.</summary>
+    public static JsonSerializerOptions Configure(JsonSerializerOptions options)
+    {
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        return options;
+    }
+
+    public static async Task<Outcome<T>> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken) where T : class
+    {
+        if (!IsJson(request.ContentType))
+        {
+            return Problems.UnsupportedMediaType("Nội dung phải là JSON (Content-Type: application/json).");
+        }
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellationToken);
+        return Parse<T>(buffer.ToArray());
+    }
+
+    public static Outcome<T> Parse<T>(ReadOnlySpan<byte> utf8) where T : class
+    {
+        if (utf8.Trim("\t\n\r "u8).IsEmpty)
+        {
+            return Problems.Malformed(new FieldError("", "empty-body", "Thiếu nội dung JSON."));
+        }
+        try
+        {
+            var value = JsonSerializer.Deserialize<T>(utf8, Strict);
+            return value is null
+                ? Problems.Malformed(new FieldError("", "empty-body", "Nội dung JSON là null."))
+                : new Outcome<T>(value, null);
+        }
+        catch (JsonException exception)
+        {
+            return Problems.Malformed(Describe(exception));
+        }
+    }
+
+    public static bool IsJson(string? contentType) =>
+        contentType is not null && (contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
+            || contentType.Contains("+json", StringComparison.OrdinalIgnoreCase));
+
+    private static FieldError Describe(JsonException exception)
+    {
+        var line = exception.LineNumber is { } l ? (int)l + 1 : (int?)null;
+        var column = exception.BytePositionInLine is { } c ? (int)c + 1 : (int?)null;
+        var pointer = ToPointer(exception.Path);
+        var where = line is null ? "" : $" (dòng {line}, cột {column})";
+        var message = exception.Message;
+        if (message.Contains("could not be mapped", StringComparison.Ordinal))
+        {
+            return new FieldError(pointer, "unknown-field", $"Trường '{LastSegment(pointer)}' không có trong mẫu dữ liệu{where}.", line);
+        }
+        if (message.Contains("missing required properties", StringComparison.Ordinal))
+        {
+            var names = message[(message.IndexOf("including:", StringComparison.Ordinal) + "including:".Length)..].Trim().TrimEnd('.');
+            return new FieldError(pointer, "missing-field", $"Thiếu trường bắt buộc: {names}{where}.", line);
+        }
+        if (message.Contains("could not be converted", StringComparison.Ordinal) || message.Contains("null", StringComparison.OrdinalIgnoreCase))
+        {
+            return new FieldError(pointer, "invalid-value", $"Giá trị tại '{pointer}' sai kiểu hoặc không được để trống{where}.", line);
+        }
+        if (message.Contains("maximum configured depth", StringComparison.Ordinal))
+        {
+            return new FieldError(pointer, "too-deep", $"JSON lồng nhau quá sâu{where}.", line);
+        }
+        return new FieldError(pointer, "malformed-json", $"JSON không đúng cú pháp{where}.", line);
+    }
+
+    /// <summary>Turns System.Text.Json's <c>$.a[0].b</c> path into the RFC 6901 pointer <c>/a/0/b</c>.</summary>
+    internal static string ToPointer(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$") return "";
+        var pointer = new StringBuilder();
+        var i = path.StartsWith('$') ? 1 : 0;
+        while (i < path.Length)
+        {
+            if (path[i] == '.')
+            {
+                var end = path.IndexOfAny(['.', '['], i + 1);
+                if (end < 0) end = path.Length;
+                Append(pointer, path[(i + 1)..end]);
+                i = end;
+            }
+            else if (path[i] == '[')
+            {
+                var end = path.IndexOf(']', i);
+                if (end < 0) break;
+                var inner = path[(i + 1)..end];
+                Append(pointer, inner.Trim('\''));
+                i = end + 1;
+            }
+            else
+            {
+                i++;
+            }
+        }
+        return pointer.ToString();
+    }
+
+    private static void Append(StringBuilder pointer, string segment) =>
+        pointer.Append('/').Append(segment.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal));
+
+    private static string LastSegment(string pointer) => pointer[(pointer.LastIndexOf('/') + 1)..];
+}

@@ -1,0 +1,24 @@
+using Baocao.Catalog;
+using Baocao.Demo;
+using Baocao.Hosting;
+using Baocao.Storage;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddBaocaoHosting();
+builder.AddBaocaoStorage();
+builder.Services.AddCatalog();
+builder.Services.AddDemoData();
+
+var app = builder.Build();
+
+app.UseBaocaoHosting();
+app.UseStorageReadinessGate();
+app.MapHealth();
+app.MapCatalogApi();
+app.PrintDemoBanner();
+
+app.Run();
+
+/// <summary>Entry point, reachable from the functional tests.</summary>
+public partial class Program;

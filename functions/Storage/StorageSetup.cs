@@ -1,0 +1,84 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Azure;
+
+namespace Baocao.Storage;
+
+public static class StorageSetup
+{
+    /// <summary>Table, Blob and Queue clients from <c>AzureWebJobsStorage</c>, and the start-up work that makes storage ready.</summary>
+    public static WebApplicationBuilder AddBaocaoStorage(this WebApplicationBuilder builder)
+    {
+        // Resolved when first asked for, so settings applied after Program's builder phase (tests) still count.
+        builder.Services.AddSingleton(provider => StorageConnection.From(provider.GetRequiredService<IConfiguration>()));
+        builder.Services.AddAzureClients(clients =>
+        {
+            clients.AddClient<TableServiceClient, TableClientOptions>((options, provider) =>
+            {
+                var c = provider.GetRequiredService<StorageConnection>();
+                return c.ConnectionString is { } s ? new TableServiceClient(s, options) : new TableServiceClient(c.TableUri, c.Credential, options);
+            });
+            clients.AddClient<BlobServiceClient, BlobClientOptions>((options, provider) =>
+            {
+                var c = provider.GetRequiredService<StorageConnection>();
+                return c.ConnectionString is { } s ? new BlobServiceClient(s, options) : new BlobServiceClient(c.BlobUri, c.Credential, options);
+            });
+            clients.AddClient<QueueServiceClient, QueueClientOptions>((options, provider) =>
+            {
+                var c = provider.GetRequiredService<StorageConnection>();
+                return c.ConnectionString is { } s ? new QueueServiceClient(s, options) : new QueueServiceClient(c.QueueUri, c.Credential, options);
+            });
+            clients.ConfigureDefaults(options =>
+            {
+                // Fail over to a clear 503 quickly rather than hold a request through long retries.
+                options.Retry.MaxRetries = 3;
+                options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+                options.Retry.MaxDelay = TimeSpan.FromSeconds(2);
+                options.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
+            });
+        });
+        builder.Services.AddSingleton<StorageReadiness>();
+        builder.Services.AddHostedService<StorageProvisioner>();
+        return builder;
+    }
+
+    /// <summary>The client for one of <see cref="StorageNames"/>' tables.</summary>
+    public static TableClient Table(this TableServiceClient service, string name) => service.GetTableClient(name);
+}
+
+public static class StorageReadinessGate
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Requests that need storage wait for start-up provisioning (briefly) instead of failing on a missing table;
+    /// health, docs and the host's readiness probe pass straight through.
+    /// </summary>
+    public static WebApplication UseStorageReadinessGate(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            var path = context.Request.Path;
+            var needsStorage = path.StartsWithSegments("/api")
+                && !path.StartsWithSegments("/api/health") && !path.StartsWithSegments("/api/openapi") && !path.StartsWithSegments("/api/docs");
+            var readiness = context.RequestServices.GetRequiredService<StorageReadiness>();
+            if (needsStorage && !readiness.IsReady)
+            {
+                try
+                {
+                    await readiness.Ready.WaitAsync(Wait, context.RequestAborted);
+                }
+                catch (Exception) when (!context.RequestAborted.IsCancellationRequested)
+                {
+                    context.Response.Headers.RetryAfter = "10";
+                    await Baocao.Hosting.Problems.Create(StatusCodes.Status503ServiceUnavailable, "storage-unavailable", "Dịch vụ tạm thời chưa sẵn sàng",
+                        "Kho dữ liệu chưa sẵn sàng; hãy thử lại sau ít phút.").ExecuteAsync(context);
+                    return;
+                }
+            }
+            await next();
+        });
+        return app;
+    }
+}

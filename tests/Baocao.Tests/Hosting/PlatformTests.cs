@@ -1,0 +1,103 @@
+using System.Net;
+using System.Text.Json;
+using Baocao.Catalog;
+using Baocao.Demo;
+using Baocao.Storage;
+using Baocao.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Baocao.Tests.Hosting;
+
+public sealed class PlatformTests(DemoApp app) : IClassFixture<DemoApp>
+{
+    [Fact]
+    public async Task Health_reports_every_storage_service_reachable()
+    {
+        using var client = app.Anonymous();
+        var body = JsonDocument.Parse(await client.GetStringAsync("/api/health", TestContext.Current.CancellationToken)).RootElement;
+        Assert.Equal("healthy", body.GetProperty("status").GetString());
+        Assert.True(body.GetProperty("ready").GetBoolean());
+        foreach (var service in new[] { "tables", "blobs", "queues" })
+        {
+            Assert.Equal("ok", body.GetProperty("storage").GetProperty(service).GetString());
+        }
+    }
+
+    [Fact]
+    public async Task OpenApi_document_describes_the_catalogue_and_the_docs_page_serves()
+    {
+        using var client = app.Anonymous();
+        var document = JsonDocument.Parse(await client.GetStringAsync("/api/openapi/v1.json", TestContext.Current.CancellationToken)).RootElement;
+        var paths = document.GetProperty("paths");
+        foreach (var path in new[] { "/api/health", "/api/catalog/units/import", "/api/catalog/templates", "/api/catalog/periods/{periodId}/open" })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), $"OpenAPI lacks {path}");
+        }
+        Assert.True(document.GetProperty("components").GetProperty("securitySchemes").TryGetProperty("apiKey", out _));
+        var docs = await client.GetAsync("/api/docs/", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
+        Assert.Contains("text/html", docs.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Unknown_routes_answer_with_problem_details()
+    {
+        using var client = app.Anonymous();
+        await (await client.GetAsync("/api/khong-co", TestContext.Current.CancellationToken)).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
+    }
+
+    [Fact]
+    public async Task The_host_readiness_probe_is_answered_at_the_root()
+    {
+        using var client = app.Anonymous();
+        var response = await client.GetAsync("/", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Seeding_again_changes_nothing()
+    {
+        var before = await app.SnapshotAsync();
+        foreach (var task in app.Factory.Services.GetServices<IStartupTask>())
+        {
+            await task.RunAsync(TestContext.Current.CancellationToken);
+        }
+        Assert.Equal(before, await app.SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task Demo_template_has_the_sections_and_indicators_of_a_six_month_report()
+    {
+        using var client = app.Admin();
+        var template = await (await client.GetAsync("/api/catalog/templates/SK6T", TestContext.Current.CancellationToken)).ReadAsAsync<ReportTemplate>();
+        Assert.Equal("Báo cáo sơ kết công tác dân vận 6 tháng đầu năm", template.Name);
+        var codes = template.Indicators.Select(i => i.Code).ToHashSet();
+        Assert.Superset(new HashSet<string> { "DVK_TONG", "TXDT_SO_CUOC", "KNTC_NHAN", "KNTC_GIAI_QUYET", "QCDC_VAN_BAN", "KT_BANG_KHEN", "KT_GIAY_KHEN" }, codes);
+        Assert.Equal(["KT_BANG_KHEN", "KT_GIAY_KHEN"], template.Indicators.Single(i => i.Code == "KT_TONG").SumOf);
+        Assert.Contains(template.Sections, s => s.Code == "QCDCCS");
+    }
+
+    [Fact]
+    public void Demo_catalogue_file_loads_strictly()
+    {
+        var demo = DemoSeeder.Load();
+        Assert.True(demo.Units.Count >= 13);
+        Assert.Equal(5, demo.Levels.Count);
+    }
+}
+
+public sealed class StorageOutageTests
+{
+    [Fact]
+    public async Task Health_says_what_is_down_when_storage_does_not_answer()
+    {
+        var deadPort = LocalAzurite.FreePort();
+        await using var app = new TestApp().CreateFactory(LocalAzurite.For(deadPort, deadPort, deadPort), new Dictionary<string, string?>());
+        using var client = app.CreateClient();
+        var response = await client.GetAsync("/api/health", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
+        Assert.Equal("unreachable", body.GetProperty("storage").GetProperty("tables").GetString());
+        Assert.False(body.GetProperty("ready").GetBoolean());
+    }
+}

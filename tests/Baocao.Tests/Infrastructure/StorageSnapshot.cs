@@ -1,0 +1,47 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+
+namespace Baocao.Tests.Infrastructure;
+
+/// <summary>
+/// Everything in storage at one moment: every entity of every table (with its ETag), every blob, every queue's length.
+/// Two equal snapshots prove a rejected request wrote nothing.
+/// </summary>
+public sealed record StorageSnapshot(IReadOnlyList<string> Lines)
+{
+    public static async Task<StorageSnapshot> TakeAsync(string connectionString)
+    {
+        var lines = new List<string>();
+        var tables = new TableServiceClient(connectionString);
+        await foreach (var table in tables.QueryAsync())
+        {
+            await foreach (var entity in tables.GetTableClient(table.Name).QueryAsync<TableEntity>())
+            {
+                lines.Add($"table {table.Name} {entity.PartitionKey}/{entity.RowKey} {entity.ETag}");
+            }
+        }
+        var blobs = new BlobServiceClient(connectionString);
+        await foreach (var container in blobs.GetBlobContainersAsync())
+        {
+            await foreach (var blob in blobs.GetBlobContainerClient(container.Name).GetBlobsAsync())
+            {
+                lines.Add($"blob {container.Name}/{blob.Name} {blob.Properties.ETag}");
+            }
+        }
+        var queues = new QueueServiceClient(connectionString);
+        await foreach (var queue in queues.GetQueuesAsync())
+        {
+            var properties = await queues.GetQueueClient(queue.Name).GetPropertiesAsync();
+            lines.Add($"queue {queue.Name} {properties.Value.ApproximateMessagesCount}");
+        }
+        lines.Sort(StringComparer.Ordinal);
+        return new StorageSnapshot(lines);
+    }
+
+    public bool Equals(StorageSnapshot? other) => other is not null && Lines.SequenceEqual(other.Lines);
+
+    public override int GetHashCode() => Lines.Count;
+
+    public override string ToString() => string.Join('\n', Lines);
+}

@@ -1,0 +1,94 @@
+using System.Net.Http.Headers;
+using Azure.Data.Tables;
+using Baocao.Storage;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Baocao.Tests.Infrastructure;
+
+/// <summary>
+/// The real app over real HTTP handlers, against its own Azurite (free ports, in memory). One per test class:
+/// tests in a class run one after another against the same storage; classes run in parallel on their own.
+/// </summary>
+public class TestApp : IAsyncLifetime
+{
+    public const string AdminKey = "test-admin-key-0123456789abcdef";
+
+    /// <summary>Monday 24 November 2026, 09:00 in Hà Nội.</summary>
+    public static readonly DateTimeOffset Start = new(2026, 11, 24, 2, 0, 0, TimeSpan.Zero);
+
+    public FakeTimeProvider Clock { get; } = new(Start);
+    public LocalAzurite Azurite { get; private set; } = null!;
+    public WebApplicationFactory<Program> Factory { get; private set; } = null!;
+
+    protected virtual bool SeedDemoData => false;
+
+    /// <summary>Settings a test class wants to differ from the defaults.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    public async ValueTask InitializeAsync()
+    {
+        Azurite = await LocalAzurite.StartAsync(Repository.Root, LocalAzurite.FreePort(), LocalAzurite.FreePort(), LocalAzurite.FreePort(),
+            location: null, TestContext.Current.CancellationToken);
+        Factory = CreateFactory(Azurite.ConnectionString, Settings);
+        await Factory.Services.GetRequiredService<StorageReadiness>().Ready.WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    public WebApplicationFactory<Program> CreateFactory(string storage, IReadOnlyDictionary<string, string?> settings) =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseContentRoot(Path.Combine(Repository.Root, "functions"));
+            web.UseEnvironment("Testing");
+            web.UseSetting("AzureWebJobsStorage", storage);
+            web.UseSetting("Baocao:AdminKey", AdminKey);
+            web.UseSetting("Baocao:SeedDemoData", SeedDemoData ? "true" : "false");
+            web.UseSetting("Baocao:StartLocalAzurite", "false");
+            foreach (var (key, value) in settings) web.UseSetting(key, value);
+            web.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+        });
+
+    public HttpClient Anonymous() => Factory.CreateClient();
+
+    public HttpClient Admin()
+    {
+        var client = Factory.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+        client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        return client;
+    }
+
+    public TableServiceClient Tables => new(Azurite.ConnectionString);
+
+    public Task<StorageSnapshot> SnapshotAsync() => StorageSnapshot.TakeAsync(Azurite.ConnectionString);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Factory is not null) await Factory.DisposeAsync();
+        if (Azurite is not null) await Azurite.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>The app with the demo province seeded at start, as the run command serves it.</summary>
+public sealed class DemoApp : TestApp
+{
+    protected override bool SeedDemoData => true;
+}
+
+public static class Repository
+{
+    /// <summary>The folder holding Baocao.slnx, found by walking up from the test binaries.</summary>
+    public static string Root { get; } = Find();
+
+    private static string Find()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "Baocao.slnx"))) return folder.FullName;
+        }
+        throw new InvalidOperationException("Baocao.slnx not found above " + AppContext.BaseDirectory);
+    }
+}
