@@ -1,3 +1,4 @@
+using Baocao.Access;
 using Baocao.Catalog;
 using Baocao.Demo;
 using Baocao.Hosting;
@@ -8,6 +9,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddBaocaoHosting();
 builder.AddBaocaoStorage();
 builder.Services.AddCatalog();
+builder.Services.AddAccess();
 builder.Services.AddDemoData();
 
 var app = builder.Build();
@@ -16,6 +18,8 @@ app.UseBaocaoHosting();
 app.UseStorageReadinessGate();
 app.MapHealth();
 app.MapCatalogApi();
+app.MapUnitKeysApi();
+app.MapUnitPeriodsApi();
 app.PrintDemoBanner();
 
 app.Run();

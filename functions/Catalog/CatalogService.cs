@@ -142,6 +142,17 @@ public sealed class CatalogService(CatalogStore store, PeopleTime time)
         return ForPeople(moved);
     }
 
+    /// <summary>The active units that must report for a period: the subtree below its root, or its list of units.</summary>
+    public async Task<IReadOnlyList<OrgUnit>> UnitsInScopeAsync(Period period, CancellationToken cancellationToken) =>
+        UnitsInScope(period, await GetUnitsAsync(cancellationToken));
+
+    public static IReadOnlyList<OrgUnit> UnitsInScope(Period period, IReadOnlyCollection<OrgUnit> units)
+    {
+        if (period.Scope.Root is { } root) return UnitRules.Descendants(root, units);
+        var listed = period.Scope.Units!.ToHashSet();
+        return units.Where(u => u.Active && listed.Contains(u.Code)).ToList();
+    }
+
     public static string Vietnamese(PeriodStatus status) => status switch
     {
         PeriodStatus.Planned => "dự kiến",

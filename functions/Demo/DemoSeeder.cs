@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Baocao.Access;
 using Baocao.Catalog;
 using Baocao.Hosting;
 using Baocao.Storage;
@@ -14,10 +15,13 @@ public sealed record DemoCatalog(List<OrgLevel> Levels, List<OrgUnit> Units, Tem
 /// Seeds the demo province through the same catalogue service as the admin API, so demo data obeys every rule.
 /// Each step checks what is already there, so re-running the app changes nothing.
 /// </summary>
-public sealed partial class DemoSeeder(CatalogService catalog, PeopleTime time, IOptions<BaocaoOptions> options, ILogger<DemoSeeder> logger) : IStartupTask
+public sealed partial class DemoSeeder(CatalogService catalog, UnitKeys unitKeys, PeopleTime time, IOptions<BaocaoOptions> options, ILogger<DemoSeeder> logger) : IStartupTask
 {
     /// <summary>The demo period closes a few days from the day it is seeded, so reminders and deadlines have something to do.</summary>
     public const int DeadlineInDays = 5;
+
+    /// <summary>The unit that holds the demo key.</summary>
+    public const string DemoUnit = "HU-DONGSON";
 
     public static DemoCatalog Load()
     {
@@ -37,6 +41,10 @@ public sealed partial class DemoSeeder(CatalogService catalog, PeopleTime time, 
         if ((await catalog.GetUnitsAsync(cancellationToken)).Count == 0)
         {
             Require(await catalog.SaveUnitsAsync(demo.Units, createOnly: false, i => $"/units/{i}", null, cancellationToken));
+        }
+        if (options.Value.DemoUnitKey.Length > 0)
+        {
+            await unitKeys.EnsureAsync(DemoUnit, options.Value.DemoUnitKey, cancellationToken);
         }
         if (await catalog.GetTemplateAsync(demo.Template.Code, null, cancellationToken) is null)
         {

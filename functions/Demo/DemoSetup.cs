@@ -15,11 +15,11 @@ public static class DemoSetup
         var options = app.Services.GetRequiredService<IOptions<BaocaoOptions>>().Value;
         var hosted = Environment.GetEnvironmentVariable(CustomHandler.PortVariable) is not null;
         if (!options.SeedDemoData || hosted || app.Environment.IsEnvironment("Testing")) return app;
-        app.Lifetime.ApplicationStarted.Register(() => _ = PrintWhenReadyAsync(app, options.PublicBaseUrl.TrimEnd('/')));
+        app.Lifetime.ApplicationStarted.Register(() => _ = PrintWhenReadyAsync(app, options.PublicBaseUrl.TrimEnd('/'), options.DemoUnitKey));
         return app;
     }
 
-    private static async Task PrintWhenReadyAsync(WebApplication app, string baseUrl)
+    private static async Task PrintWhenReadyAsync(WebApplication app, string baseUrl, string unitKey)
     {
         try
         {
@@ -36,6 +36,8 @@ public static class DemoSetup
               Tình trạng .......... {baseUrl}/api/health
               Kỳ báo cáo mẫu ...... {baseUrl}/api/catalog/periods/2026-H1   (gửi kèm X-Api-Key: khoá quản trị Baocao__AdminKey trong local.settings.sample.json)
               Đơn vị .............. {baseUrl}/api/catalog/units
+              Khoá đơn vị mẫu ..... {DemoSeeder.DemoUnit}: X-Api-Key: {unitKey}
+                                    thử: curl -H "X-Api-Key: {unitKey}" {baseUrl}/api/periods?status=open
             Dừng: Ctrl+C
             """);
     }

@@ -22,6 +22,12 @@ public sealed class BaocaoOptions
     /// <summary>Seeds the demo province, its units, a template and an open period when the catalogue is empty.</summary>
     public bool SeedDemoData { get; set; }
 
+    /// <summary>
+    /// The demo unit's API key, registered for the demo district when demo data is seeded, so a newcomer can call the
+    /// unit API at once. A local default only; leave empty anywhere real.
+    /// </summary>
+    public string DemoUnitKey { get; set; } = "";
+
     /// <summary>Starts Azurite from node_modules when development storage is configured and nothing listens on its ports.</summary>
     public bool StartLocalAzurite { get; set; }
 }
