@@ -2,6 +2,7 @@ using Baocao.Access;
 using Baocao.Catalog;
 using Baocao.Demo;
 using Baocao.Hosting;
+using Baocao.Mail;
 using Baocao.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,6 +11,7 @@ builder.AddBaocaoHosting();
 builder.AddBaocaoStorage();
 builder.Services.AddCatalog();
 builder.Services.AddAccess();
+builder.Services.AddMail();
 builder.Services.AddDemoData();
 
 var app = builder.Build();
@@ -20,6 +22,7 @@ app.MapHealth();
 app.MapCatalogApi();
 app.MapUnitKeysApi();
 app.MapUnitPeriodsApi();
+app.MapLocalMailSinkWhenLocal();
 app.PrintDemoBanner();
 
 app.Run();

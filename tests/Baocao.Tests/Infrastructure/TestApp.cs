@@ -1,6 +1,9 @@
 using System.Net.Http.Headers;
 using Azure.Data.Tables;
+using Baocao.Mail;
 using Baocao.Storage;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -47,7 +50,13 @@ public class TestApp : IAsyncLifetime
             web.UseSetting("Baocao:SeedDemoData", SeedDemoData ? "true" : "false");
             web.UseSetting("Baocao:StartLocalAzurite", "false");
             foreach (var (key, value) in settings) web.UseSetting(key, value);
-            web.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+            web.ConfigureServices(services =>
+            {
+                services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
+                // The SendGrid client talks to the app's own sink through the in-memory test server.
+                services.AddHttpClient(MailSetup.HttpClientName)
+                    .ConfigurePrimaryHttpMessageHandler(provider => ((TestServer)provider.GetRequiredService<IServer>()).CreateHandler());
+            });
         });
 
     public HttpClient Anonymous() => Factory.CreateClient();

@@ -1,0 +1,44 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+
+namespace Baocao.Mail;
+
+/// <summary>The local mailbox as a plain page: newest first, every field escaped, HTML parts shown in a sandboxed frame.</summary>
+internal static class MailPage
+{
+    public static string Render(IReadOnlyList<CapturedMail> mails)
+    {
+        var page = new StringBuilder("""
+            <!doctype html>
+            <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>Hộp thư nội bộ – Baocao</title>
+            <style>
+              body { font-family: system-ui, sans-serif; margin: 1rem auto; max-width: 60rem; padding: 0 1rem; color: #1a1a1a; }
+              article { border: 1px solid #ccc; border-radius: .5rem; padding: .75rem 1rem; margin: .75rem 0; }
+              header { color: #555; font-size: .9rem; } h2 { font-size: 1.1rem; margin: .25rem 0; }
+              pre { white-space: pre-wrap; background: #f6f6f6; padding: .5rem; border-radius: .25rem; }
+              iframe { width: 100%; height: 24rem; border: 1px solid #ddd; }
+            </style></head><body>
+            <h1>Hộp thư nội bộ</h1>
+            <p>Thư ứng dụng gửi qua SendGrid khi chạy trên máy được giữ ở đây (bản JSON: <a href="/api/dev/mail">/api/dev/mail</a>).</p>
+            """);
+        if (mails.Count == 0) page.Append("<p><em>Chưa có thư nào.</em></p>");
+        foreach (var mail in mails.Reverse())
+        {
+            page.Append("<article><header>")
+                .Append(E(mail.ReceivedAt.ToString("HH:mm:ss dd/MM/yyyy 'UTC'"))).Append(" · từ ").Append(E(mail.From))
+                .Append(" · đến ").Append(E(string.Join(", ", mail.To)))
+                .Append("</header><h2>").Append(E(mail.Subject)).Append("</h2>");
+            if (mail.Text is not null) page.Append("<pre>").Append(E(mail.Text)).Append("</pre>");
+            if (mail.Html is not null) page.Append("<iframe sandbox title=\"Bản HTML\" srcdoc=\"").Append(E(mail.Html)).Append("\"></iframe>");
+            page.Append("</article>");
+        }
+        return page.Append("</body></html>").ToString();
+    }
+
+    // Escapes markup but keeps Vietnamese letters as they are, so the page source stays readable.
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
+
+    private static string E(string text) => Encoder.Encode(text);
+}

@@ -1,0 +1,35 @@
+using Baocao.Hosting;
+using Microsoft.Extensions.Options;
+using SendGrid;
+
+namespace Baocao.Mail;
+
+public static class MailSetup
+{
+    public const string HttpClientName = "sendgrid";
+
+    /// <summary>The official SendGrid client, pointed at SendGrid or at the local sink by <c>Mail__SendGridHost</c>.</summary>
+    public static IServiceCollection AddMail(this IServiceCollection services)
+    {
+        services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHttpClient(HttpClientName);
+        services.AddSingleton<LocalMailbox>();
+        services.AddTransient<ISendGridClient>(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<MailOptions>>().Value;
+            var http = provider.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName);
+            var clientOptions = new SendGridClientOptions { ApiKey = options.SendGridApiKey };
+            if (!string.IsNullOrWhiteSpace(options.SendGridHost)) clientOptions.Host = options.SendGridHost;
+            return new SendGridClient(http, clientOptions);
+        });
+        return services;
+    }
+
+    /// <summary>The sink exists only when asked for and never under the Functions host, so it can never be reached in Azure.</summary>
+    public static WebApplication MapLocalMailSinkWhenLocal(this WebApplication app)
+    {
+        var hosted = Environment.GetEnvironmentVariable(CustomHandler.PortVariable) is not null;
+        if (!hosted && app.Services.GetRequiredService<IOptions<MailOptions>>().Value.UseLocalSink) app.MapLocalMailSink();
+        return app;
+    }
+}
