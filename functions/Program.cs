@@ -3,6 +3,7 @@ using Baocao.Catalog;
 using Baocao.Demo;
 using Baocao.Hosting;
 using Baocao.Mail;
+using Baocao.Reporting;
 using Baocao.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -12,16 +13,21 @@ builder.AddBaocaoStorage();
 builder.Services.AddCatalog();
 builder.Services.AddAccess();
 builder.Services.AddMail();
+builder.Services.AddDashboardAccess();
 builder.Services.AddDemoData();
 
 var app = builder.Build();
 
 app.UseBaocaoHosting();
 app.UseStorageReadinessGate();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
 app.MapHealth();
 app.MapCatalogApi();
 app.MapUnitKeysApi();
 app.MapUnitPeriodsApi();
+app.MapDashboard();
 app.MapLocalMailSinkWhenLocal();
 app.PrintDemoBanner();
 

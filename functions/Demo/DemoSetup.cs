@@ -31,13 +31,13 @@ public static class DemoSetup
         }
         Console.WriteLine($"""
 
-            Baocao đang chạy với dữ liệu mẫu (tỉnh An Hòa):
+            Baocao đang chạy với dữ liệu mẫu (tỉnh An Hòa, kỳ 2026-H1 đang mở):
               Tài liệu API ........ {baseUrl}/api/docs
+              Bảng theo dõi ....... {baseUrl}/api/dashboard/2026-H1   (đăng nhập bằng khoá quản trị Baocao__AdminKey trong local.settings.sample.json)
+              Hộp thư nội bộ ...... {baseUrl}/api/dev/mail/view   (JSON: {baseUrl}/api/dev/mail)
               Tình trạng .......... {baseUrl}/api/health
-              Kỳ báo cáo mẫu ...... {baseUrl}/api/catalog/periods/2026-H1   (gửi kèm X-Api-Key: khoá quản trị Baocao__AdminKey trong local.settings.sample.json)
-              Đơn vị .............. {baseUrl}/api/catalog/units
               Khoá đơn vị mẫu ..... {DemoSeeder.DemoUnit}: X-Api-Key: {unitKey}
-                                    thử: curl -H "X-Api-Key: {unitKey}" {baseUrl}/api/periods?status=open
+                                    thử: curl -H "X-Api-Key: {unitKey}" "{baseUrl}/api/periods?status=open"
             Dừng: Ctrl+C
             """);
     }

@@ -1,0 +1,70 @@
+using System.Security.Claims;
+using Baocao.Hosting;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Options;
+
+namespace Baocao.Reporting;
+
+/// <summary>
+/// Province staff reach the dashboard in a browser: they sign in once with the admin key, which becomes an
+/// HttpOnly, SameSite=Strict cookie; every form carries an anti-forgery token.
+/// </summary>
+public static class DashboardAccess
+{
+    public const string Scheme = "province-staff";
+    public const string SignInPath = "/api/dashboard/sign-in";
+
+    public static IServiceCollection AddDashboardAccess(this IServiceCollection services)
+    {
+        services.AddAuthentication(Scheme).AddCookie(Scheme, o =>
+        {
+            o.Cookie.Name = "baocao-staff";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.Cookie.Path = "/api/dashboard";
+            o.LoginPath = SignInPath;
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.SlidingExpiration = true;
+        });
+        services.AddAuthorization();
+        services.AddAntiforgery(o => o.Cookie.Path = "/api/dashboard");
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapDashboardSignIn(this IEndpointRouteBuilder app)
+    {
+        app.MapGet(SignInPath, (HttpContext context, IAntiforgery antiforgery, string? returnUrl) =>
+                DashboardPages.SignIn(antiforgery.GetAndStoreTokens(context), SafeReturn(returnUrl), failed: false))
+            .ExcludeFromDescription();
+        app.MapPost(SignInPath, SignIn).ExcludeFromDescription();
+        return app;
+    }
+
+    private static async Task<IResult> SignIn(HttpContext context, IAntiforgery antiforgery, IOptions<BaocaoOptions> options)
+    {
+        // Minimal APIs validate the anti-forgery token of [FromForm] parameters; reading the form by hand, check it here.
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return DashboardPages.Message("Phiên làm việc không hợp lệ",
+                "Biểu mẫu đã hết hạn hoặc không đến từ trang đăng nhập. Hãy tải lại trang và thử lại.", StatusCodes.Status400BadRequest);
+        }
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var returnUrl = SafeReturn(form["returnUrl"]);
+        if (!AdminKey.Matches(form["key"].ToString(), options.Value.AdminKey))
+        {
+            return DashboardPages.SignIn(antiforgery.GetAndStoreTokens(context), returnUrl, failed: true);
+        }
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "province-staff")], Scheme);
+        await context.SignInAsync(Scheme, new ClaimsPrincipal(identity));
+        return Results.LocalRedirect(returnUrl);
+    }
+
+    /// <summary>Only paths inside the dashboard, so the sign-in page cannot be used to send people elsewhere.</summary>
+    private static string SafeReturn(string? returnUrl) =>
+        returnUrl is not null && returnUrl.StartsWith("/api/dashboard", StringComparison.Ordinal) && !returnUrl.StartsWith("//", StringComparison.Ordinal)
+            ? returnUrl
+            : "/api/dashboard";
+}

@@ -1,0 +1,47 @@
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+
+namespace Baocao.Reporting;
+
+/// <summary>Server-rendered pages: one stylesheet, escaped content, and headers that keep them in their own frame.</summary>
+public static class Page
+{
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
+
+    /// <summary>Escapes markup but keeps Vietnamese letters readable in the source.</summary>
+    public static string E(string? text) => Encoder.Encode(text ?? "");
+
+    public static IResult Html(string title, string content, int status = StatusCodes.Status200OK) => new PageResult(Layout(title, content), status);
+
+    public static string Layout(string title, string content) => $$"""
+        <!doctype html>
+        <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{{E(title)}} – Baocao</title>
+        <style>
+          body { font-family: system-ui, "Segoe UI", Roboto, sans-serif; margin: 0 auto; max-width: 72rem; padding: 1rem; color: #1b1b1b; }
+          h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 1.5rem; }
+          table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid #ddd; }
+          .muted { color: #666; } .badge { padding: .1rem .45rem; border-radius: .75rem; background: #eee; font-size: .85rem; white-space: nowrap; }
+          .stats { display: flex; gap: 1rem; flex-wrap: wrap; } .stats div { border: 1px solid #ddd; border-radius: .5rem; padding: .5rem .75rem; }
+          form { display: grid; gap: .5rem; max-width: 22rem; } input, button { font: inherit; padding: .4rem; }
+          @media (max-width: 40rem) { td:nth-child(n+3), th:nth-child(n+3) { display: none; } }
+        </style></head><body>
+        {{content}}
+        </body></html>
+        """;
+
+    private sealed class PageResult(string body, int status) : IResult
+    {
+        public Task ExecuteAsync(HttpContext context)
+        {
+            var headers = context.Response.Headers;
+            headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "no-referrer";
+            headers.CacheControl = "no-store";
+            context.Response.StatusCode = status;
+            context.Response.ContentType = "text/html; charset=utf-8";
+            return context.Response.WriteAsync(body, context.RequestAborted);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Baocao.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Baocao.Tests.Reporting;
+
+public sealed partial class DashboardTests(DemoApp app) : IClassFixture<DemoApp>
+{
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenField();
+
+    private HttpClient Browser() => app.Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    private static async Task<HttpResponseMessage> SignInAsync(HttpClient browser, string key, bool withToken = true)
+    {
+        var page = await browser.GetStringAsync("/api/dashboard/sign-in?returnUrl=/api/dashboard/2026-H1", TestContext.Current.CancellationToken);
+        var fields = new Dictionary<string, string> { ["key"] = key, ["returnUrl"] = "/api/dashboard/2026-H1" };
+        if (withToken) fields["__RequestVerificationToken"] = TokenField().Match(page).Groups[1].Value;
+        return await browser.PostAsync("/api/dashboard/sign-in", new FormUrlEncodedContent(fields), TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task Without_signing_in_the_dashboard_sends_staff_to_the_sign_in_page()
+    {
+        using var browser = Browser();
+        var response = await browser.GetAsync("/api/dashboard/2026-H1", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/api/dashboard/sign-in", response.Headers.Location!.PathAndQuery);
+    }
+
+    [Fact]
+    public async Task Signed_in_staff_see_every_unit_in_scope_grouped_by_level_with_rates()
+    {
+        using var browser = Browser();
+        var signedIn = await SignInAsync(browser, TestApp.AdminKey);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        Assert.Equal("/api/dashboard/2026-H1", signedIn.Headers.Location!.OriginalString);
+
+        var response = await browser.GetAsync("/api/dashboard/2026-H1", TestContext.Current.CancellationToken);
+        var page = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Báo cáo sơ kết 6 tháng đầu năm 2026", page);
+        Assert.Contains("Ban Dân vận Huyện ủy Đông Sơn", page);
+        Assert.Contains("Đảng ủy lực lượng vũ trang", page);
+        Assert.Contains("Phải nộp <strong>14</strong>", page);
+        Assert.Contains("Đã nộp <strong>0</strong> (0%)", page);
+        Assert.Contains("còn 5 ngày", page);
+        Assert.Equal(14, Regex.Matches(page, "Chưa nộp").Count);
+        Assert.DoesNotContain("Ban Dân vận Tỉnh ủy An Hòa</td>", page);
+        Assert.Contains("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+    }
+
+    [Fact]
+    public async Task A_wrong_key_is_refused_on_the_page_and_grants_nothing()
+    {
+        using var browser = Browser();
+        var response = await SignInAsync(browser, "sai-khoa-quan-tri-roi");
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("Khoá quản trị không đúng", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/api/dashboard/2026-H1", TestContext.Current.CancellationToken)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_sign_in_without_the_anti_forgery_token_is_refused()
+    {
+        using var browser = Browser();
+        var response = await SignInAsync(browser, TestApp.AdminKey, withToken: false);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/api/dashboard/2026-H1", TestContext.Current.CancellationToken)).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_unknown_period_is_a_clear_not_found_page()
+    {
+        using var browser = Browser();
+        await SignInAsync(browser, TestApp.AdminKey);
+        var response = await browser.GetAsync("/api/dashboard/2030-H9", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("Không có kỳ báo cáo", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+}
