@@ -41,8 +41,8 @@ public static class DashboardPages
             {string.Concat(level.Rows.Select(r => $"<tr><td>{E(r.UnitName)}</td><td><span class=\"badge\">{E(r.Status)}</span></td><td>—</td><td>—</td><td>0</td></tr>"))}
             </tbody></table>
             """));
-        var others = string.Concat(periods.Where(p => p.Id != grid.Period.Id)
-            .Select(p => $"<a href=\"/api/dashboard/{E(p.Id)}\">{E(p.Name)}</a> "));
+        var others = string.Join(" · ", periods.Where(p => p.Id != grid.Period.Id)
+            .Select(p => $"<a href=\"/api/dashboard/{E(p.Id)}\">{E(p.Name)}</a>"));
         return Html(grid.Period.Name, $"""
             <h1>{E(grid.Period.Name)}</h1>
             <p class="muted">Số liệu từ {grid.Period.DataFrom:dd/MM/yyyy} đến {grid.Period.DataTo:dd/MM/yyyy} ·
@@ -53,7 +53,7 @@ public static class DashboardPages
               <div>Đúng hạn <strong>{grid.OnTime}</strong> ({grid.TimelinessPercent}%)</div>
             </div>
             {groups}
-            <p class="muted">Kỳ khác: {others}</p>
+            {(others.Length == 0 ? "" : $"<p class=\"muted\">Kỳ khác: {others}</p>")}
             """);
     }
 }
