@@ -1,0 +1,14 @@
+namespace Baocao.Submissions;
+
+public static class SubmissionsSetup
+{
+    public static IServiceCollection AddSubmissions(this IServiceCollection services)
+    {
+        services.AddOptions<AttachmentLimits>().BindConfiguration(AttachmentLimits.Section)
+            .Validate(l => l.MaxFileBytes > 0 && l.MaxSubmissionBytes >= l.MaxFileBytes,
+                "Submissions:MaxFileBytes must be positive and not above Submissions:MaxSubmissionBytes.")
+            .ValidateOnStart();
+        services.AddSingleton<AttachmentStore>();
+        return services;
+    }
+}
