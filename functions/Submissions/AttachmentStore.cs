@@ -10,6 +10,9 @@ namespace Baocao.Submissions;
 /// <summary>An attachment safely in Blob Storage: where, what it was called, what it is, and its SHA-256.</summary>
 public sealed record StoredAttachment(string BlobName, string FileName, string ContentType, long Size, string Sha256);
 
+/// <summary>An attachment whose bytes are staged as uncommitted blocks: checked, hashed, not yet visible.</summary>
+public sealed record StagedAttachment(StoredAttachment Attachment, IReadOnlyList<string> BlockIds);
+
 /// <summary>Why an attachment was refused, as an HTTP status and a Vietnamese sentence.</summary>
 public sealed record AttachmentRefusal(int Status, string Code, string Detail);
 
@@ -26,8 +29,8 @@ public sealed class AttachmentLimits
 /// <summary>
 /// Streams an attachment from a request straight into a block blob: read in 4 MiB pieces from a pooled buffer,
 /// hashed on the way, checked against its declared type by its first bytes, and staged as uncommitted blocks.
-/// Only a file that passed every check is committed; a refused or broken upload leaves nothing visible
-/// (uncommitted blocks are discarded by the service).
+/// A file becomes visible only when committed, which a submission does after every part of it has been read and
+/// checked; a refused or broken upload leaves nothing visible (uncommitted blocks are discarded by the service).
 /// </summary>
 public sealed class AttachmentStore(BlobServiceClient blobs)
 {
@@ -35,7 +38,7 @@ public sealed class AttachmentStore(BlobServiceClient blobs)
 
     private readonly BlobContainerClient _container = blobs.GetBlobContainerClient(StorageNames.AttachmentsContainer);
 
-    public async Task<(StoredAttachment? Stored, AttachmentRefusal? Refusal)> StoreAsync(
+    public async Task<(StagedAttachment? Staged, AttachmentRefusal? Refusal)> StageAsync(
         Stream content, string? fileName, string blobPrefix, long maxBytes, CancellationToken cancellationToken)
     {
         var (name, nameProblem) = AttachmentRules.CleanFileName(fileName);
@@ -77,17 +80,23 @@ public sealed class AttachmentStore(BlobServiceClient blobs)
             }
             if (size == 0) return (null, new AttachmentRefusal(StatusCodes.Status400BadRequest, "empty-file", $"Tệp '{name}' rỗng."));
             var sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
-            await blob.CommitBlockListAsync(blocks, new CommitBlockListOptions
-            {
-                HttpHeaders = new BlobHttpHeaders { ContentType = type.ContentType },
-                Metadata = new Dictionary<string, string> { ["sha256"] = sha256, ["filename"] = Uri.EscapeDataString(name) },
-            }, cancellationToken);
-            return (new StoredAttachment(blobName, name, type.ContentType, size, sha256), null);
+            return (new StagedAttachment(new StoredAttachment(blobName, name, type.ContentType, size, sha256), blocks), null);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    public async Task<StoredAttachment> CommitAsync(StagedAttachment staged, CancellationToken cancellationToken)
+    {
+        var attachment = staged.Attachment;
+        await _container.GetBlockBlobClient(attachment.BlobName).CommitBlockListAsync(staged.BlockIds, new CommitBlockListOptions
+        {
+            HttpHeaders = new BlobHttpHeaders { ContentType = attachment.ContentType },
+            Metadata = new Dictionary<string, string> { ["sha256"] = attachment.Sha256, ["filename"] = Uri.EscapeDataString(attachment.FileName) },
+        }, cancellationToken);
+        return attachment;
     }
 
     /// <summary>Reads until the buffer is full or the stream ends, so every staged block but the last is whole.</summary>

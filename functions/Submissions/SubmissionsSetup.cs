@@ -9,6 +9,7 @@ public static class SubmissionsSetup
                 "Submissions:MaxFileBytes must be positive and not above Submissions:MaxSubmissionBytes.")
             .ValidateOnStart();
         services.AddSingleton<AttachmentStore>();
+        services.AddSingleton<SubmissionReader>();
         return services;
     }
 }

@@ -24,16 +24,18 @@ public sealed class AttachmentStoreTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
-    public async Task A_large_file_is_streamed_into_blocks_with_its_sha256_and_vietnamese_name()
+    public async Task A_large_file_is_staged_invisibly_then_committed_with_its_sha256_and_vietnamese_name()
     {
         var size = 21L * 1024 * 1024 + 123;
         var expected = Convert.ToHexStringLower(await SHA256.HashDataAsync(Generated("%PDF-1.7\n"u8.ToArray(), size), TestContext.Current.CancellationToken));
         var name = "Báo cáo sơ kết 6 tháng đầu năm.pdf".Normalize(NormalizationForm.FormD);
 
-        var (stored, refusal) = await Store.StoreAsync(Generated("%PDF-1.7\n"u8.ToArray(), size), name, "2026-H1/HU-DONGSON", 100L * 1024 * 1024,
+        var (staged, refusal) = await Store.StageAsync(Generated("%PDF-1.7\n"u8.ToArray(), size), name, "2026-H1/HU-DONGSON", 100L * 1024 * 1024,
             TestContext.Current.CancellationToken);
-
         Assert.Null(refusal);
+        Assert.Equal(0, await VisibleBlobsAsync("2026-H1/HU-DONGSON"));
+        var stored = await Store.CommitAsync(staged!, TestContext.Current.CancellationToken);
+
         Assert.Equal(size, stored!.Size);
         Assert.Equal(expected, stored.Sha256);
         Assert.Equal("Báo cáo sơ kết 6 tháng đầu năm.pdf".Normalize(NormalizationForm.FormC), stored.FileName);
@@ -59,8 +61,8 @@ public sealed class AttachmentStoreTests(TestApp app) : IClassFixture<TestApp>
     public async Task A_file_that_lies_about_its_type_or_has_a_dangerous_name_is_refused_and_leaves_nothing(string name, byte[] head, int status, string code)
     {
         var prefix = $"refused/{Guid.NewGuid():n}";
-        var (stored, refusal) = await Store.StoreAsync(Generated(head, 64 * 1024), name, prefix, 10 * 1024 * 1024, TestContext.Current.CancellationToken);
-        Assert.Null(stored);
+        var (staged, refusal) = await Store.StageAsync(Generated(head, 64 * 1024), name, prefix, 10 * 1024 * 1024, TestContext.Current.CancellationToken);
+        Assert.Null(staged);
         Assert.Equal(status, refusal!.Status);
         Assert.Equal(code, refusal.Code);
         Assert.Equal(0, await VisibleBlobsAsync(prefix));
@@ -70,9 +72,9 @@ public sealed class AttachmentStoreTests(TestApp app) : IClassFixture<TestApp>
     public async Task A_file_over_the_limit_is_refused_with_413_after_streaming_and_leaves_nothing_visible()
     {
         var prefix = $"too-large/{Guid.NewGuid():n}";
-        var (stored, refusal) = await Store.StoreAsync(Generated("%PDF-"u8.ToArray(), 9L * 1024 * 1024), "lon.pdf", prefix, 5L * 1024 * 1024,
+        var (staged, refusal) = await Store.StageAsync(Generated("%PDF-"u8.ToArray(), 9L * 1024 * 1024), "lon.pdf", prefix, 5L * 1024 * 1024,
             TestContext.Current.CancellationToken);
-        Assert.Null(stored);
+        Assert.Null(staged);
         Assert.Equal(413, refusal!.Status);
         Assert.Equal(0, await VisibleBlobsAsync(prefix));
     }
@@ -80,7 +82,7 @@ public sealed class AttachmentStoreTests(TestApp app) : IClassFixture<TestApp>
     [Fact]
     public async Task An_empty_file_is_refused()
     {
-        var (_, refusal) = await Store.StoreAsync(new MemoryStream(), "trong.pdf", "empty", 1024, TestContext.Current.CancellationToken);
+        var (_, refusal) = await Store.StageAsync(new MemoryStream(), "trong.pdf", "empty", 1024, TestContext.Current.CancellationToken);
         Assert.Equal("empty-file", refusal!.Code);
     }
 
