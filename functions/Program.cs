@@ -33,7 +33,7 @@ app.MapDashboard();
 app.MapLocalMailSinkWhenLocal();
 app.PrintDemoBanner();
 
-app.Run();
+if (!app.WriteAndExitIfAsked(args)) app.Run();
 
 /// <summary>Entry point, reachable from the functional tests.</summary>
 public partial class Program;
