@@ -5,6 +5,7 @@ using Baocao.Hosting;
 using Baocao.Mail;
 using Baocao.Reporting;
 using Baocao.Storage;
+using Baocao.Workflow;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -13,6 +14,7 @@ builder.AddBaocaoStorage();
 builder.Services.AddCatalog();
 builder.Services.AddAccess();
 builder.Services.AddMail();
+builder.Services.AddWorkflow();
 builder.Services.AddDashboardAccess();
 builder.Services.AddDemoData();
 
