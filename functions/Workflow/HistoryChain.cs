@@ -10,7 +10,7 @@ namespace Baocao.Workflow;
 /// </summary>
 public static class HistoryChain
 {
-    /// <summary>Table Storage keeps timestamps to the millisecond on some back ends; hashing only what survives keeps the chain verifiable.</summary>
+    /// <summary>Event times are kept to the millisecond, so the instant hashed is exactly the one any store or JSON round trip gives back.</summary>
     public static DateTimeOffset Storable(DateTimeOffset at) =>
         new(at.UtcTicks - at.UtcTicks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
 

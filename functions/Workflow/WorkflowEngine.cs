@@ -85,7 +85,8 @@ public sealed partial class WorkflowEngine(WorkflowStore store, PeopleTime time,
             LogLostRace(logger, instanceId, trigger, attempt);
             if (attempt == MaxAttempts)
             {
-                return Refuse(instanceId, trigger, (await OvertakenAsync(current, trigger, cancellationToken)) with { Code = "busy" });
+                var latest = (await OvertakenAsync(current, trigger, cancellationToken)).DecidedBy;
+                return Refuse(instanceId, trigger, new FireResult.Refused("busy", "Báo cáo đang được nhiều người xử lý cùng lúc; hãy tải lại rồi thử lại.", latest));
             }
         }
     }
