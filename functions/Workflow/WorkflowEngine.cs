@@ -14,7 +14,7 @@ public sealed partial class WorkflowEngine(WorkflowStore store, PeopleTime time,
     /// <summary>Keeps a transition's batch (instance, event, items) far below Table Storage's 100 actions.</summary>
     public const int MaxWorkItems = 20;
 
-    /// <summary>Each lost race means another decision committed; past this many, give up rather than spin.</summary>
+    /// <summary>Each lost race means another decision committed; after this many, give up rather than spin.</summary>
     private const int MaxAttempts = 10;
 
     public static string InstanceId(string periodId, string unitCode) => $"{CatalogText.NormalizeCode(periodId)}~{CatalogText.NormalizeCode(unitCode)}";
@@ -70,6 +70,11 @@ public sealed partial class WorkflowEngine(WorkflowStore store, PeopleTime time,
                     ? new FireResult.Refused(verdict.RefusalCode!, verdict.Refusal!)
                     : await OvertakenAsync(current, trigger, cancellationToken));
             }
+            if (attempt > MaxAttempts)
+            {
+                var latest = (await OvertakenAsync(current, trigger, cancellationToken)).DecidedBy;
+                return Refuse(instanceId, trigger, new FireResult.Refused("busy", "Báo cáo đang được nhiều người xử lý cùng lúc; hãy tải lại rồi thử lại.", latest));
+            }
 
             var at = HistoryChain.Storable(time.UtcNow);
             var version = trigger == ReportTrigger.Submit ? current.Version + 1 : current.Version;
@@ -83,11 +88,6 @@ public sealed partial class WorkflowEngine(WorkflowStore store, PeopleTime time,
                 return new FireResult.Applied(next, e);
             }
             LogLostRace(logger, instanceId, trigger, attempt);
-            if (attempt == MaxAttempts)
-            {
-                var latest = (await OvertakenAsync(current, trigger, cancellationToken)).DecidedBy;
-                return Refuse(instanceId, trigger, new FireResult.Refused("busy", "Báo cáo đang được nhiều người xử lý cùng lúc; hãy tải lại rồi thử lại.", latest));
-            }
         }
     }
 
