@@ -30,6 +30,7 @@ app.MapCatalogApi();
 app.MapUnitKeysApi();
 app.MapUnitPeriodsApi();
 app.MapDashboard();
+app.MapWorkflowApi();
 app.MapLocalMailSinkWhenLocal();
 app.PrintDemoBanner();
 

@@ -145,9 +145,3 @@ public sealed partial class WorkflowEngine(WorkflowStore store, PeopleTime time,
     [LoggerMessage(LogLevel.Warning, "Workflow {InstanceId}: history chain broken at event {Sequence}")]
     private static partial void LogBrokenChain(ILogger logger, string instanceId, int sequence);
 }
-
-public static class WorkflowSetup
-{
-    public static IServiceCollection AddWorkflow(this IServiceCollection services) =>
-        services.AddSingleton<WorkflowStore>().AddSingleton<WorkflowEngine>();
-}
