@@ -6,6 +6,7 @@ using Baocao.Mail;
 using Baocao.Reporting;
 using Baocao.Storage;
 using Baocao.Submissions;
+using Baocao.Workflow;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -15,6 +16,7 @@ builder.Services.AddCatalog();
 builder.Services.AddAccess();
 builder.Services.AddMail();
 builder.Services.AddSubmissions();
+builder.Services.AddWorkflow();
 builder.Services.AddDashboardAccess();
 builder.Services.AddDemoData();
 
@@ -30,6 +32,7 @@ app.MapCatalogApi();
 app.MapUnitKeysApi();
 app.MapUnitPeriodsApi();
 app.MapDashboard();
+app.MapWorkflowApi();
 app.MapLocalMailSinkWhenLocal();
 app.PrintDemoBanner();
 

@@ -168,8 +168,4 @@ public static class CatalogApi
         var moved = await catalog.MovePeriodAsync(periodId, target, ct);
         return moved.Problem is { } refused ? refused : TypedResults.Ok(moved.Value!);
     }
-
-    private static RouteHandlerBuilder ProducesValidationProblems(this RouteHandlerBuilder builder) =>
-        builder.ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 }

@@ -5,11 +5,12 @@ public static class StorageNames
 {
     public const string CatalogTable = "catalog";
     public const string ApiKeysTable = "apikeys";
+    public const string WorkflowTable = "workflow";
     public const string AttachmentsContainer = "attachments";
     public const string ExportsContainer = "exports";
     public const string OutboxQueue = "outbox";
 
-    public static readonly string[] Tables = [CatalogTable, ApiKeysTable];
+    public static readonly string[] Tables = [CatalogTable, ApiKeysTable, WorkflowTable];
     public static readonly string[] Containers = [AttachmentsContainer, ExportsContainer];
     public static readonly string[] Queues = [OutboxQueue];
 }

@@ -34,10 +34,28 @@ public class TestApp : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Azurite = await LocalAzurite.StartAsync(Repository.Root, LocalAzurite.FreePort(), LocalAzurite.FreePort(), LocalAzurite.FreePort(),
-            location: null, TestContext.Current.CancellationToken);
+        Azurite = await StartAzuriteAsync();
         Factory = CreateFactory(Azurite.ConnectionString, Settings);
         await Factory.Services.GetRequiredService<StorageReadiness>().Ready.WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>
+    /// A port found free can be taken (by another class's Azurite, or an outgoing connection) before Azurite binds it,
+    /// and Azurite then exits; fresh ports fix that.
+    /// </summary>
+    private static async Task<LocalAzurite> StartAzuriteAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await LocalAzurite.StartAsync(Repository.Root, LocalAzurite.FreePort(), LocalAzurite.FreePort(), LocalAzurite.FreePort(),
+                    location: null, TestContext.Current.CancellationToken);
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+            }
+        }
     }
 
     public WebApplicationFactory<Program> CreateFactory(string storage, IReadOnlyDictionary<string, string?> settings) =>

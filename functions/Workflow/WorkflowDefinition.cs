@@ -1,0 +1,120 @@
+using Stateless;
+
+namespace Baocao.Workflow;
+
+public enum ReportState
+{
+    NotStarted,
+    Submitted,
+    InReview,
+    AwaitingApproval,
+    Approved,
+    Returned,
+    Exempted,
+}
+
+public enum ReportTrigger
+{
+    Submit,
+    Claim,
+    Approve,
+    Return,
+    Exempt,
+    Reopen,
+}
+
+/// <summary>Where a decision came from: a unit's system, a reviewer's e-mail link, an admin, or a durable timer.</summary>
+public enum WorkflowChannel
+{
+    Api,
+    Link,
+    Admin,
+    Timer,
+}
+
+/// <summary>A decision put to the state machine: the trigger and what its guards look at.</summary>
+public sealed record Proposal(ReportTrigger Trigger, WorkflowChannel Channel, string? Comment, string? ReasonCode);
+
+/// <summary>The state a proposal leads to, or the code and Vietnamese reason it is refused.</summary>
+public sealed record Verdict(ReportState To, string? RefusalCode = null, string? Refusal = null)
+{
+    public bool Allowed => Refusal is null;
+}
+
+/// <summary>
+/// The workflow of one report, top to bottom. Overdue and Late are flags on the instance, not states: a late report
+/// still goes through the same review. Every instance records the <see cref="DefinitionVersion"/> it started under,
+/// so a later change to this table can tell old instances from new ones.
+/// </summary>
+public static class WorkflowDefinition
+{
+    public const int DefinitionVersion = 1;
+
+    private sealed record Rule(string Code, string Reason, Func<Proposal, bool> Holds);
+
+    private static readonly Rule CommentGiven = new("comment-required", "Trả lại báo cáo phải kèm nhận xét cho đơn vị.", p => p.Comment is not null);
+    private static readonly Rule ByAdmin = new("admin-only", "Chỉ quản trị viên mới được mở lại báo cáo đã duyệt.", p => p.Channel == WorkflowChannel.Admin);
+    private static readonly Rule ReasonGiven = new("reason-required", "Mở lại báo cáo đã duyệt phải ghi rõ lý do.", p => p.Comment is not null);
+    private static readonly Dictionary<string, Rule> Rules = new[] { CommentGiven, ByAdmin, ReasonGiven }.ToDictionary(r => r.Code);
+
+    private static StateMachine<ReportState, ReportTrigger> Machine(ReportState state, Proposal p)
+    {
+        Tuple<Func<bool>, string> Guard(Rule rule) => Tuple.Create<Func<bool>, string>(() => rule.Holds(p), rule.Code);
+
+        var machine = new StateMachine<ReportState, ReportTrigger>(state);
+        machine.Configure(ReportState.NotStarted)
+            .Permit(ReportTrigger.Submit, ReportState.Submitted)
+            .Permit(ReportTrigger.Exempt, ReportState.Exempted);
+        machine.Configure(ReportState.Submitted)
+            .Permit(ReportTrigger.Claim, ReportState.InReview)
+            .PermitIf(ReportTrigger.Return, ReportState.Returned, Guard(CommentGiven));
+        machine.Configure(ReportState.InReview)
+            .Permit(ReportTrigger.Approve, ReportState.AwaitingApproval)
+            .PermitIf(ReportTrigger.Return, ReportState.Returned, Guard(CommentGiven));
+        machine.Configure(ReportState.AwaitingApproval)
+            .Permit(ReportTrigger.Approve, ReportState.Approved)
+            .PermitIf(ReportTrigger.Return, ReportState.Returned, Guard(CommentGiven));
+        machine.Configure(ReportState.Approved)
+            .PermitIf(ReportTrigger.Reopen, ReportState.Returned, Guard(ByAdmin), Guard(ReasonGiven));
+        // Resubmission is a Submit from Returned; it starts a new version of the report.
+        machine.Configure(ReportState.Returned)
+            .Permit(ReportTrigger.Submit, ReportState.Submitted)
+            .Permit(ReportTrigger.Exempt, ReportState.Exempted);
+        return machine;
+    }
+
+    /// <summary>Where <paramref name="proposal"/> takes a report that is in <paramref name="from"/>; nothing is stored.</summary>
+    public static Verdict Decide(ReportState from, Proposal proposal)
+    {
+        var machine = Machine(from, proposal);
+        if (machine.CanFire(proposal.Trigger, out var unmet))
+        {
+            machine.Fire(proposal.Trigger);
+            return new Verdict(machine.State);
+        }
+        // Stateless leaves the unmet guards null when the state has no transition for the trigger at all.
+        if (unmet?.FirstOrDefault() is { } code) return new Verdict(from, code, Rules[code].Reason);
+        return new Verdict(from, "not-permitted", $"Không thể {Verb(proposal.Trigger)} khi báo cáo đang ở trạng thái «{Name(from)}».");
+    }
+
+    public static string Name(ReportState state) => state switch
+    {
+        ReportState.NotStarted => "chưa nộp",
+        ReportState.Submitted => "đã nộp",
+        ReportState.InReview => "đang thẩm định",
+        ReportState.AwaitingApproval => "chờ lãnh đạo duyệt",
+        ReportState.Approved => "đã duyệt",
+        ReportState.Returned => "bị trả lại",
+        _ => "được miễn",
+    };
+
+    public static string Verb(ReportTrigger trigger) => trigger switch
+    {
+        ReportTrigger.Submit => "nộp",
+        ReportTrigger.Claim => "nhận thẩm định",
+        ReportTrigger.Approve => "duyệt",
+        ReportTrigger.Return => "trả lại",
+        ReportTrigger.Exempt => "miễn nộp",
+        _ => "mở lại",
+    };
+}

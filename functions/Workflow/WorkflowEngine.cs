@@ -1,0 +1,147 @@
+using System.Globalization;
+using Baocao.Catalog;
+using Baocao.Hosting;
+
+namespace Baocao.Workflow;
+
+/// <summary>
+/// Runs report instances through <see cref="WorkflowDefinition"/>: reads an instance, decides, and commits state,
+/// history and outgoing work together. Shaped like an orchestration client (start, raise event, query) so a Durable
+/// Task back end could take its place later.
+/// </summary>
+public sealed partial class WorkflowEngine(WorkflowStore store, PeopleTime time, ILogger<WorkflowEngine> logger)
+{
+    /// <summary>Keeps a transition's batch (instance, event, items) far below Table Storage's 100 actions.</summary>
+    public const int MaxWorkItems = 20;
+
+    /// <summary>Each lost race means another decision committed; after this many, give up rather than spin.</summary>
+    private const int MaxAttempts = 10;
+
+    public static string InstanceId(string periodId, string unitCode) => $"{CatalogText.NormalizeCode(periodId)}~{CatalogText.NormalizeCode(unitCode)}";
+
+    /// <summary>Creates the instance of a period × unit in <see cref="ReportState.NotStarted"/>; if it exists, returns it unchanged.</summary>
+    public async Task<WorkflowInstance> StartAsync(string periodId, string unitCode, CancellationToken cancellationToken)
+    {
+        var (period, unit) = (CatalogText.NormalizeCode(periodId), CatalogText.NormalizeCode(unitCode));
+        if (!CatalogText.IsCode(period) || !CatalogText.IsCode(unit))
+        {
+            throw new ArgumentException($"Period and unit must be codes ({CatalogText.CodeRule}): '{periodId}', '{unitCode}'.");
+        }
+        var now = time.UtcNow;
+        var instance = new WorkflowInstance(InstanceId(period, unit), period, unit, ReportState.NotStarted, WorkflowDefinition.DefinitionVersion,
+            Version: 0, Sequence: 0, Overdue: false, Late: false, now, now);
+        if (await store.TryAddAsync(instance, cancellationToken))
+        {
+            LogStarted(logger, instance.Id, instance.DefinitionVersion);
+            return instance;
+        }
+        return (await store.GetAsync(instance.Id, cancellationToken))!.Instance;
+    }
+
+    /// <summary>
+    /// Fires a trigger. With <paramref name="seenState"/>, the decision holds only for the state its maker saw: a
+    /// reviewer's approval of a report in review must not become the leader's approval because someone was faster.
+    /// A lost race re-reads and decides again; if the decision no longer applies, the refusal names who decided.
+    /// </summary>
+    public async Task<FireResult> FireAsync(
+        string instanceId, ReportTrigger trigger, string actor, WorkflowChannel channel, string? comment, string? reasonCode,
+        IReadOnlyList<WorkItem>? work, ReportState? seenState, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        work ??= [];
+        if (work.Count > MaxWorkItems)
+        {
+            return Refuse(instanceId, trigger, new FireResult.Refused("too-much-work", $"Một bước chuyển chỉ mang tối đa {MaxWorkItems} việc đi kèm (nhận {work.Count})."));
+        }
+        var proposal = new Proposal(trigger, channel, CatalogText.CleanOptional(comment), CatalogText.CleanOptional(reasonCode));
+        for (var attempt = 1; ; attempt++)
+        {
+            var read = await store.GetAsync(instanceId, cancellationToken);
+            if (read is null) return new FireResult.NotFound(instanceId);
+            var current = read.Instance;
+            if (seenState is { } seen && current.State != seen)
+            {
+                return Refuse(instanceId, trigger, await OvertakenAsync(current, trigger, cancellationToken));
+            }
+            var verdict = WorkflowDefinition.Decide(current.State, proposal);
+            if (!verdict.Allowed)
+            {
+                return Refuse(instanceId, trigger, attempt == 1
+                    ? new FireResult.Refused(verdict.RefusalCode!, verdict.Refusal!)
+                    : await OvertakenAsync(current, trigger, cancellationToken));
+            }
+            if (attempt > MaxAttempts)
+            {
+                var latest = (await OvertakenAsync(current, trigger, cancellationToken)).DecidedBy;
+                return Refuse(instanceId, trigger, new FireResult.Refused("busy", "Báo cáo đang được nhiều người xử lý cùng lúc; hãy tải lại rồi thử lại.", latest));
+            }
+
+            var at = HistoryChain.Storable(time.UtcNow);
+            var version = trigger == ReportTrigger.Submit ? current.Version + 1 : current.Version;
+            var unsigned = new HistoryEvent(current.Sequence + 1, trigger, actor.Trim(), channel, at, version,
+                proposal.Comment, proposal.ReasonCode, current.State, verdict.To, Hash: "");
+            var e = unsigned with { Hash = HistoryChain.Hash(read.LastHash, unsigned) };
+            var next = current with { State = verdict.To, Version = version, Sequence = e.Sequence, UpdatedAt = at };
+            if (await store.TryCommitAsync(read, next, e, work, cancellationToken))
+            {
+                LogApplied(logger, instanceId, trigger, e.From, e.To, e.Sequence, work.Count);
+                return new FireResult.Applied(next, e);
+            }
+            LogLostRace(logger, instanceId, trigger, attempt);
+        }
+    }
+
+    /// <summary>The instance with its whole history, or null.</summary>
+    public async Task<WorkflowView?> GetAsync(string instanceId, CancellationToken cancellationToken) =>
+        await store.GetAsync(instanceId, cancellationToken) is { } read
+            ? new WorkflowView(read.Instance, await store.HistoryAsync(instanceId, cancellationToken))
+            : null;
+
+    /// <summary>Recomputes the hash chain of an instance's history from the stored fields.</summary>
+    public async Task<HistoryCheck> VerifyHistoryAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        var history = await store.HistoryAsync(instanceId, cancellationToken);
+        var broken = HistoryChain.FirstBroken(history);
+        if (broken is { } sequence) LogBrokenChain(logger, instanceId, sequence);
+        return new HistoryCheck(history.Count, broken);
+    }
+
+    /// <summary>Work items committed with transitions and not yet delivered (a dispatcher removes them once delivered).</summary>
+    public Task<IReadOnlyList<OutboxItem>> PendingWorkAsync(string instanceId, CancellationToken cancellationToken) =>
+        store.OutboxAsync(instanceId, cancellationToken);
+
+    /// <summary>The refusal for a decision another one got to first: who made that one, and when.</summary>
+    private async Task<FireResult.Refused> OvertakenAsync(WorkflowInstance current, ReportTrigger trigger, CancellationToken cancellationToken)
+    {
+        var latest = await store.GetEventAsync(current.Id, current.Sequence, cancellationToken);
+        if (latest is null)
+        {
+            return new FireResult.Refused("not-permitted", $"Không thể {WorkflowDefinition.Verb(trigger)} khi báo cáo đang ở trạng thái «{WorkflowDefinition.Name(current.State)}».");
+        }
+        var when = time.ToLocal(latest.At).ToString("HH:mm 'ngày' dd/MM/yyyy", CultureInfo.InvariantCulture);
+        return new FireResult.Refused("already-decided",
+            $"{latest.Actor} đã {WorkflowDefinition.Verb(latest.Trigger)} báo cáo lúc {when}; báo cáo nay ở trạng thái «{WorkflowDefinition.Name(current.State)}» nên không thể {WorkflowDefinition.Verb(trigger)} nữa.",
+            new DecidedBy(latest.Actor, latest.At, latest.Trigger, current.State));
+    }
+
+    private FireResult.Refused Refuse(string instanceId, ReportTrigger trigger, FireResult.Refused refusal)
+    {
+        LogRefused(logger, instanceId, trigger, refusal.Code);
+        return refusal;
+    }
+
+    [LoggerMessage(LogLevel.Information, "Workflow {InstanceId} started under definition v{DefinitionVersion}")]
+    private static partial void LogStarted(ILogger logger, string instanceId, int definitionVersion);
+
+    [LoggerMessage(LogLevel.Information, "Workflow {InstanceId}: {Trigger} moved {From} → {To} (event {Sequence}, {WorkItems} work items)")]
+    private static partial void LogApplied(ILogger logger, string instanceId, ReportTrigger trigger, ReportState from, ReportState to, int sequence, int workItems);
+
+    [LoggerMessage(LogLevel.Information, "Workflow {InstanceId}: {Trigger} refused ({Code})")]
+    private static partial void LogRefused(ILogger logger, string instanceId, ReportTrigger trigger, string code);
+
+    [LoggerMessage(LogLevel.Debug, "Workflow {InstanceId}: {Trigger} lost a race (attempt {Attempt}); deciding again")]
+    private static partial void LogLostRace(ILogger logger, string instanceId, ReportTrigger trigger, int attempt);
+
+    [LoggerMessage(LogLevel.Warning, "Workflow {InstanceId}: history chain broken at event {Sequence}")]
+    private static partial void LogBrokenChain(ILogger logger, string instanceId, int sequence);
+}

@@ -1,0 +1,64 @@
+using System.Text.Json;
+
+namespace Baocao.Workflow;
+
+/// <summary>One report's workflow: a period × unit, its state, the report version and the number of its last history event.</summary>
+public sealed record WorkflowInstance(
+    string Id,
+    string PeriodId,
+    string UnitCode,
+    ReportState State,
+    int DefinitionVersion,
+    int Version,
+    int Sequence,
+    bool Overdue,
+    bool Late,
+    DateTimeOffset StartedAt,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>One transition as history keeps it; <see cref="Hash"/> chains it to the event before.</summary>
+public sealed record HistoryEvent(
+    int Sequence,
+    ReportTrigger Trigger,
+    string Actor,
+    WorkflowChannel Channel,
+    DateTimeOffset At,
+    int Version,
+    string? Comment,
+    string? ReasonCode,
+    ReportState From,
+    ReportState To,
+    string Hash);
+
+/// <summary>Work a transition sends out (a mail, a timer), committed with it and delivered later from the outbox.</summary>
+public sealed record WorkItem(string Kind, JsonElement Payload);
+
+/// <summary>A work item waiting in the outbox, with the history event that produced it.</summary>
+public sealed record OutboxItem(string Id, int Sequence, string Kind, JsonElement Payload, DateTimeOffset CreatedAt);
+
+/// <summary>An instance with its whole history, oldest first.</summary>
+public sealed record WorkflowView(WorkflowInstance Instance, IReadOnlyList<HistoryEvent> History);
+
+/// <summary>The result of checking an instance's hash chain; <see cref="FirstBrokenSequence"/> is null when it holds.</summary>
+public sealed record HistoryCheck(int Events, int? FirstBrokenSequence)
+{
+    public bool Intact => FirstBrokenSequence is null;
+}
+
+/// <summary>Who made the decision that now stands, and when.</summary>
+public sealed record DecidedBy(string Actor, DateTimeOffset At, ReportTrigger Trigger, ReportState State);
+
+/// <summary>What became of a trigger fired at an instance.</summary>
+public abstract record FireResult
+{
+    private FireResult()
+    {
+    }
+
+    public sealed record Applied(WorkflowInstance Instance, HistoryEvent Event) : FireResult;
+
+    /// <summary>Nothing was written. After a lost race, <see cref="DecidedBy"/> names the decision that won.</summary>
+    public sealed record Refused(string Code, string Reason, DecidedBy? DecidedBy = null) : FireResult;
+
+    public sealed record NotFound(string InstanceId) : FireResult;
+}
