@@ -98,7 +98,7 @@ public static class UnitRules
         return null;
     }
 
-    /// <summary>The active units below <paramref name="root"/> (not the root itself), in tree order.</summary>
+    /// <summary>The active units anywhere below <paramref name="root"/> (not the root itself), each once.</summary>
     public static IReadOnlyList<OrgUnit> Descendants(string root, IReadOnlyCollection<OrgUnit> units)
     {
         var children = units.Where(u => u.Parent is not null).ToLookup(u => u.Parent!);

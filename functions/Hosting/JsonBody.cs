@@ -62,6 +62,10 @@ public static class JsonBody
         contentType is not null && (contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
             || contentType.Contains("+json", StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>
+    /// System.Text.Json gives no error codes, only English messages (stable across releases); they are read here
+    /// to give the user a Vietnamese sentence and a code, never shown as they are, since they name .NET types.
+    /// </summary>
     private static FieldError Describe(JsonException exception)
     {
         var line = exception.LineNumber is { } l ? (int)l + 1 : (int?)null;
