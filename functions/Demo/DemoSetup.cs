@@ -12,10 +12,14 @@ public static class DemoSetup
     /// <summary>When running on its own with demo data, tells a newcomer where to look once storage is ready.</summary>
     public static WebApplication PrintDemoBanner(this WebApplication app)
     {
-        var options = app.Services.GetRequiredService<IOptions<BaocaoOptions>>().Value;
         var hosted = Environment.GetEnvironmentVariable(CustomHandler.PortVariable) is not null;
-        if (!options.SeedDemoData || hosted || app.Environment.IsEnvironment("Testing")) return app;
-        app.Lifetime.ApplicationStarted.Register(() => _ = PrintWhenReadyAsync(app, options.PublicBaseUrl.TrimEnd('/'), options.DemoUnitKey));
+        if (hosted || app.Environment.IsEnvironment("Testing")) return app;
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            // Read once started, when the options have passed validation.
+            var options = app.Services.GetRequiredService<IOptions<BaocaoOptions>>().Value;
+            if (options.SeedDemoData) _ = PrintWhenReadyAsync(app, options.PublicBaseUrl.TrimEnd('/'), options.DemoUnitKey);
+        });
         return app;
     }
 

@@ -29,7 +29,8 @@ public static class MailSetup
     public static WebApplication MapLocalMailSinkWhenLocal(this WebApplication app)
     {
         var hosted = Environment.GetEnvironmentVariable(CustomHandler.PortVariable) is not null;
-        if (!hosted && app.Services.GetRequiredService<IOptions<MailOptions>>().Value.UseLocalSink) app.MapLocalMailSink();
+        // A plain read: mapping happens before start-up validation, and also when only writing the function table.
+        if (!hosted && app.Configuration.GetValue<bool>($"{MailOptions.Section}:{nameof(MailOptions.UseLocalSink)}")) app.MapLocalMailSink();
         return app;
     }
 }
