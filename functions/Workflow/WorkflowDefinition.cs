@@ -97,6 +97,13 @@ public static class WorkflowDefinition
         return new Verdict(from, "not-permitted", $"Không thể {Verb(proposal.Trigger)} khi báo cáo đang ở trạng thái «{Name(from)}».");
     }
 
+    /// <summary>
+    /// The state machine as a Mermaid state diagram, generated from the declaration above; docs/workflow.md holds it
+    /// and a test fails when the two drift apart.
+    /// </summary>
+    public static string MermaidDiagram() =>
+        Stateless.Graph.MermaidGraph.Format(Machine(ReportState.NotStarted, new Proposal(ReportTrigger.Submit, WorkflowChannel.Api, null, null)).GetInfo());
+
     public static string Name(ReportState state) => state switch
     {
         ReportState.NotStarted => "chưa nộp",
