@@ -142,10 +142,11 @@ public sealed class CatalogService(CatalogStore store, PeopleTime time)
         return ForPeople(moved);
     }
 
-    /// <summary>The active units that must report for a period: the subtree below its root, or its list of units.</summary>
-    public async Task<IReadOnlyList<OrgUnit>> UnitsInScopeAsync(Period period, CancellationToken cancellationToken) =>
-        UnitsInScope(period, await GetUnitsAsync(cancellationToken));
+    /// <summary>Whether a unit must report for a period, judged against the given units of the catalogue.</summary>
+    public static bool InScope(Period period, string unitCode, IReadOnlyCollection<OrgUnit> units) =>
+        UnitsInScope(period, units).Any(u => u.Code == unitCode);
 
+    /// <summary>The active units that must report for a period: the subtree below its root, or its list of units.</summary>
     public static IReadOnlyList<OrgUnit> UnitsInScope(Period period, IReadOnlyCollection<OrgUnit> units)
     {
         if (period.Scope.Root is { } root) return UnitRules.Descendants(root, units);

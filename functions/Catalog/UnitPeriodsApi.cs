@@ -52,7 +52,7 @@ public static class UnitPeriodsApi
         var unit = CallingUnit.From(context).Code;
         var units = await catalog.GetUnitsAsync(ct);
         var visible = (await catalog.ListPeriodsAsync(wanted, ct))
-            .Where(p => CatalogService.UnitsInScope(p, units).Any(u => u.Code == unit))
+            .Where(p => CatalogService.InScope(p, unit, units))
             .Select(UnitPeriod.From)
             .ToList();
         return TypedResults.Ok<IReadOnlyList<UnitPeriod>>(visible);
@@ -64,7 +64,7 @@ public static class UnitPeriodsApi
         var unit = CallingUnit.From(context).Code;
         var period = await catalog.GetPeriodAsync(periodId, ct);
         // A period the unit is not part of (or a planned one) is answered exactly like one that does not exist.
-        if (period is null || period.Status == PeriodStatus.Planned || !(await catalog.UnitsInScopeAsync(period, ct)).Any(u => u.Code == unit))
+        if (period is null || period.Status == PeriodStatus.Planned || !CatalogService.InScope(period, unit, await catalog.GetUnitsAsync(ct)))
         {
             return Problems.NotFound($"Không có kỳ báo cáo '{periodId}' cho đơn vị này.");
         }

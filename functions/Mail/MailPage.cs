@@ -1,6 +1,5 @@
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Unicode;
+using static Baocao.Hosting.Page;
 
 namespace Baocao.Mail;
 
@@ -37,8 +36,4 @@ internal static class MailPage
         return page.Append("</body></html>").ToString();
     }
 
-    // Escapes markup but keeps Vietnamese letters as they are, so the page source stays readable.
-    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
-
-    private static string E(string text) => Encoder.Encode(text);
 }

@@ -1,6 +1,6 @@
 using Baocao.Catalog;
 using Microsoft.AspNetCore.Antiforgery;
-using static Baocao.Reporting.Page;
+using static Baocao.Hosting.Page;
 
 namespace Baocao.Reporting;
 

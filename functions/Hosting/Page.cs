@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 
-namespace Baocao.Reporting;
+namespace Baocao.Hosting;
 
 /// <summary>Server-rendered pages: one stylesheet, escaped content, and headers that keep them in their own frame.</summary>
 public static class Page
