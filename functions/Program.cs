@@ -31,6 +31,7 @@ app.MapHealth();
 app.MapCatalogApi();
 app.MapUnitKeysApi();
 app.MapUnitPeriodsApi();
+app.MapSubmissionsApi();
 app.MapDashboard();
 app.MapWorkflowApi();
 app.MapLocalMailSinkWhenLocal();

@@ -1,4 +1,5 @@
 using Baocao.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Baocao.Access;
 
@@ -6,7 +7,10 @@ namespace Baocao.Access;
 public sealed record CallingUnit(string Code)
 {
     public static CallingUnit From(HttpContext context) =>
-        context.Items[typeof(CallingUnit)] as CallingUnit ?? throw new InvalidOperationException("The route does not require a unit key.");
+        FromOrProvince(context) ?? throw new InvalidOperationException("The route does not require a unit key.");
+
+    /// <summary>The calling unit, or null when province staff called with the admin key.</summary>
+    public static CallingUnit? FromOrProvince(HttpContext context) => context.Items[typeof(CallingUnit)] as CallingUnit;
 }
 
 public static class UnitKeyAuth
@@ -16,18 +20,28 @@ public static class UnitKeyAuth
     /// <c>{unitId}</c> for another unit answers 403 without saying anything about that unit.
     /// </summary>
     public static TBuilder RequireUnitKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
+        builder.AddEndpointFilter((context, next) => CheckAsync(context, next, adminToo: false));
+
+    /// <summary>Routes a unit reads about itself and province staff read about any unit: a unit key as above, or the admin key.</summary>
+    public static TBuilder RequireUnitKeyOrAdmin<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter((context, next) => CheckAsync(context, next, adminToo: true));
+
+    private static async ValueTask<object?> CheckAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, bool adminToo)
+    {
+        var http = context.HttpContext;
+        var presented = http.Request.Headers[AdminKey.Header].ToString();
+        if (presented.Length == 0) return Problems.Unauthorized("Thiếu khoá của đơn vị (X-Api-Key).");
+        if (adminToo && AdminKey.Matches(presented, http.RequestServices.GetRequiredService<IOptions<BaocaoOptions>>().Value.AdminKey))
         {
-            var http = context.HttpContext;
-            var presented = http.Request.Headers[AdminKey.Header].ToString();
-            if (presented.Length == 0) return Problems.Unauthorized("Thiếu khoá của đơn vị (X-Api-Key).");
-            var unit = await http.RequestServices.GetRequiredService<UnitKeys>().AuthenticateAsync(presented, http.RequestAborted);
-            if (unit is null) return Problems.Unauthorized("Khoá của đơn vị không đúng hoặc đã bị thu hồi.");
-            if (http.GetRouteValue("unitId") is string routeUnit && !string.Equals(routeUnit, unit, StringComparison.OrdinalIgnoreCase))
-            {
-                return Problems.Create(StatusCodes.Status403Forbidden, "forbidden", "Không có quyền", "Khoá này không dùng được cho đơn vị khác.");
-            }
-            http.Items[typeof(CallingUnit)] = new CallingUnit(unit);
             return await next(context);
-        });
+        }
+        var unit = await http.RequestServices.GetRequiredService<UnitKeys>().AuthenticateAsync(presented, http.RequestAborted);
+        if (unit is null) return Problems.Unauthorized("Khoá của đơn vị không đúng hoặc đã bị thu hồi.");
+        if (http.GetRouteValue("unitId") is string routeUnit && !string.Equals(routeUnit, unit, StringComparison.OrdinalIgnoreCase))
+        {
+            return Problems.Create(StatusCodes.Status403Forbidden, "forbidden", "Không có quyền", "Khoá này không dùng được cho đơn vị khác.");
+        }
+        http.Items[typeof(CallingUnit)] = new CallingUnit(unit);
+        return await next(context);
+    }
 }

@@ -80,7 +80,8 @@ public static partial class PeriodRules
             Stages: draft.Stages.Select(Normalize).ToList(),
             Reminders: reminders,
             Status: PeriodStatus.Planned,
-            CreatedAt: time.UtcNow);
+            CreatedAt: time.UtcNow,
+            HardClose: draft.HardClose);
         return (period, errors);
     }
 

@@ -58,11 +58,13 @@ public sealed record PeriodDraft(
     int? TemplateVersion = null,
     DateOnly? DataFrom = null,
     DateOnly? DataTo = null,
-    IReadOnlyList<ReminderStep>? Reminders = null);
+    IReadOnlyList<ReminderStep>? Reminders = null,
+    bool HardClose = false);
 
 /// <summary>
 /// A reporting period: one template version, a data window (local dates, inclusive), a deadline (stored in UTC),
-/// the units in scope, review stages and the reminder policy.
+/// the units in scope, review stages and the reminder policy. With <see cref="HardClose"/>, nothing is accepted after
+/// the deadline; otherwise late submissions are taken and marked late.
 /// </summary>
 public sealed record Period(
     string Id,
@@ -81,4 +83,5 @@ public sealed record Period(
     PeriodStatus Status,
     DateTimeOffset CreatedAt,
     DateTimeOffset? OpenedAt = null,
-    DateTimeOffset? ClosedAt = null);
+    DateTimeOffset? ClosedAt = null,
+    bool HardClose = false);

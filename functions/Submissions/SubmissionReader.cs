@@ -19,7 +19,8 @@ public sealed class SubmissionReader(AttachmentStore store, IOptions<AttachmentL
     public const string ReportPart = "report";
     public const string AttachmentsPart = "attachments";
     public const int MaxParts = 100;
-    private const int MaxReportBytes = 1024 * 1024;
+    /// <summary>The report part's budget: it is kept whole in the version's row, which Table Storage caps at 1 MiB.</summary>
+    public const int MaxReportBytes = 512 * 1024;
 
     public async Task<Outcome<ReadSubmission>> ReadAsync(HttpRequest request, string blobPrefix, CancellationToken cancellationToken)
     {
@@ -92,7 +93,7 @@ public sealed class SubmissionReader(AttachmentStore store, IOptions<AttachmentL
         int read;
         while ((read = await section.Body.ReadAsync(chunk, cancellationToken)) > 0)
         {
-            if (buffer.Length + read > MaxReportBytes) return Refuse(StatusCodes.Status413PayloadTooLarge, "report-too-large", "Phần 'report' vượt quá 1 MiB.");
+            if (buffer.Length + read > MaxReportBytes) return Refuse(StatusCodes.Status413PayloadTooLarge, "report-too-large", $"Phần 'report' vượt quá {MaxReportBytes / 1024} KiB.");
             buffer.Write(chunk, 0, read);
         }
         var parsed = JsonBody.Parse<ReportDraft>(buffer.ToArray());

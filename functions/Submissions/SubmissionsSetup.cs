@@ -8,8 +8,12 @@ public static class SubmissionsSetup
             .Validate(l => l.MaxFileBytes > 0 && l.MaxSubmissionBytes >= l.MaxFileBytes,
                 "Submissions:MaxFileBytes must be positive and not above Submissions:MaxSubmissionBytes.")
             .ValidateOnStart();
+        services.AddOptions<IdempotencyOptions>().BindConfiguration(AttachmentLimits.Section)
+            .Validate(o => o.IdempotencyKeyLifetime > TimeSpan.Zero, "Submissions:IdempotencyKeyLifetime must be positive.")
+            .ValidateOnStart();
         services.AddSingleton<AttachmentStore>();
         services.AddSingleton<SubmissionReader>();
+        services.AddSingleton<SubmissionService>();
         return services;
     }
 }

@@ -32,8 +32,17 @@ public enum WorkflowChannel
     Timer,
 }
 
+/// <summary>Whether the period still takes submissions: a fact about the period that the Submit guards look at.</summary>
+public enum SubmissionWindow
+{
+    Open,
+    PeriodClosed,
+    PastHardDeadline,
+}
+
 /// <summary>A decision put to the state machine: the trigger and what its guards look at.</summary>
-public sealed record Proposal(ReportTrigger Trigger, WorkflowChannel Channel, string? Comment, string? ReasonCode);
+public sealed record Proposal(ReportTrigger Trigger, WorkflowChannel Channel, string? Comment, string? ReasonCode,
+    SubmissionWindow Window = SubmissionWindow.Open);
 
 /// <summary>The state a proposal leads to, or the code and Vietnamese reason it is refused.</summary>
 public sealed record Verdict(ReportState To, string? RefusalCode = null, string? Refusal = null)
@@ -55,17 +64,22 @@ public static class WorkflowDefinition
     private static readonly Rule CommentGiven = new("comment-required", "Trả lại báo cáo phải kèm nhận xét cho đơn vị.", p => p.Comment is not null);
     private static readonly Rule ByAdmin = new("admin-only", "Chỉ quản trị viên mới được mở lại báo cáo đã duyệt.", p => p.Channel == WorkflowChannel.Admin);
     private static readonly Rule ReasonGiven = new("reason-required", "Mở lại báo cáo đã duyệt phải ghi rõ lý do.", p => p.Comment is not null);
-    private static readonly Dictionary<string, Rule> Rules = new[] { CommentGiven, ByAdmin, ReasonGiven }.ToDictionary(r => r.Code);
+    private static readonly Rule PeriodOpen = new("period-closed", "Kỳ báo cáo đã đóng; không nhận bài nộp nữa.", p => p.Window != SubmissionWindow.PeriodClosed);
+    private static readonly Rule BeforeHardDeadline = new("deadline-passed", "Đã quá hạn nộp và kỳ này không nhận bài nộp muộn.", p => p.Window != SubmissionWindow.PastHardDeadline);
+    private static readonly Dictionary<string, Rule> Rules = new[] { CommentGiven, ByAdmin, ReasonGiven, PeriodOpen, BeforeHardDeadline }.ToDictionary(r => r.Code);
 
     private static StateMachine<ReportState, ReportTrigger> Machine(ReportState state, Proposal p)
     {
         Tuple<Func<bool>, string> Guard(Rule rule) => Tuple.Create<Func<bool>, string>(() => rule.Holds(p), rule.Code);
 
+        var submittable = new[] { Guard(PeriodOpen), Guard(BeforeHardDeadline) };
         var machine = new StateMachine<ReportState, ReportTrigger>(state);
         machine.Configure(ReportState.NotStarted)
-            .Permit(ReportTrigger.Submit, ReportState.Submitted)
+            .PermitIf(ReportTrigger.Submit, ReportState.Submitted, submittable)
             .Permit(ReportTrigger.Exempt, ReportState.Exempted);
+        // Until a reviewer takes it up, a unit may send a corrected version; it replaces the one waiting.
         machine.Configure(ReportState.Submitted)
+            .PermitReentryIf(ReportTrigger.Submit, submittable)
             .Permit(ReportTrigger.Claim, ReportState.InReview)
             .PermitIf(ReportTrigger.Return, ReportState.Returned, Guard(CommentGiven));
         machine.Configure(ReportState.InReview)
@@ -78,7 +92,7 @@ public static class WorkflowDefinition
             .PermitIf(ReportTrigger.Reopen, ReportState.Returned, Guard(ByAdmin), Guard(ReasonGiven));
         // Resubmission is a Submit from Returned; it starts a new version of the report.
         machine.Configure(ReportState.Returned)
-            .Permit(ReportTrigger.Submit, ReportState.Submitted)
+            .PermitIf(ReportTrigger.Submit, ReportState.Submitted, submittable)
             .Permit(ReportTrigger.Exempt, ReportState.Exempted);
         return machine;
     }

@@ -43,22 +43,45 @@ public sealed partial class WorkflowEngine(WorkflowStore store, PeopleTime time,
     /// reviewer's approval of a report in review must not become the leader's approval because someone was faster.
     /// A lost race re-reads and decides again; if the decision no longer applies, the refusal names who decided.
     /// </summary>
-    public async Task<FireResult> FireAsync(
+    public Task<FireResult> FireAsync(
         string instanceId, ReportTrigger trigger, string actor, WorkflowChannel channel, string? comment, string? reasonCode,
-        IReadOnlyList<WorkItem>? work, ReportState? seenState, CancellationToken cancellationToken)
+        IReadOnlyList<WorkItem>? work, ReportState? seenState, CancellationToken cancellationToken) =>
+        TransitionAsync(instanceId, new Proposal(trigger, channel, CatalogText.CleanOptional(comment), CatalogText.CleanOptional(reasonCode)),
+            actor, work ?? [], seenState, version: null, operation: null, cancellationToken);
+
+    /// <summary>
+    /// Submits a new version of the report: the version, its history event, its work and the caller's operation key
+    /// commit together. A key already used returns <see cref="FireResult.Repeated"/> and writes nothing, so a client
+    /// retrying after a timeout never makes two versions, even when the retries race each other.
+    /// </summary>
+    public Task<FireResult> SubmitAsync(
+        string instanceId, string actor, SubmissionWindow window, VersionDraft version, OperationKey? operation,
+        IReadOnlyList<WorkItem>? work, CancellationToken cancellationToken) =>
+        TransitionAsync(instanceId, new Proposal(ReportTrigger.Submit, WorkflowChannel.Api, null, null, window),
+            actor, work ?? [], seenState: null, version, operation, cancellationToken);
+
+    private async Task<FireResult> TransitionAsync(
+        string instanceId, Proposal proposal, string actor, IReadOnlyList<WorkItem> work, ReportState? seenState,
+        VersionDraft? version, OperationKey? operation, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
-        work ??= [];
+        var trigger = proposal.Trigger;
         if (work.Count > MaxWorkItems)
         {
             return Refuse(instanceId, trigger, new FireResult.Refused("too-much-work", $"Một bước chuyển chỉ mang tối đa {MaxWorkItems} việc đi kèm (nhận {work.Count})."));
         }
-        var proposal = new Proposal(trigger, channel, CatalogText.CleanOptional(comment), CatalogText.CleanOptional(reasonCode));
         for (var attempt = 1; ; attempt++)
         {
-            var read = await store.GetAsync(instanceId, cancellationToken);
+            var read = operation is null
+                ? await store.GetAsync(instanceId, cancellationToken)
+                : await store.GetAsync(instanceId, operation.Key, cancellationToken);
             if (read is null) return new FireResult.NotFound(instanceId);
             var current = read.Instance;
+            if (read.Operation is { } used && used.At + operation!.KeptFor > time.UtcNow)
+            {
+                LogRepeated(logger, instanceId, trigger, used.Version);
+                return new FireResult.Repeated(current, used.Version, used.RequestHash == operation.RequestHash);
+            }
             if (seenState is { } seen && current.State != seen)
             {
                 return Refuse(instanceId, trigger, await OvertakenAsync(current, trigger, cancellationToken));
@@ -77,12 +100,12 @@ public sealed partial class WorkflowEngine(WorkflowStore store, PeopleTime time,
             }
 
             var at = HistoryChain.Storable(time.UtcNow);
-            var version = trigger == ReportTrigger.Submit ? current.Version + 1 : current.Version;
-            var unsigned = new HistoryEvent(current.Sequence + 1, trigger, actor.Trim(), channel, at, version,
+            var number = trigger == ReportTrigger.Submit ? current.Version + 1 : current.Version;
+            var unsigned = new HistoryEvent(current.Sequence + 1, trigger, actor.Trim(), proposal.Channel, at, number,
                 proposal.Comment, proposal.ReasonCode, current.State, verdict.To, Hash: "");
             var e = unsigned with { Hash = HistoryChain.Hash(read.LastHash, unsigned) };
-            var next = current with { State = verdict.To, Version = version, Sequence = e.Sequence, UpdatedAt = at };
-            if (await store.TryCommitAsync(read, next, e, work, cancellationToken))
+            var next = current with { State = verdict.To, Version = number, Sequence = e.Sequence, UpdatedAt = at, Late = version?.Late ?? current.Late };
+            if (await store.TryCommitAsync(read, next, e, work, version, operation, cancellationToken))
             {
                 LogApplied(logger, instanceId, trigger, e.From, e.To, e.Sequence, work.Count);
                 return new FireResult.Applied(next, e);
@@ -90,6 +113,17 @@ public sealed partial class WorkflowEngine(WorkflowStore store, PeopleTime time,
             LogLostRace(logger, instanceId, trigger, attempt);
         }
     }
+
+    /// <summary>What the workflow would decide now, without deciding; null when the instance does not exist.</summary>
+    public async Task<Verdict?> PreviewAsync(string instanceId, Proposal proposal, CancellationToken cancellationToken) =>
+        await store.GetAsync(instanceId, cancellationToken) is { } read ? WorkflowDefinition.Decide(read.Instance.State, proposal) : null;
+
+    /// <summary>Every version of the report, oldest first.</summary>
+    public Task<IReadOnlyList<ReportVersion>> VersionsAsync(string instanceId, CancellationToken cancellationToken) =>
+        store.VersionsAsync(instanceId, cancellationToken);
+
+    public Task<ReportVersion?> GetVersionAsync(string instanceId, int number, CancellationToken cancellationToken) =>
+        store.GetVersionAsync(instanceId, number, cancellationToken);
 
     /// <summary>The instance with its whole history, or null.</summary>
     public async Task<WorkflowView?> GetAsync(string instanceId, CancellationToken cancellationToken) =>
@@ -138,6 +172,9 @@ public sealed partial class WorkflowEngine(WorkflowStore store, PeopleTime time,
 
     [LoggerMessage(LogLevel.Information, "Workflow {InstanceId}: {Trigger} refused ({Code})")]
     private static partial void LogRefused(ILogger logger, string instanceId, ReportTrigger trigger, string code);
+
+    [LoggerMessage(LogLevel.Information, "Workflow {InstanceId}: {Trigger} repeats an operation key already used for version {Version}; nothing written")]
+    private static partial void LogRepeated(ILogger logger, string instanceId, ReportTrigger trigger, int version);
 
     [LoggerMessage(LogLevel.Debug, "Workflow {InstanceId}: {Trigger} lost a race (attempt {Attempt}); deciding again")]
     private static partial void LogLostRace(ILogger logger, string instanceId, ReportTrigger trigger, int attempt);

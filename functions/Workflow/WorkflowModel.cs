@@ -36,6 +36,22 @@ public sealed record WorkItem(string Kind, JsonElement Payload);
 /// <summary>A work item waiting in the outbox, with the history event that produced it.</summary>
 public sealed record OutboxItem(string Id, int Sequence, string Kind, JsonElement Payload, DateTimeOffset CreatedAt);
 
+/// <summary>
+/// One submitted version of a report, immutable once written: when it arrived, whether after the deadline, the
+/// receipt (a hash over its content) and the content itself as JSON, whose shape belongs to the submissions feature.
+/// </summary>
+public sealed record ReportVersion(int Number, DateTimeOffset ReceivedAt, bool Late, string Receipt, string Body);
+
+/// <summary>What a Submit brings with it: the content of the new version, its receipt and whether it is late.</summary>
+public sealed record VersionDraft(string Body, string Receipt, bool Late);
+
+/// <summary>
+/// A caller's key for one operation (the <c>Idempotency-Key</c> header) and a hash of what it asked: the same key
+/// with the same request returns the first outcome; with another request it is refused. Records older than
+/// <see cref="KeptFor"/> are forgotten.
+/// </summary>
+public sealed record OperationKey(string Key, string RequestHash, TimeSpan KeptFor);
+
 /// <summary>An instance with its whole history, oldest first.</summary>
 public sealed record WorkflowView(WorkflowInstance Instance, IReadOnlyList<HistoryEvent> History);
 
@@ -61,4 +77,7 @@ public abstract record FireResult
     public sealed record Refused(string Code, string Reason, DecidedBy? DecidedBy = null) : FireResult;
 
     public sealed record NotFound(string InstanceId) : FireResult;
+
+    /// <summary>The operation key was used before: nothing was written. <see cref="SameRequest"/> says whether for this same request.</summary>
+    public sealed record Repeated(WorkflowInstance Instance, int Version, bool SameRequest) : FireResult;
 }

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
@@ -5,19 +7,33 @@ using Baocao.Storage;
 
 namespace Baocao.Workflow;
 
-/// <summary>An instance as read, with the hash of its last event and the ETag that guards the next transition.</summary>
-public sealed record InstanceRow(WorkflowInstance Instance, string LastHash, ETag ETag);
+/// <summary>An operation key already used on an instance: for which request, the version it made, and when.</summary>
+public sealed record OperationRecord(string RequestHash, int Version, DateTimeOffset At, ETag ETag);
+
+/// <summary>
+/// An instance as read, with the hash of its last event and the ETag that guards the next transition; and, when an
+/// operation key was asked about, that key's record if it has one.
+/// </summary>
+public sealed record InstanceRow(WorkflowInstance Instance, string LastHash, ETag ETag, OperationRecord? Operation = null);
 
 /// <summary>
 /// The <c>workflow</c> table: one partition per instance holds the instance row, its history rows (<c>h000001</c>…) and
-/// its outbox rows (<c>o000001-00</c>…), so a transition is one entity-group transaction: the instance replaced under
-/// the ETag it was read with, the history event and the outbox items added. All of it commits, or none.
+/// its outbox rows (<c>o000001-00</c>…), the report's versions (<c>v000001</c>…) and the operation keys callers used
+/// (<c>k…</c>), so a transition is one entity-group transaction: the instance replaced under the ETag it was read
+/// with, the history event, the outbox items, a new version and its operation key added. All of it commits, or none.
 /// </summary>
 public sealed class WorkflowStore(TableServiceClient service)
 {
     private const string InstanceKey = "instance";
     private const string HistoryPrefix = "h";
     private const string OutboxPrefix = "o";
+    private const string VersionPrefix = "v";
+    private const string OperationPrefix = "k";
+
+    /// <summary>A version's body is kept as UTF-8 in binary properties of at most 64 KiB each, within the 1 MiB of an entity.</summary>
+    public const int MaxBodyBytes = BodyChunks * BodyChunkBytes;
+    private const int BodyChunks = 12;
+    private const int BodyChunkBytes = 64 * 1024;
 
     private readonly TableClient _table = service.Table(StorageNames.WorkflowTable);
 
@@ -41,6 +57,33 @@ public sealed class WorkflowStore(TableServiceClient service)
         return found.HasValue ? new InstanceRow(ReadInstance(found.Value!), found.Value!.GetString("LastHash"), found.Value.ETag) : null;
     }
 
+    /// <summary>The instance and the record of an operation key, in one request (both rows share the partition).</summary>
+    public async Task<InstanceRow?> GetAsync(string instanceId, string operationKey, CancellationToken cancellationToken)
+    {
+        var keyRow = OperationRowKey(operationKey);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {instanceId} and (RowKey eq {InstanceKey} or RowKey eq {keyRow})");
+        TableEntity? instance = null, operation = null;
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            if (entity.RowKey == InstanceKey) instance = entity;
+            else operation = entity;
+        }
+        if (instance is null) return null;
+        var record = operation is null ? null : new OperationRecord(operation.GetString("RequestHash"), operation.GetInt32("Version")!.Value,
+            operation.GetDateTimeOffset("At")!.Value, operation.ETag);
+        return new InstanceRow(ReadInstance(instance), instance.GetString("LastHash"), instance.ETag, record);
+    }
+
+    /// <summary>Every version of the report, oldest first.</summary>
+    public async Task<IReadOnlyList<ReportVersion>> VersionsAsync(string instanceId, CancellationToken cancellationToken) =>
+        await RangeAsync(instanceId, VersionPrefix, ReadVersion, cancellationToken);
+
+    public async Task<ReportVersion?> GetVersionAsync(string instanceId, int number, CancellationToken cancellationToken)
+    {
+        var found = await _table.GetEntityIfExistsAsync<TableEntity>(instanceId, VersionKey(number), cancellationToken: cancellationToken);
+        return found.HasValue ? ReadVersion(found.Value!) : null;
+    }
+
     public async Task<HistoryEvent?> GetEventAsync(string instanceId, int sequence, CancellationToken cancellationToken)
     {
         var found = await _table.GetEntityIfExistsAsync<TableEntity>(instanceId, HistoryKey(sequence), cancellationToken: cancellationToken);
@@ -54,8 +97,13 @@ public sealed class WorkflowStore(TableServiceClient service)
     public async Task<IReadOnlyList<OutboxItem>> OutboxAsync(string instanceId, CancellationToken cancellationToken) =>
         await RangeAsync(instanceId, OutboxPrefix, ReadOutbox, cancellationToken);
 
-    /// <summary>Commits a transition; false when somebody changed the instance since <paramref name="read"/> (the race is lost, nothing written).</summary>
-    public async Task<bool> TryCommitAsync(InstanceRow read, WorkflowInstance next, HistoryEvent e, IReadOnlyList<WorkItem> work, CancellationToken cancellationToken)
+    /// <summary>
+    /// Commits a transition; false when somebody changed the instance since <paramref name="read"/> (the race is lost,
+    /// nothing written). A Submit also adds its report version and records the operation key that asked for it; a key
+    /// whose old record has expired is taken over under that record's ETag.
+    /// </summary>
+    public async Task<bool> TryCommitAsync(InstanceRow read, WorkflowInstance next, HistoryEvent e, IReadOnlyList<WorkItem> work,
+        VersionDraft? version, OperationKey? operation, CancellationToken cancellationToken)
     {
         List<TableTransactionAction> actions =
         [
@@ -63,6 +111,14 @@ public sealed class WorkflowStore(TableServiceClient service)
             new(TableTransactionActionType.Add, EventEntity(next.Id, e)),
             .. work.Select((item, index) => new TableTransactionAction(TableTransactionActionType.Add, OutboxEntity(next.Id, e, index, item))),
         ];
+        if (version is not null) actions.Add(new(TableTransactionActionType.Add, VersionEntity(next.Id, next.Version, e.At, version)));
+        if (operation is not null)
+        {
+            var entity = OperationEntity(next.Id, operation, next.Version, e.At);
+            actions.Add(read.Operation is { } expired
+                ? new(TableTransactionActionType.UpdateReplace, entity, expired.ETag)
+                : new(TableTransactionActionType.Add, entity));
+        }
         try
         {
             await _table.SubmitTransactionAsync(actions, cancellationToken);
@@ -86,6 +142,47 @@ public sealed class WorkflowStore(TableServiceClient service)
     }
 
     private static string HistoryKey(int sequence) => $"{HistoryPrefix}{sequence:D6}";
+
+    private static string VersionKey(int number) => $"{VersionPrefix}{number:D6}";
+
+    /// <summary>Keys are the caller's text: hashed, so any characters and lengths make a valid row key.</summary>
+    private static string OperationRowKey(string key) =>
+        OperationPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    private static TableEntity VersionEntity(string instanceId, int number, DateTimeOffset at, VersionDraft version)
+    {
+        var body = Encoding.UTF8.GetBytes(version.Body);
+        if (body.Length > MaxBodyBytes) throw new ArgumentException($"A version body holds at most {MaxBodyBytes} bytes (got {body.Length}).", nameof(version));
+        var entity = new TableEntity(instanceId, VersionKey(number))
+        {
+            ["Number"] = number,
+            ["ReceivedAt"] = at,
+            ["Late"] = version.Late,
+            ["Receipt"] = version.Receipt,
+        };
+        for (var chunk = 0; chunk * BodyChunkBytes < body.Length; chunk++)
+        {
+            entity[$"Body{chunk:D2}"] = body.AsSpan(chunk * BodyChunkBytes, Math.Min(BodyChunkBytes, body.Length - chunk * BodyChunkBytes)).ToArray();
+        }
+        return entity;
+    }
+
+    private static ReportVersion ReadVersion(TableEntity t)
+    {
+        using var body = new MemoryStream();
+        for (var chunk = 0; t.GetBinary($"Body{chunk:D2}") is { } bytes; chunk++) body.Write(bytes);
+        return new ReportVersion(t.GetInt32("Number")!.Value, t.GetDateTimeOffset("ReceivedAt")!.Value, t.GetBoolean("Late")!.Value,
+            t.GetString("Receipt"), Encoding.UTF8.GetString(body.GetBuffer(), 0, (int)body.Length));
+    }
+
+    private static TableEntity OperationEntity(string instanceId, OperationKey operation, int version, DateTimeOffset at) =>
+        new(instanceId, OperationRowKey(operation.Key))
+        {
+            ["Key"] = operation.Key,
+            ["RequestHash"] = operation.RequestHash,
+            ["Version"] = version,
+            ["At"] = at,
+        };
 
     private static TableEntity InstanceEntity(WorkflowInstance i, string lastHash) => new(i.Id, InstanceKey)
     {

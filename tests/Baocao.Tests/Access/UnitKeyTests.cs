@@ -107,7 +107,7 @@ public sealed class UnitKeyTests(DemoApp app) : IClassFixture<DemoApp>
 
         var before = await app.SnapshotAsync();
         await (await _admin.PostAsync("/api/catalog/units/LDLD/keys", null, TestContext.Current.CancellationToken)).ShouldBeProblemAsync(HttpStatusCode.Conflict, "too-many-keys");
-        Assert.Equal(before, await app.SnapshotAsync());
+        await app.AssertUnchangedSinceAsync(before);
 
         var revoked = await (await _admin.DeleteAsync($"/api/catalog/units/LDLD/keys/{old.KeyId}", TestContext.Current.CancellationToken)).ReadAsAsync<UnitKeyInfo>();
         Assert.Equal(TestApp.Start, revoked.RevokedAt);

@@ -66,7 +66,7 @@ public sealed class PeriodCatalogTests(DemoApp app) : IClassFixture<DemoApp>
             Draft("\"type\": \"sixMonth\", \"year\": 2027, \"number\": 1, \"deadline\": \"2026-12-01T17:00\"")))
             .ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "deadline-before-window");
         Assert.Equal("/deadline", problem.Error("deadline-before-window").GetProperty("pointer").GetString());
-        Assert.Equal(before, await app.SnapshotAsync());
+        await app.AssertUnchangedSinceAsync(before);
     }
 
     [Theory]
@@ -80,7 +80,7 @@ public sealed class PeriodCatalogTests(DemoApp app) : IClassFixture<DemoApp>
     {
         var before = await app.SnapshotAsync();
         await (await _admin.PostJsonAsync("/api/catalog/periods", Draft(fields))).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, code);
-        Assert.Equal(before, await app.SnapshotAsync());
+        await app.AssertUnchangedSinceAsync(before);
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public sealed class PeriodCatalogTests(DemoApp app) : IClassFixture<DemoApp>
             .Replace("\"root\": \"BDV-TU\"", "\"units\": [\"MTTQ\", \"KHONG-CO\"]", StringComparison.Ordinal);
         var problem = await (await _admin.PostJsonAsync("/api/catalog/periods", json)).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "unknown-unit");
         Assert.Equal("/scope/units/1", problem.Error("unknown-unit").GetProperty("pointer").GetString());
-        Assert.Equal(before, await app.SnapshotAsync());
+        await app.AssertUnchangedSinceAsync(before);
     }
 
     [Fact]
@@ -118,6 +118,6 @@ public sealed class PeriodCatalogTests(DemoApp app) : IClassFixture<DemoApp>
         var json = Draft("\"type\": \"sixMonth\", \"year\": 2026, \"number\": 1, \"deadline\": \"2026-12-31T17:00\"");
         var before = await app.SnapshotAsync();
         await (await _admin.PostJsonAsync("/api/catalog/periods", json)).ShouldBeProblemAsync(HttpStatusCode.Conflict, "duplicate-period");
-        Assert.Equal(before, await app.SnapshotAsync());
+        await app.AssertUnchangedSinceAsync(before);
     }
 }

@@ -57,7 +57,7 @@ public sealed class TemplateCatalogTests(TestApp app) : IClassFixture<TestApp>
         var problem = await (await _admin.PostJsonAsync("/api/catalog/templates", Template("CD-LOI", indicators)))
             .ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, code);
         Assert.Equal(pointer, problem.Error(code).GetProperty("pointer").GetString());
-        Assert.Equal(before, await app.SnapshotAsync());
+        await app.AssertUnchangedSinceAsync(before);
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class TemplateCatalogTests(TestApp app) : IClassFixture<TestApp>
         var problem = await (await _admin.PostJsonAsync("/api/catalog/templates", Template("CD-LOI", """{ "code": "A", "name": "A", "type": "date" }""")))
             .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid-value");
         Assert.Equal("/sections/0/indicators/0/type", problem.Error("invalid-value").GetProperty("pointer").GetString());
-        Assert.Equal(before, await app.SnapshotAsync());
+        await app.AssertUnchangedSinceAsync(before);
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public sealed class UnitCatalogTests(DemoApp app) : IClassFixture<DemoApp>
         var problem = await (await _admin.PostJsonAsync("/api/catalog/units/import", json)).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "parent-cycle");
         Assert.Equal("/0/parent", problem.Error("parent-cycle").GetProperty("pointer").GetString());
         Assert.Contains("vòng lặp", problem.Error("parent-cycle").GetProperty("detail").GetString());
-        Assert.Equal(before, await app.SnapshotAsync());
+        await app.AssertUnchangedSinceAsync(before);
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class UnitCatalogTests(DemoApp app) : IClassFixture<DemoApp>
         var before = await app.SnapshotAsync();
         var json = """{"code":"BDV-TU","name":"Ban Dân vận Tỉnh ủy An Hòa","level":"TINH","parent":"MTTQ"}""";
         await (await _admin.PutJsonAsync("/api/catalog/units/BDV-TU", json)).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "parent-cycle");
-        Assert.Equal(before, await app.SnapshotAsync());
+        await app.AssertUnchangedSinceAsync(before);
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class UnitCatalogTests(DemoApp app) : IClassFixture<DemoApp>
         var json = """[{"code":"HU-MOI","name":"Ban Dân vận Huyện ủy Mới","level":"HUYEN","parent":"KHONG-CO"}]""";
         var problem = await (await _admin.PostJsonAsync("/api/catalog/units/import", json)).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "unknown-parent");
         Assert.Contains("KHONG-CO", problem.GetProperty("detail").GetString());
-        Assert.Equal(before, await app.SnapshotAsync());
+        await app.AssertUnchangedSinceAsync(before);
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class UnitCatalogTests(DemoApp app) : IClassFixture<DemoApp>
         var problem = await (await _admin.PostAsync("/api/catalog/units/import", Csv(csv), TestContext.Current.CancellationToken))
             .ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "duplicate-code");
         Assert.Equal(3, problem.Error("duplicate-code").GetProperty("line").GetInt32());
-        Assert.Equal(before, await app.SnapshotAsync());
+        await app.AssertUnchangedSinceAsync(before);
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public sealed class UnitCatalogTests(DemoApp app) : IClassFixture<DemoApp>
         var before = await app.SnapshotAsync();
         var json = """{"code":"MTTQ","name":"Trùng mã","level":"MTTQ","parent":"BDV-TU"}""";
         await (await _admin.PostJsonAsync("/api/catalog/units", json)).ShouldBeProblemAsync(HttpStatusCode.Conflict, "duplicate-code");
-        Assert.Equal(before, await app.SnapshotAsync());
+        await app.AssertUnchangedSinceAsync(before);
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class UnitCatalogTests(DemoApp app) : IClassFixture<DemoApp>
         Assert.Contains("unknown-level", codes);
         Assert.Contains("invalid-email", codes);
         Assert.Equal("/1/head/email", problem.Error("invalid-email").GetProperty("pointer").GetString());
-        Assert.Equal(before, await app.SnapshotAsync());
+        await app.AssertUnchangedSinceAsync(before);
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public sealed class UnitCatalogTests(DemoApp app) : IClassFixture<DemoApp>
         var problem = await (await _admin.PostJsonAsync("/api/catalog/units/import", json)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "malformed-json");
         Assert.Equal(4, problem.Error("malformed-json").GetProperty("line").GetInt32());
         Assert.Contains("dòng 4", problem.GetProperty("detail").GetString());
-        Assert.Equal(before, await app.SnapshotAsync());
+        await app.AssertUnchangedSinceAsync(before);
     }
 
     [Fact]
@@ -130,7 +130,7 @@ public sealed class UnitCatalogTests(DemoApp app) : IClassFixture<DemoApp>
         var json = """[{"code":"HU-Y","name":"Huyện Y","level":"HUYEN","parent":"BDV-TU","fax":"0123"}]""";
         var problem = await (await _admin.PostJsonAsync("/api/catalog/units/import", json)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "unknown-field");
         Assert.Equal("/0/fax", problem.Error("unknown-field").GetProperty("pointer").GetString());
-        Assert.Equal(before, await app.SnapshotAsync());
+        await app.AssertUnchangedSinceAsync(before);
     }
 
     [Fact]
@@ -139,7 +139,7 @@ public sealed class UnitCatalogTests(DemoApp app) : IClassFixture<DemoApp>
         var before = await app.SnapshotAsync();
         await (await _admin.PostJsonAsync("/api/catalog/units", """{"code":"HU-Z"}""")).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "missing-field");
         await (await _admin.PostJsonAsync("/api/catalog/units", """{"code":"HU-Z","name":null,"level":"HUYEN"}""")).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid-value");
-        Assert.Equal(before, await app.SnapshotAsync());
+        await app.AssertUnchangedSinceAsync(before);
     }
 
     [Theory]
@@ -155,7 +155,7 @@ public sealed class UnitCatalogTests(DemoApp app) : IClassFixture<DemoApp>
             .ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal(line, problem.GetProperty("errors")[0].GetProperty("line").GetInt32());
         Assert.Contains($"Dòng {line}", problem.GetProperty("detail").GetString());
-        Assert.Equal(before, await app.SnapshotAsync());
+        await app.AssertUnchangedSinceAsync(before);
     }
 
     [Fact]
@@ -187,6 +187,6 @@ public sealed class UnitCatalogTests(DemoApp app) : IClassFixture<DemoApp>
         var problem = await (await _admin.PutJsonAsync("/api/catalog/levels", Baocao.Catalog.CatalogStore.Serialize(withoutArmedForces)))
             .ShouldBeProblemAsync(HttpStatusCode.Conflict, "level-in-use");
         Assert.Contains("LLVT", problem.GetProperty("detail").GetString());
-        Assert.Equal(before, await app.SnapshotAsync());
+        await app.AssertUnchangedSinceAsync(before);
     }
 }

@@ -62,7 +62,7 @@ public sealed class PlatformTests(DemoApp app) : IClassFixture<DemoApp>
         {
             await task.RunAsync(TestContext.Current.CancellationToken);
         }
-        Assert.Equal(before, await app.SnapshotAsync());
+        await app.AssertUnchangedSinceAsync(before);
     }
 
     [Fact]

@@ -43,5 +43,9 @@ public sealed record StorageSnapshot(IReadOnlyList<string> Lines)
 
     public override int GetHashCode() => Lines.Count;
 
+    /// <summary>What differs, so a failing comparison shows the rows written rather than the last line of each.</summary>
     public override string ToString() => string.Join('\n', Lines);
+
+    public string Diff(StorageSnapshot after) =>
+        string.Join('\n', Lines.Except(after.Lines).Select(l => "- " + l).Concat(after.Lines.Except(Lines).Select(l => "+ " + l)));
 }

@@ -91,6 +91,13 @@ public class TestApp : IAsyncLifetime
 
     public Task<StorageSnapshot> SnapshotAsync() => StorageSnapshot.TakeAsync(Azurite.ConnectionString);
 
+    /// <summary>Proves a request wrote nothing, naming any row, blob or message that changed.</summary>
+    public async Task AssertUnchangedSinceAsync(StorageSnapshot before)
+    {
+        var after = await SnapshotAsync();
+        Assert.True(before.Equals(after), "Storage changed:\n" + before.Diff(after));
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Factory is not null) await Factory.DisposeAsync();

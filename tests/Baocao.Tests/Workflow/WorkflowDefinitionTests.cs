@@ -7,6 +7,7 @@ public sealed class WorkflowDefinitionTests
     [Theory]
     [InlineData(ReportState.NotStarted, ReportTrigger.Submit, ReportState.Submitted)]
     [InlineData(ReportState.NotStarted, ReportTrigger.Exempt, ReportState.Exempted)]
+    [InlineData(ReportState.Submitted, ReportTrigger.Submit, ReportState.Submitted)]
     [InlineData(ReportState.Submitted, ReportTrigger.Claim, ReportState.InReview)]
     [InlineData(ReportState.Submitted, ReportTrigger.Return, ReportState.Returned)]
     [InlineData(ReportState.InReview, ReportTrigger.Approve, ReportState.AwaitingApproval)]
@@ -22,6 +23,7 @@ public sealed class WorkflowDefinitionTests
     [Theory]
     [InlineData(ReportState.Approved, ReportTrigger.Submit)]
     [InlineData(ReportState.Exempted, ReportTrigger.Submit)]
+    [InlineData(ReportState.InReview, ReportTrigger.Submit)]
     [InlineData(ReportState.NotStarted, ReportTrigger.Claim)]
     [InlineData(ReportState.Submitted, ReportTrigger.Approve)]
     [InlineData(ReportState.Approved, ReportTrigger.Return)]
@@ -39,4 +41,16 @@ public sealed class WorkflowDefinitionTests
     [InlineData(ReportTrigger.Reopen, WorkflowChannel.Admin, null, "reason-required")]
     public void Reopening_needs_an_admin_and_a_reason(ReportTrigger trigger, WorkflowChannel channel, string? comment, string code) =>
         Assert.Equal(code, WorkflowDefinition.Decide(ReportState.Approved, new Proposal(trigger, channel, comment, null)).RefusalCode);
+
+    [Theory]
+    [InlineData(ReportState.NotStarted, SubmissionWindow.PeriodClosed, "period-closed")]
+    [InlineData(ReportState.Returned, SubmissionWindow.PeriodClosed, "period-closed")]
+    [InlineData(ReportState.Submitted, SubmissionWindow.PastHardDeadline, "deadline-passed")]
+    [InlineData(ReportState.NotStarted, SubmissionWindow.PastHardDeadline, "deadline-passed")]
+    public void A_submission_outside_the_period_window_is_refused(ReportState from, SubmissionWindow window, string code)
+    {
+        var verdict = WorkflowDefinition.Decide(from, new Proposal(ReportTrigger.Submit, WorkflowChannel.Api, null, null, window));
+        Assert.Equal(code, verdict.RefusalCode);
+        Assert.Equal(from, verdict.To);
+    }
 }

@@ -68,7 +68,7 @@ public sealed class WorkflowEngineTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal("not-permitted", refused.Code);
         Assert.Contains("chưa nộp", refused.Reason);
         Assert.Null(refused.DecidedBy);
-        Assert.Equal(before, await app.SnapshotAsync());
+        await app.AssertUnchangedSinceAsync(before);
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class WorkflowEngineTests(TestApp app) : IClassFixture<TestApp>
         var refused = Assert.IsType<FireResult.Refused>(await FireAsync(id, ReportTrigger.Return, comment: "   "));
 
         Assert.Equal("comment-required", refused.Code);
-        Assert.Equal(before, await app.SnapshotAsync());
+        await app.AssertUnchangedSinceAsync(before);
         Assert.IsType<FireResult.Applied>(await FireAsync(id, ReportTrigger.Return, comment: "Thiếu số liệu mục 2."));
     }
 
@@ -133,7 +133,7 @@ public sealed class WorkflowEngineTests(TestApp app) : IClassFixture<TestApp>
         var before = await app.SnapshotAsync();
         var tooMuch = await FireAsync(id, ReportTrigger.Approve, work: Enumerable.Range(0, WorkflowEngine.MaxWorkItems + 1).Select(i => Mail($"{i}@x.vn")).ToList());
         Assert.Equal("too-much-work", Assert.IsType<FireResult.Refused>(tooMuch).Code);
-        Assert.Equal(before, await app.SnapshotAsync());
+        await app.AssertUnchangedSinceAsync(before);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
             FireAsync(id, ReportTrigger.Approve, $"cv.{i}", work: [Mail($"ld{i}@bdv.vn")], seen: ReportState.InReview)));

@@ -1,0 +1,56 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Baocao.Workflow;
+
+namespace Baocao.Submissions;
+
+/// <summary>An attachment of a version as stored: where its bytes are, and what the unit sent.</summary>
+public sealed record VersionAttachment(string BlobName, string FileName, string ContentType, long Size, string Sha256)
+{
+    public static VersionAttachment From(StoredAttachment a) => new(a.BlobName, a.FileName, a.ContentType, a.Size, a.Sha256);
+}
+
+/// <summary>
+/// The content of one report version, as the workflow keeps it in the version's row: figures (derived totals
+/// included), narrative by section, the note, and the attachments.
+/// </summary>
+public sealed record SubmittedReport(
+    IReadOnlyDictionary<string, JsonElement> Values,
+    IReadOnlyDictionary<string, string> Narratives,
+    string? Note,
+    IReadOnlyList<VersionAttachment> Attachments)
+{
+    /// <summary>Stored as read: Vietnamese letters kept as they are rather than escaped, which would triple the size.</summary>
+    private static readonly JsonSerializerOptions Stored = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static SubmittedReport From(ReportContent content, IEnumerable<StoredAttachment> attachments) => new(
+        content.Values.ToDictionary(v => v.Key, v => JsonSerializer.SerializeToElement(v.Value)),
+        content.Narratives,
+        content.Note,
+        attachments.Select(VersionAttachment.From).ToList());
+
+    public string ToJson() => JsonSerializer.Serialize(this, Stored);
+
+    public static SubmittedReport Read(ReportVersion version) => JsonSerializer.Deserialize<SubmittedReport>(version.Body, Stored)!;
+
+    /// <summary>
+    /// The receipt: SHA-256 over what the unit declared (period, unit, figures, narratives, note, and each file's
+    /// name, size and SHA-256), in a canonical order. The same report sent twice has the same receipt, however the
+    /// multipart body was framed, which is also how a retried request is recognised.
+    /// </summary>
+    public string Receipt(string periodId, string unitCode)
+    {
+        var canonical = new
+        {
+            periodId,
+            unitCode,
+            values = new SortedDictionary<string, JsonElement>(Values.ToDictionary(), StringComparer.Ordinal),
+            narratives = new SortedDictionary<string, string>(Narratives.ToDictionary(), StringComparer.Ordinal),
+            note = Note,
+            attachments = Attachments.Select(a => new { a.FileName, a.Size, a.Sha256 }),
+        };
+        return Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(canonical, Stored)));
+    }
+}
