@@ -1,3 +1,4 @@
+using Baocao.Catalog;
 using Baocao.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -12,8 +13,16 @@ public static class WorkflowApi
     /// <summary>The actor recorded for decisions made with the admin key, which names no person.</summary>
     public const string AdminActor = "quản trị viên";
 
-    public static IServiceCollection AddWorkflow(this IServiceCollection services) =>
-        services.AddSingleton<WorkflowStore>().AddSingleton<WorkflowEngine>();
+    public static IServiceCollection AddWorkflow(this IServiceCollection services)
+    {
+        services.AddOptions<WorkflowOptions>().BindConfiguration(WorkflowOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<WorkflowStore>().AddSingleton<TimerIndex>().AddSingleton<OutboxQueue>().AddSingleton<WorkflowEngine>();
+        services.AddSingleton<PeriodOrchestrator>().AddSingleton<ICatalogObserver>(p => p.GetRequiredService<PeriodOrchestrator>());
+        services.AddSingleton<ITimerKind, DeadlineTimer>().AddTransient<IWorkReceiver, PeriodCheckReceiver>();
+        services.AddTransient<OutboxDispatcher>().AddTransient<TimerSweeper>();
+        services.AddHostedService<OutboxQueueLoop>().AddHostedService<TimerSweepLoop>();
+        return services;
+    }
 
     public static IEndpointRouteBuilder MapWorkflowApi(this IEndpointRouteBuilder app)
     {
