@@ -7,6 +7,9 @@ namespace Baocao.Workflow;
 /// <summary>Why an admin reopens an approved report; the unit reads the reason.</summary>
 public sealed record ReopenRequest(string Reason, string? ReasonCode = null);
 
+/// <summary>Filters of the instance list: the period is required, the rest narrow it.</summary>
+public sealed record InstanceQuery(string? PeriodId, string? State, string? Unit, bool? Overdue);
+
 /// <summary>Workflow management for admins, in the spirit of Durable Functions' instance API.</summary>
 public static class WorkflowApi
 {
@@ -28,6 +31,10 @@ public static class WorkflowApi
     {
         var instances = app.MapGroup("/api/instances").RequireAdminKey().WithTags("Quy trình báo cáo")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
+        instances.MapGet("/", ListInstances).WithName("ListInstances")
+            .WithSummary("Các báo cáo của một kỳ trong quy trình, lọc theo trạng thái, đơn vị, quá hạn")
+            .WithDescription("periodId là bắt buộc: danh sách đọc theo khoảng khoá của kỳ, không quét cả bảng.")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         instances.MapGet("/{instanceId}", GetInstance).WithName("GetInstance")
             .WithSummary("Một báo cáo trong quy trình ({kỳ}~{đơn vị}): trạng thái và toàn bộ lịch sử")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -36,6 +43,26 @@ public static class WorkflowApi
             .Accepts<ReopenRequest>("application/json").ProducesValidationProblems()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return app;
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<WorkflowInstance>>, ProblemHttpResult>> ListInstances(
+        [AsParameters] InstanceQuery query, WorkflowEngine engine, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        if (string.IsNullOrWhiteSpace(query.PeriodId)) errors.Add("/periodId", "period-required", "Cần chọn kỳ báo cáo (periodId).");
+        ReportState? state = null;
+        if (query.State is { } text)
+        {
+            if (Enum.TryParse<ReportState>(text, ignoreCase: true, out var parsed) && !int.TryParse(text, out _)) state = parsed;
+            else errors.Add("/state", "invalid-state", $"Trạng thái '{text}' không có; chọn một trong {string.Join(", ", Enum.GetNames<ReportState>())}.");
+        }
+        if (errors.Any) return errors.ToProblem();
+        var unit = query.Unit is null ? null : CatalogText.NormalizeCode(query.Unit);
+        IReadOnlyList<WorkflowInstance> found = (await engine.ListAsync(query.PeriodId!, ct))
+            .Where(i => (state is null || i.State == state) && (unit is null || i.UnitCode == unit) && (query.Overdue is null || i.Overdue == query.Overdue))
+            .OrderBy(i => i.UnitCode, StringComparer.Ordinal)
+            .ToList();
+        return TypedResults.Ok(found);
     }
 
     public static async Task<Results<Ok<WorkflowView>, ProblemHttpResult>> GetInstance(string instanceId, WorkflowEngine engine, CancellationToken ct) =>

@@ -127,6 +127,10 @@ public sealed partial class WorkflowEngine(WorkflowStore store, TimerIndex index
     private async Task<bool> TimerStandsAsync(StoredTimer firing, CancellationToken cancellationToken) =>
         await store.GetTimerAsync(firing.InstanceId, firing.Timer.Name, cancellationToken) is { } stored && stored.ETag == firing.ETag;
 
+    /// <summary>The instances of a period, read as a range of partition keys.</summary>
+    public Task<IReadOnlyList<WorkflowInstance>> ListAsync(string periodId, CancellationToken cancellationToken) =>
+        store.PeriodInstancesAsync(CatalogText.NormalizeCode(periodId), cancellationToken);
+
     /// <summary>The instance with its whole history, or null.</summary>
     public async Task<WorkflowView?> GetAsync(string instanceId, CancellationToken cancellationToken) =>
         await store.GetAsync(instanceId, cancellationToken) is { } read
