@@ -6,7 +6,7 @@ namespace Baocao.Catalog;
 /// The catalogue's operations: everything is validated against the whole resulting catalogue before a single write,
 /// so a rejected request leaves storage as it was. The admin API and the demo seeder both come through here.
 /// </summary>
-public sealed class CatalogService(CatalogStore store, PeopleTime time)
+public sealed class CatalogService(CatalogStore store, PeopleTime time, IEnumerable<ICatalogObserver> observers)
 {
     public async Task<IReadOnlyList<OrgLevel>> GetLevelsAsync(CancellationToken cancellationToken) =>
         (await store.ListAsync<OrgLevel>(CatalogStore.Levels, cancellationToken)).OrderBy(l => l.Order).ThenBy(l => l.Code).ToList();
@@ -63,6 +63,7 @@ public sealed class CatalogService(CatalogStore store, PeopleTime time)
             return Problems.Conflict("duplicate-code", $"Mã đơn vị '{taken.Code}' đã có.");
         }
         await store.UpsertAllAsync(CatalogStore.Units, incoming.Select(u => (u.Code, u)), cancellationToken);
+        foreach (var observer in observers) await observer.UnitsSavedAsync(incoming, cancellationToken);
         var updated = incoming.Count(u => existing.ContainsKey(u.Code));
         return new ImportResult(incoming.Count - updated, updated);
     }
@@ -139,6 +140,7 @@ public sealed class CatalogService(CatalogStore store, PeopleTime time)
         {
             return Problems.Conflict("concurrent-edit", $"Kỳ '{period.Id}' vừa được người khác thay đổi; hãy tải lại.");
         }
+        foreach (var observer in observers) await observer.PeriodMovedAsync(moved, cancellationToken);
         return ForPeople(moved);
     }
 
@@ -165,4 +167,15 @@ public sealed class CatalogService(CatalogStore store, PeopleTime time)
 
     /// <summary>Deadlines are stored in UTC and shown with the people's offset (+07:00); the instant is the same.</summary>
     private Period ForPeople(Period period) => period with { Deadline = time.ToLocal(period.Deadline) };
+}
+
+/// <summary>
+/// A feature that acts on catalogue changes: the workflow opens a period's instances when it opens, closes them when it
+/// closes, and gives a unit added to an open period's scope its instance. Told after the change is stored.
+/// </summary>
+public interface ICatalogObserver
+{
+    Task PeriodMovedAsync(Period period, CancellationToken cancellationToken);
+
+    Task UnitsSavedAsync(IReadOnlyList<OrgUnit> units, CancellationToken cancellationToken);
 }

@@ -13,6 +13,10 @@ public sealed class PeopleTime(IOptions<BaocaoOptions> options, TimeProvider clo
 
     public DateTimeOffset ToLocal(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Zone);
 
+    /// <summary>An instant as people read it in a sentence: «17:00 ngày 30/11/2026».</summary>
+    public string Describe(DateTimeOffset instant) =>
+        ToLocal(instant).ToString("HH:mm 'ngày' dd/MM/yyyy", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The instant a local wall-clock time names.</summary>
     public DateTimeOffset FromLocal(DateTime local)
     {

@@ -14,6 +14,7 @@ public static class MailSetup
         services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpClient(HttpClientName);
         services.AddSingleton<LocalMailbox>();
+        services.AddTransient<Baocao.Workflow.IWorkReceiver, MailReceiver>();
         services.AddTransient<ISendGridClient>(provider =>
         {
             var options = provider.GetRequiredService<IOptions<MailOptions>>().Value;

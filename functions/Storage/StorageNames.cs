@@ -8,9 +8,13 @@ public static class StorageNames
     public const string WorkflowTable = "workflow";
     public const string AttachmentsContainer = "attachments";
     public const string ExportsContainer = "exports";
+    public const string TimerIndexTable = "timers";
     public const string OutboxQueue = "outbox";
 
-    public static readonly string[] Tables = [CatalogTable, ApiKeysTable, WorkflowTable];
+    /// <summary>Where the local dispatcher moves a message that kept failing, named as the Functions queue trigger names its own.</summary>
+    public const string OutboxPoisonQueue = OutboxQueue + "-poison";
+
+    public static readonly string[] Tables = [CatalogTable, ApiKeysTable, WorkflowTable, TimerIndexTable];
     public static readonly string[] Containers = [AttachmentsContainer, ExportsContainer];
-    public static readonly string[] Queues = [OutboxQueue];
+    public static readonly string[] Queues = [OutboxQueue, OutboxPoisonQueue];
 }

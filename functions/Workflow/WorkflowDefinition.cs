@@ -21,6 +21,15 @@ public enum ReportTrigger
     Return,
     Exempt,
     Reopen,
+
+    /// <summary>The deadline passed while the report was not submitted: sets the Overdue flag, keeps the state.</summary>
+    FlagOverdue,
+
+    /// <summary>The period closed while the report was not submitted: sets the Missed flag, keeps the state.</summary>
+    MarkMissed,
+
+    /// <summary>A note in history (a reminder sent, an admin's remark); keeps the state.</summary>
+    Note,
 }
 
 /// <summary>Where a decision came from: a unit's system, a reviewer's e-mail link, an admin, or a durable timer.</summary>
@@ -59,6 +68,20 @@ public static class WorkflowDefinition
 {
     public const int DefinitionVersion = 1;
 
+    /// <summary>States in which the unit still owes its report: the deadline and the period's close look for these.</summary>
+    public static readonly IReadOnlySet<ReportState> NotSubmitted = new HashSet<ReportState> { ReportState.NotStarted, ReportState.Returned };
+
+    /// <summary>States a report does not leave on its own: its timers are cancelled and the period may be complete.</summary>
+    public static readonly IReadOnlySet<ReportState> Finished = new HashSet<ReportState> { ReportState.Approved, ReportState.Exempted };
+
+    /// <summary>The flags an event sets on the instance it happens to.</summary>
+    public static WorkflowInstance Flag(WorkflowInstance instance, ReportTrigger trigger) => trigger switch
+    {
+        ReportTrigger.FlagOverdue => instance with { Overdue = true },
+        ReportTrigger.MarkMissed => instance with { Missed = true },
+        _ => instance,
+    };
+
     private sealed record Rule(string Code, string Reason, Func<Proposal, bool> Holds);
 
     private static readonly Rule CommentGiven = new("comment-required", "Trả lại báo cáo phải kèm nhận xét cho đơn vị.", p => p.Comment is not null);
@@ -74,6 +97,14 @@ public static class WorkflowDefinition
 
         var submittable = new[] { Guard(PeriodOpen), Guard(BeforeHardDeadline) };
         var machine = new StateMachine<ReportState, ReportTrigger>(state);
+        // Internal transitions record an event in the same hash chain without leaving the state.
+        foreach (var any in Enum.GetValues<ReportState>()) machine.Configure(any).InternalTransition(ReportTrigger.Note, () => { });
+        foreach (var waiting in NotSubmitted)
+        {
+            machine.Configure(waiting)
+                .InternalTransition(ReportTrigger.FlagOverdue, () => { })
+                .InternalTransition(ReportTrigger.MarkMissed, () => { });
+        }
         machine.Configure(ReportState.NotStarted)
             .PermitIf(ReportTrigger.Submit, ReportState.Submitted, submittable)
             .Permit(ReportTrigger.Exempt, ReportState.Exempted);
@@ -136,6 +167,9 @@ public static class WorkflowDefinition
         ReportTrigger.Approve => "duyệt",
         ReportTrigger.Return => "trả lại",
         ReportTrigger.Exempt => "miễn nộp",
-        _ => "mở lại",
+        ReportTrigger.Reopen => "mở lại",
+        ReportTrigger.FlagOverdue => "ghi nhận quá hạn",
+        ReportTrigger.MarkMissed => "ghi nhận không nộp",
+        _ => "ghi chú",
     };
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Baocao.Catalog;
 using Baocao.Hosting;
 
@@ -9,7 +8,7 @@ namespace Baocao.Workflow;
 /// history and outgoing work together. Shaped like an orchestration client (start, raise event, query) so a Durable
 /// Task back end could take its place later.
 /// </summary>
-public sealed partial class WorkflowEngine(WorkflowStore store, PeopleTime time, ILogger<WorkflowEngine> logger)
+public sealed partial class WorkflowEngine(WorkflowStore store, TimerIndex index, OutboxQueue outbox, PeopleTime time, ILogger<WorkflowEngine> logger)
 {
     /// <summary>Keeps a transition's batch (instance, event, items) far below Table Storage's 100 actions.</summary>
     public const int MaxWorkItems = 20;
@@ -19,8 +18,11 @@ public sealed partial class WorkflowEngine(WorkflowStore store, PeopleTime time,
 
     public static string InstanceId(string periodId, string unitCode) => $"{CatalogText.NormalizeCode(periodId)}~{CatalogText.NormalizeCode(unitCode)}";
 
-    /// <summary>Creates the instance of a period × unit in <see cref="ReportState.NotStarted"/>; if it exists, returns it unchanged.</summary>
-    public async Task<WorkflowInstance> StartAsync(string periodId, string unitCode, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates the instance of a period × unit in <see cref="ReportState.NotStarted"/>, with its first timers (the
+    /// deadline); if it exists, returns it unchanged.
+    /// </summary>
+    public async Task<WorkflowInstance> StartAsync(string periodId, string unitCode, CancellationToken cancellationToken, IReadOnlyList<DurableTimer>? timers = null)
     {
         var (period, unit) = (CatalogText.NormalizeCode(periodId), CatalogText.NormalizeCode(unitCode));
         if (!CatalogText.IsCode(period) || !CatalogText.IsCode(unit))
@@ -30,7 +32,8 @@ public sealed partial class WorkflowEngine(WorkflowStore store, PeopleTime time,
         var now = time.UtcNow;
         var instance = new WorkflowInstance(InstanceId(period, unit), period, unit, ReportState.NotStarted, WorkflowDefinition.DefinitionVersion,
             Version: 0, Sequence: 0, Overdue: false, Late: false, now, now);
-        if (await store.TryAddAsync(instance, cancellationToken))
+        await IndexAheadAsync(instance.Id, timers, cancellationToken);
+        if (await store.TryAddAsync(instance, cancellationToken, timers))
         {
             LogStarted(logger, instance.Id, instance.DefinitionVersion);
             return instance;
@@ -42,12 +45,15 @@ public sealed partial class WorkflowEngine(WorkflowStore store, PeopleTime time,
     /// Fires a trigger. With <paramref name="seenState"/>, the decision holds only for the state its maker saw: a
     /// reviewer's approval of a report in review must not become the leader's approval because someone was faster.
     /// A lost race re-reads and decides again; if the decision no longer applies, the refusal names who decided.
+    /// <paramref name="timers"/> are set in the same transaction; a timer's own firing passes itself as
+    /// <paramref name="firing"/>, which the transaction deletes under its ETag, so it can fire only once.
     /// </summary>
     public Task<FireResult> FireAsync(
         string instanceId, ReportTrigger trigger, string actor, WorkflowChannel channel, string? comment, string? reasonCode,
-        IReadOnlyList<WorkItem>? work, ReportState? seenState, CancellationToken cancellationToken) =>
+        IReadOnlyList<WorkItem>? work, ReportState? seenState, CancellationToken cancellationToken,
+        IReadOnlyList<DurableTimer>? timers = null, StoredTimer? firing = null) =>
         TransitionAsync(instanceId, new Proposal(trigger, channel, CatalogText.CleanOptional(comment), CatalogText.CleanOptional(reasonCode)),
-            actor, work ?? [], seenState, version: null, operation: null, cancellationToken);
+            actor, work ?? [], seenState, version: null, operation: null, timers, firing, cancellationToken);
 
     /// <summary>
     /// Submits a new version of the report: the version, its history event, its work and the caller's operation key
@@ -58,11 +64,12 @@ public sealed partial class WorkflowEngine(WorkflowStore store, PeopleTime time,
         string instanceId, string actor, SubmissionWindow window, VersionDraft version, OperationKey? operation,
         IReadOnlyList<WorkItem>? work, CancellationToken cancellationToken) =>
         TransitionAsync(instanceId, new Proposal(ReportTrigger.Submit, WorkflowChannel.Api, null, null, window),
-            actor, work ?? [], seenState: null, version, operation, cancellationToken);
+            actor, work ?? [], seenState: null, version, operation, timers: null, firing: null, cancellationToken);
 
     private async Task<FireResult> TransitionAsync(
         string instanceId, Proposal proposal, string actor, IReadOnlyList<WorkItem> work, ReportState? seenState,
-        VersionDraft? version, OperationKey? operation, CancellationToken cancellationToken)
+        VersionDraft? version, OperationKey? operation, IReadOnlyList<DurableTimer>? timers, StoredTimer? firing,
+        CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         var trigger = proposal.Trigger;
@@ -81,6 +88,10 @@ public sealed partial class WorkflowEngine(WorkflowStore store, PeopleTime time,
             {
                 LogRepeated(logger, instanceId, trigger, used.Version);
                 return new FireResult.Repeated(current, used.Version, used.RequestHash == operation.RequestHash);
+            }
+            if (attempt > 1 && firing is not null && !await TimerStandsAsync(firing, cancellationToken))
+            {
+                return Refuse(instanceId, trigger, new FireResult.Refused("timer-gone", "Hẹn giờ này đã được xử lý."));
             }
             if (seenState is { } seen && current.State != seen)
             {
@@ -104,8 +115,9 @@ public sealed partial class WorkflowEngine(WorkflowStore store, PeopleTime time,
             var unsigned = new HistoryEvent(current.Sequence + 1, trigger, actor.Trim(), proposal.Channel, at, number,
                 proposal.Comment, proposal.ReasonCode, current.State, verdict.To, Hash: "");
             var e = unsigned with { Hash = HistoryChain.Hash(read.LastHash, unsigned) };
-            var next = current with { State = verdict.To, Version = number, Sequence = e.Sequence, UpdatedAt = at, Late = version?.Late ?? current.Late };
-            if (await store.TryCommitAsync(read, next, e, work, version, operation, cancellationToken))
+            var next = WorkflowDefinition.Flag(
+                current with { State = verdict.To, Version = number, Sequence = e.Sequence, UpdatedAt = at, Late = version?.Late ?? current.Late }, trigger);
+            if (await CommitAsync(read, next, e, work, timers, firing, version, operation, cancellationToken))
             {
                 LogApplied(logger, instanceId, trigger, e.From, e.To, e.Sequence, work.Count);
                 return new FireResult.Applied(next, e);
@@ -124,6 +136,36 @@ public sealed partial class WorkflowEngine(WorkflowStore store, PeopleTime time,
 
     public Task<ReportVersion?> GetVersionAsync(string instanceId, int number, CancellationToken cancellationToken) =>
         store.GetVersionAsync(instanceId, number, cancellationToken);
+
+    /// <summary>
+    /// Commits a transition with what it causes: a report that finishes cancels its timers and asks its period
+    /// whether it is complete. Index entries for new timers and for the outbox are written ahead; the outbox is
+    /// announced once the transaction stands.
+    /// </summary>
+    private async Task<bool> CommitAsync(InstanceRow read, WorkflowInstance next, HistoryEvent e, IReadOnlyList<WorkItem> work,
+        IReadOnlyList<DurableTimer>? timers, StoredTimer? firing, VersionDraft? version, OperationKey? operation, CancellationToken cancellationToken)
+    {
+        var finishing = e.From != e.To && WorkflowDefinition.Finished.Contains(e.To);
+        IReadOnlyList<StoredTimer> remove = finishing ? await store.TimersAsync(next.Id, cancellationToken) : firing is null ? [] : [firing];
+        IReadOnlyList<WorkItem> caused = finishing ? [.. work, PeriodOrchestrator.CheckCompletion(next.PeriodId)] : work;
+        await IndexAheadAsync(next.Id, timers, cancellationToken);
+        if (caused.Count > 0) await outbox.PrepareAsync(next.Id, e.At, cancellationToken);
+        if (!await store.TryCommitAsync(read, next, e, caused, timers, remove, version, operation, cancellationToken)) return false;
+        if (caused.Count > 0) await outbox.AnnounceAsync(next.Id, cancellationToken);
+        return true;
+    }
+
+    private async Task IndexAheadAsync(string instanceId, IReadOnlyList<DurableTimer>? timers, CancellationToken cancellationToken)
+    {
+        foreach (var timer in timers ?? []) await index.PutAsync(new DueEntry(instanceId, timer.Name, DueKind.Timer, timer.Due), cancellationToken);
+    }
+
+    private async Task<bool> TimerStandsAsync(StoredTimer firing, CancellationToken cancellationToken) =>
+        await store.GetTimerAsync(firing.InstanceId, firing.Timer.Name, cancellationToken) is { } stored && stored.ETag == firing.ETag;
+
+    /// <summary>The instances of a period, read as a range of partition keys.</summary>
+    public Task<IReadOnlyList<WorkflowInstance>> ListAsync(string periodId, CancellationToken cancellationToken) =>
+        store.PeriodInstancesAsync(CatalogText.NormalizeCode(periodId), cancellationToken);
 
     /// <summary>The instance with its whole history, or null.</summary>
     public async Task<WorkflowView?> GetAsync(string instanceId, CancellationToken cancellationToken) =>
@@ -152,7 +194,7 @@ public sealed partial class WorkflowEngine(WorkflowStore store, PeopleTime time,
         {
             return new FireResult.Refused("not-permitted", $"Không thể {WorkflowDefinition.Verb(trigger)} khi báo cáo đang ở trạng thái «{WorkflowDefinition.Name(current.State)}».");
         }
-        var when = time.ToLocal(latest.At).ToString("HH:mm 'ngày' dd/MM/yyyy", CultureInfo.InvariantCulture);
+        var when = time.Describe(latest.At);
         return new FireResult.Refused("already-decided",
             $"{latest.Actor} đã {WorkflowDefinition.Verb(latest.Trigger)} báo cáo lúc {when}; báo cáo nay ở trạng thái «{WorkflowDefinition.Name(current.State)}» nên không thể {WorkflowDefinition.Verb(trigger)} nữa.",
             new DecidedBy(latest.Actor, latest.At, latest.Trigger, current.State));

@@ -2,7 +2,10 @@ using System.Text.Json;
 
 namespace Baocao.Workflow;
 
-/// <summary>One report's workflow: a period × unit, its state, the report version and the number of its last history event.</summary>
+/// <summary>
+/// One report's workflow: a period × unit, its state, the report version and the number of its last history event.
+/// Overdue (the deadline passed unsubmitted), Late (submitted after it) and Missed (never submitted before the close) are flags.
+/// </summary>
 public sealed record WorkflowInstance(
     string Id,
     string PeriodId,
@@ -14,7 +17,8 @@ public sealed record WorkflowInstance(
     bool Overdue,
     bool Late,
     DateTimeOffset StartedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    bool Missed = false);
 
 /// <summary>One transition as history keeps it; <see cref="Hash"/> chains it to the event before.</summary>
 public sealed record HistoryEvent(
@@ -81,3 +85,12 @@ public abstract record FireResult
     /// <summary>The operation key was used before: nothing was written. <see cref="SameRequest"/> says whether for this same request.</summary>
     public sealed record Repeated(WorkflowInstance Instance, int Version, bool SameRequest) : FireResult;
 }
+
+/// <summary>
+/// A durable timer of an instance: when <see cref="Due"/> comes, the timer kind registered under <see cref="Kind"/>
+/// decides what happens. Setting a timer of the same <see cref="Name"/> again replaces it.
+/// </summary>
+public sealed record DurableTimer(string Name, string Kind, DateTimeOffset Due, JsonElement? Payload = null);
+
+/// <summary>A timer as stored in its instance's partition, with the ETag its firing deletes it under.</summary>
+public sealed record StoredTimer(string InstanceId, DurableTimer Timer, Azure.ETag ETag);

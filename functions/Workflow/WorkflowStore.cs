@@ -17,10 +17,12 @@ public sealed record OperationRecord(string RequestHash, int Version, DateTimeOf
 public sealed record InstanceRow(WorkflowInstance Instance, string LastHash, ETag ETag, OperationRecord? Operation = null);
 
 /// <summary>
-/// The <c>workflow</c> table: one partition per instance holds the instance row, its history rows (<c>h000001</c>…) and
-/// its outbox rows (<c>o000001-00</c>…), the report's versions (<c>v000001</c>…) and the operation keys callers used
-/// (<c>k…</c>), so a transition is one entity-group transaction: the instance replaced under the ETag it was read
-/// with, the history event, the outbox items, a new version and its operation key added. All of it commits, or none.
+/// The <c>workflow</c> table: one partition per instance holds the instance row, its history rows (<c>h000001</c>…),
+/// its outbox rows (<c>o000001-00</c>…), its timers (<c>t{name}</c>), the delivery claims of its outbox items
+/// (<c>c{outbox id}</c>), the report's versions (<c>v000001</c>…) and the operation keys callers used (<c>k…</c>), so
+/// a transition is one entity-group transaction: the instance replaced under the ETag it was read with, the history
+/// event, the outbox items, a new version and its operation key added, timers set or removed. All of it commits, or none.
+/// A period's partition (the bare period id) holds its completion record and its own outbox.
 /// </summary>
 public sealed class WorkflowStore(TableServiceClient service)
 {
@@ -34,15 +36,22 @@ public sealed class WorkflowStore(TableServiceClient service)
     public const int MaxBodyBytes = BodyChunks * BodyChunkBytes;
     private const int BodyChunks = 12;
     private const int BodyChunkBytes = 64 * 1024;
+    private const string TimerPrefix = "t";
+    private const string ClaimPrefix = "c";
+    private const string CompletedKey = "completed";
 
     private readonly TableClient _table = service.Table(StorageNames.WorkflowTable);
 
-    /// <summary>Adds a new instance; false when it already exists.</summary>
-    public async Task<bool> TryAddAsync(WorkflowInstance instance, CancellationToken cancellationToken)
+    /// <summary>Adds a new instance with its first timers, in one transaction; false when it already exists.</summary>
+    public async Task<bool> TryAddAsync(WorkflowInstance instance, CancellationToken cancellationToken, IReadOnlyList<DurableTimer>? timers = null)
     {
         try
         {
-            await _table.AddEntityAsync(InstanceEntity(instance, ""), cancellationToken);
+            await _table.SubmitTransactionAsync(
+                [
+                    new(TableTransactionActionType.Add, InstanceEntity(instance, "")),
+                    .. (timers ?? []).Select(t => new TableTransactionAction(TableTransactionActionType.UpsertReplace, TimerEntity(instance.Id, t))),
+                ], cancellationToken);
             return true;
         }
         catch (RequestFailedException error) when (error.Status == StatusCodes.Status409Conflict)
@@ -98,18 +107,21 @@ public sealed class WorkflowStore(TableServiceClient service)
         await RangeAsync(instanceId, OutboxPrefix, ReadOutbox, cancellationToken);
 
     /// <summary>
-    /// Commits a transition; false when somebody changed the instance since <paramref name="read"/> (the race is lost,
-    /// nothing written). A Submit also adds its report version and records the operation key that asked for it; a key
-    /// whose old record has expired is taken over under that record's ETag.
+    /// Commits a transition; false when somebody changed the instance since <paramref name="read"/>, or removed one of
+    /// <paramref name="removeTimers"/> (the race is lost, nothing written). A Submit also adds its report version and
+    /// records the operation key that asked for it; a key whose old record has expired is taken over under its ETag.
     /// </summary>
     public async Task<bool> TryCommitAsync(InstanceRow read, WorkflowInstance next, HistoryEvent e, IReadOnlyList<WorkItem> work,
-        VersionDraft? version, OperationKey? operation, CancellationToken cancellationToken)
+        IReadOnlyList<DurableTimer>? setTimers, IReadOnlyList<StoredTimer>? removeTimers, VersionDraft? version, OperationKey? operation,
+        CancellationToken cancellationToken)
     {
         List<TableTransactionAction> actions =
         [
             new(TableTransactionActionType.UpdateReplace, InstanceEntity(next, e.Hash), read.ETag),
             new(TableTransactionActionType.Add, EventEntity(next.Id, e)),
-            .. work.Select((item, index) => new TableTransactionAction(TableTransactionActionType.Add, OutboxEntity(next.Id, e, index, item))),
+            .. work.Select((item, index) => new TableTransactionAction(TableTransactionActionType.Add, OutboxEntity(next.Id, e.Sequence, e.At, index, item))),
+            .. (removeTimers ?? []).Select(t => new TableTransactionAction(TableTransactionActionType.Delete, TimerEntity(next.Id, t.Timer), t.ETag)),
+            .. (setTimers ?? []).Select(t => new TableTransactionAction(TableTransactionActionType.UpsertReplace, TimerEntity(next.Id, t))),
         ];
         if (version is not null) actions.Add(new(TableTransactionActionType.Add, VersionEntity(next.Id, next.Version, e.At, version)));
         if (operation is not null)
@@ -124,7 +136,107 @@ public sealed class WorkflowStore(TableServiceClient service)
             await _table.SubmitTransactionAsync(actions, cancellationToken);
             return true;
         }
-        catch (RequestFailedException error) when (error.Status is StatusCodes.Status412PreconditionFailed or StatusCodes.Status409Conflict)
+        catch (RequestFailedException error) when (error.Status is StatusCodes.Status412PreconditionFailed or StatusCodes.Status409Conflict or StatusCodes.Status404NotFound)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The instances of a period: a range over the partition keys <c>{periodId}~…</c>, reading only instance rows.</summary>
+    public async Task<IReadOnlyList<WorkflowInstance>> PeriodInstancesAsync(string periodId, CancellationToken cancellationToken)
+    {
+        var prefix = periodId + "~";
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {prefix} and PartitionKey lt {prefix + '\uffff'} and RowKey eq {InstanceKey}");
+        var items = new List<WorkflowInstance>();
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken)) items.Add(ReadInstance(entity));
+        return items;
+    }
+
+    public async Task<IReadOnlyList<StoredTimer>> TimersAsync(string instanceId, CancellationToken cancellationToken) =>
+        await RangeAsync(instanceId, TimerPrefix, ReadTimer, cancellationToken);
+
+    public async Task<StoredTimer?> GetTimerAsync(string instanceId, string name, CancellationToken cancellationToken)
+    {
+        var found = await _table.GetEntityIfExistsAsync<TableEntity>(instanceId, TimerPrefix + name, cancellationToken: cancellationToken);
+        return found.HasValue ? ReadTimer(found.Value!) : null;
+    }
+
+    /// <summary>Removes a timer whose time came to nothing; false when another sweeper already removed or replaced it.</summary>
+    public async Task<bool> TryRemoveTimerAsync(StoredTimer timer, CancellationToken cancellationToken) =>
+        await SucceedsAsync(() => _table.DeleteEntityAsync(timer.InstanceId, TimerPrefix + timer.Timer.Name, timer.ETag, cancellationToken));
+
+    /// <summary>
+    /// Records, once, that a period is complete, with the work that follows (consolidation) in its outbox;
+    /// false when it was already recorded.
+    /// </summary>
+    public async Task<bool> TryCompletePeriodAsync(string periodId, string reason, DateTimeOffset at, IReadOnlyList<WorkItem> work, CancellationToken cancellationToken) =>
+        await SucceedsAsync(() => _table.SubmitTransactionAsync(
+            [
+                new(TableTransactionActionType.Add, new TableEntity(periodId, CompletedKey) { ["Reason"] = reason, ["At"] = at }),
+                .. work.Select((item, index) => new TableTransactionAction(TableTransactionActionType.Add, OutboxEntity(periodId, 1, at, index, item))),
+            ], cancellationToken));
+
+    /// <summary>When and why a period was recorded complete, or null.</summary>
+    public async Task<(string Reason, DateTimeOffset At)?> PeriodCompletionAsync(string periodId, CancellationToken cancellationToken)
+    {
+        var found = await _table.GetEntityIfExistsAsync<TableEntity>(periodId, CompletedKey, cancellationToken: cancellationToken);
+        return found.HasValue ? (found.Value!.GetString("Reason"), found.Value.GetDateTimeOffset("At")!.Value) : null;
+    }
+
+    /// <summary>The delivery claim of an outbox item, or null when nobody claimed it yet.</summary>
+    public async Task<DeliveryClaim?> GetClaimAsync(string partition, string outboxId, CancellationToken cancellationToken)
+    {
+        var found = await _table.GetEntityIfExistsAsync<TableEntity>(partition, ClaimPrefix + outboxId, cancellationToken: cancellationToken);
+        return found.HasValue
+            ? new DeliveryClaim(found.Value!.GetBoolean("Delivered")!.Value, found.Value.GetDateTimeOffset("ClaimedAt")!.Value, found.Value.ETag)
+            : null;
+    }
+
+    /// <summary>
+    /// Claims an outbox item for delivery: a conditional insert, or taking over an abandoned claim under its ETag.
+    /// Null when another dispatcher holds or completed it.
+    /// </summary>
+    public async Task<ETag?> TryClaimAsync(string partition, string outboxId, DateTimeOffset at, DeliveryClaim? abandoned, CancellationToken cancellationToken)
+    {
+        var entity = new TableEntity(partition, ClaimPrefix + outboxId) { ["Delivered"] = false, ["ClaimedAt"] = at };
+        try
+        {
+            var response = abandoned is null
+                ? await _table.AddEntityAsync(entity, cancellationToken)
+                : await _table.UpdateEntityAsync(entity, abandoned.ETag, TableUpdateMode.Replace, cancellationToken);
+            return response.Headers.ETag;
+        }
+        catch (RequestFailedException error) when (error.Status is StatusCodes.Status409Conflict or StatusCodes.Status412PreconditionFailed)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>After delivery: the claim becomes a receipt and the outbox row goes, together.</summary>
+    public async Task CompleteDeliveryAsync(string partition, string outboxId, ETag claim, DateTimeOffset at, CancellationToken cancellationToken) =>
+        await _table.SubmitTransactionAsync(
+            [
+                new(TableTransactionActionType.UpdateReplace, new TableEntity(partition, ClaimPrefix + outboxId) { ["Delivered"] = true, ["ClaimedAt"] = at }, claim),
+                new(TableTransactionActionType.Delete, new TableEntity(partition, outboxId), ETag.All),
+            ], cancellationToken);
+
+    /// <summary>A delivery that failed gives its claim back, so the next attempt may deliver.</summary>
+    public async Task ReleaseClaimAsync(string partition, string outboxId, ETag claim, CancellationToken cancellationToken) =>
+        await SucceedsAsync(() => _table.DeleteEntityAsync(partition, ClaimPrefix + outboxId, claim, cancellationToken));
+
+    /// <summary>An outbox row whose item was delivered earlier (its receipt says so) but which outlived the delivery.</summary>
+    public async Task RemoveOutboxRowAsync(string partition, string outboxId, CancellationToken cancellationToken) =>
+        await SucceedsAsync(() => _table.DeleteEntityAsync(partition, outboxId, ETag.All, cancellationToken));
+
+    /// <summary>Runs a conditional write; false when its condition failed (conflict, precondition, gone).</summary>
+    private static async Task<bool> SucceedsAsync(Func<Task> write)
+    {
+        try
+        {
+            await write();
+            return true;
+        }
+        catch (RequestFailedException error) when (error.Status is StatusCodes.Status409Conflict or StatusCodes.Status412PreconditionFailed or StatusCodes.Status404NotFound)
         {
             return false;
         }
@@ -194,6 +306,7 @@ public sealed class WorkflowStore(TableServiceClient service)
         ["Sequence"] = i.Sequence,
         ["Overdue"] = i.Overdue,
         ["Late"] = i.Late,
+        ["Missed"] = i.Missed,
         ["StartedAt"] = i.StartedAt,
         ["UpdatedAt"] = i.UpdatedAt,
         ["LastHash"] = lastHash,
@@ -210,7 +323,8 @@ public sealed class WorkflowStore(TableServiceClient service)
         t.GetBoolean("Overdue")!.Value,
         t.GetBoolean("Late")!.Value,
         t.GetDateTimeOffset("StartedAt")!.Value,
-        t.GetDateTimeOffset("UpdatedAt")!.Value);
+        t.GetDateTimeOffset("UpdatedAt")!.Value,
+        t.GetBoolean("Missed") ?? false);
 
     private static TableEntity EventEntity(string instanceId, HistoryEvent e) => new(instanceId, HistoryKey(e.Sequence))
     {
@@ -240,14 +354,28 @@ public sealed class WorkflowStore(TableServiceClient service)
         Enum.Parse<ReportState>(t.GetString("ToState")),
         t.GetString("Hash"));
 
-    private static TableEntity OutboxEntity(string instanceId, HistoryEvent e, int index, WorkItem item) =>
-        new(instanceId, $"{OutboxPrefix}{e.Sequence:D6}-{index:D2}")
+    private static TableEntity OutboxEntity(string partition, int sequence, DateTimeOffset at, int index, WorkItem item) =>
+        new(partition, $"{OutboxPrefix}{sequence:D6}-{index:D2}")
         {
-            ["Sequence"] = e.Sequence,
+            ["Sequence"] = sequence,
             ["Kind"] = item.Kind,
             ["Payload"] = item.Payload.GetRawText(),
-            ["CreatedAt"] = e.At,
+            ["CreatedAt"] = at,
         };
+
+    private static TableEntity TimerEntity(string instanceId, DurableTimer timer) => new(instanceId, TimerPrefix + timer.Name)
+    {
+        ["Name"] = timer.Name,
+        ["Kind"] = timer.Kind,
+        ["Due"] = timer.Due,
+        ["Payload"] = timer.Payload?.GetRawText(),
+    };
+
+    private static StoredTimer ReadTimer(TableEntity t) => new(
+        t.PartitionKey,
+        new DurableTimer(t.GetString("Name"), t.GetString("Kind"), t.GetDateTimeOffset("Due")!.Value,
+            t.GetString("Payload") is { } payload ? JsonElement.Parse(payload) : null),
+        t.ETag);
 
     private static OutboxItem ReadOutbox(TableEntity t) => new(
         t.RowKey,
@@ -256,3 +384,6 @@ public sealed class WorkflowStore(TableServiceClient service)
         JsonElement.Parse(t.GetString("Payload")),
         t.GetDateTimeOffset("CreatedAt")!.Value);
 }
+
+/// <summary>Who is delivering an outbox item: a claim in progress since <see cref="ClaimedAt"/>, or a receipt once delivered.</summary>
+public sealed record DeliveryClaim(bool Delivered, DateTimeOffset ClaimedAt, ETag ETag);

@@ -67,6 +67,8 @@ public class TestApp : IAsyncLifetime
             web.UseSetting("Baocao:AdminKey", AdminKey);
             web.UseSetting("Baocao:SeedDemoData", SeedDemoData ? "true" : "false");
             web.UseSetting("Baocao:StartLocalAzurite", "false");
+            // Tests call the outbox dispatcher and the timer sweep themselves, as the Functions host's triggers would.
+            web.UseSetting("Workflow:RunLocalTriggers", "false");
             foreach (var (key, value) in settings) web.UseSetting(key, value);
             web.ConfigureServices(services =>
             {

@@ -49,4 +49,30 @@ public sealed class WorkflowApiTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(WorkflowApi.AdminActor, again.GetProperty("decidedBy").GetProperty("actor").GetString());
         Assert.Equal("reopen", again.GetProperty("decidedBy").GetProperty("trigger").GetString());
     }
+
+    [Fact]
+    public async Task An_admin_lists_a_periods_instances_by_state_unit_and_overdue()
+    {
+        var approved = await ApprovedAsync("HLHPN");
+        await _engine.StartAsync("2026-Q4", "MTTQ", Ct);
+
+        var all = await (await _admin.GetAsync("/api/instances?periodId=2026-q4", Ct)).ReadAsAsync<List<WorkflowInstance>>();
+        var done = await (await _admin.GetAsync("/api/instances?periodId=2026-Q4&state=approved", Ct)).ReadAsAsync<List<WorkflowInstance>>();
+        var one = await (await _admin.GetAsync("/api/instances?periodId=2026-Q4&unit=mttq&overdue=false", Ct)).ReadAsAsync<List<WorkflowInstance>>();
+
+        Assert.Contains(all, i => i.Id == approved);
+        Assert.All(all, i => Assert.Equal("2026-Q4", i.PeriodId));
+        Assert.All(done, i => Assert.Equal(ReportState.Approved, i.State));
+        Assert.Contains(done, i => i.Id == approved);
+        Assert.Equal("2026-Q4~MTTQ", Assert.Single(one).Id);
+    }
+
+    [Theory]
+    [InlineData("/api/instances", "period-required")]
+    [InlineData("/api/instances?periodId=2026-Q4&state=Lost", "invalid-state")]
+    [InlineData("/api/instances?periodId=2026-Q4&state=3", "invalid-state")]
+    public async Task Listing_without_a_period_or_with_an_unknown_state_is_refused(string url, string code)
+    {
+        await (await _admin.GetAsync(url, Ct)).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, code);
+    }
 }

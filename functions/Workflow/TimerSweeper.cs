@@ -1,0 +1,154 @@
+using Baocao.Hosting;
+
+namespace Baocao.Workflow;
+
+/// <summary>What a timer's firing does to its instance: the event it records (with its work), or nothing when stale.</summary>
+public sealed record TimerFiring(ReportTrigger Trigger, string? Comment, IReadOnlyList<WorkItem> Work);
+
+/// <summary>
+/// What a kind of durable timer does when it comes due. Features register their kinds (the deadline here, reminders
+/// later); the sweep finds the kind by the name stored with the timer.
+/// </summary>
+public interface ITimerKind
+{
+    string Kind { get; }
+
+    /// <summary>The event to record now, or null when the instance has moved on and the timer means nothing any more.</summary>
+    TimerFiring? Fire(WorkflowInstance instance, DurableTimer timer);
+}
+
+/// <summary>At the period's deadline, a report still not submitted is flagged overdue, with an event in its history.</summary>
+public sealed class DeadlineTimer(PeopleTime time) : ITimerKind
+{
+    public const string Name = "deadline";
+
+    public string Kind => Name;
+
+    public static DurableTimer For(DateTimeOffset deadline) => new(Name, Name, deadline);
+
+    public TimerFiring? Fire(WorkflowInstance instance, DurableTimer timer) =>
+        WorkflowDefinition.NotSubmitted.Contains(instance.State) && !instance.Overdue
+            ? new TimerFiring(ReportTrigger.FlagOverdue, $"Quá hạn nộp báo cáo (hạn {time.Describe(timer.Due)}).", [])
+            : null;
+}
+
+/// <summary>What one sweep did: entries found due, timers fired, stale or dangling entries dropped, outboxes re-announced, period tasks resumed, failures left for the next sweep.</summary>
+public sealed record SweepResult(int Due, int Fired, int Stale, int Announced, int Resumed, int Failed);
+
+/// <summary>
+/// One sweep of the timer index, called by the Functions timer trigger in Azure and by a local loop: every entry due
+/// is checked against the row it stands for. A timer fires through the engine, which deletes the timer row under its
+/// ETag in the firing's own transaction, so two sweepers racing on it fire it once.
+/// </summary>
+public sealed partial class TimerSweeper(
+    TimerIndex index,
+    WorkflowStore store,
+    WorkflowEngine engine,
+    OutboxQueue outbox,
+    PeriodOrchestrator periods,
+    IEnumerable<ITimerKind> kinds,
+    PeopleTime time,
+    ILogger<TimerSweeper> logger)
+{
+    /// <summary>The actor history names for what timers do.</summary>
+    public const string Actor = "hệ thống";
+
+    /// <summary>Re-announcing an outbox stops after this many sweeps; the rows stay for an admin to see.</summary>
+    public const int MaxAnnouncements = 5;
+
+    private readonly Dictionary<string, ITimerKind> _kinds = kinds.ToDictionary(k => k.Kind);
+
+    public async Task<SweepResult> SweepAsync(CancellationToken cancellationToken)
+    {
+        var now = time.UtcNow;
+        var due = await index.DueAsync(now, cancellationToken);
+        int fired = 0, stale = 0, announced = 0, resumed = 0, failed = 0;
+        foreach (var entry in due)
+        {
+            try
+            {
+                switch (entry.Kind)
+                {
+                    case DueKind.Timer when await FireAsync(entry, cancellationToken):
+                        fired++;
+                        break;
+                    case DueKind.Timer:
+                        stale++;
+                        break;
+                    case DueKind.Outbox when await ReannounceAsync(entry, now, cancellationToken):
+                        announced++;
+                        break;
+                    case DueKind.Outbox:
+                        stale++;
+                        break;
+                    case DueKind.Period:
+                        await periods.ResumeAsync(entry.Partition, entry.Name, cancellationToken);
+                        resumed++;
+                        break;
+                }
+                await index.DeleteAsync(entry, cancellationToken);
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                LogEntryFailed(logger, entry.Partition, entry.Kind, entry.Name, error);
+                failed++;
+            }
+        }
+        var result = new SweepResult(due.Count, fired, stale, announced, resumed, failed);
+        if (due.Count > 0) LogSwept(logger, result.Due, result.Fired, result.Stale, result.Announced, result.Resumed, result.Failed);
+        return result;
+    }
+
+    /// <summary>Fires a due timer; false when the entry is stale or dangling (no such timer, a different due time, or the state moved on).</summary>
+    private async Task<bool> FireAsync(DueEntry entry, CancellationToken cancellationToken)
+    {
+        var timer = await store.GetTimerAsync(entry.Partition, entry.Name, cancellationToken);
+        if (timer is null || timer.Timer.Due != entry.Due) return false;
+        var instance = (await store.GetAsync(entry.Partition, cancellationToken))?.Instance;
+        var firing = instance is null ? null
+            : _kinds.TryGetValue(timer.Timer.Kind, out var kind) ? kind.Fire(instance, timer.Timer)
+            : throw new InvalidOperationException($"No timer kind '{timer.Timer.Kind}' is registered.");
+        if (firing is null)
+        {
+            await store.TryRemoveTimerAsync(timer, cancellationToken);
+            LogStale(logger, entry.Partition, timer.Timer.Name);
+            return false;
+        }
+        var result = await engine.FireAsync(entry.Partition, firing.Trigger, Actor, WorkflowChannel.Timer, firing.Comment, null,
+            firing.Work, instance!.State, cancellationToken, firing: timer);
+        if (result is FireResult.Applied) return true;
+        // Another sweeper fired it, or the report moved on meanwhile: either way this timer has nothing left to do.
+        await store.TryRemoveTimerAsync(timer, cancellationToken);
+        LogStale(logger, entry.Partition, timer.Timer.Name);
+        return false;
+    }
+
+    /// <summary>Announces an outbox again when its rows outlived their announcement; checks again later, a few times.</summary>
+    private async Task<bool> ReannounceAsync(DueEntry entry, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if ((await store.OutboxAsync(entry.Partition, cancellationToken)).Count == 0) return false;
+        await outbox.AnnounceAsync(entry.Partition, cancellationToken);
+        if (entry.Attempt + 1 < MaxAnnouncements)
+        {
+            var later = OutboxQueue.RecoveryDelay * Math.Pow(2, entry.Attempt + 1);
+            await index.PutAsync(entry with { Due = now + later, Attempt = entry.Attempt + 1 }, cancellationToken);
+        }
+        else
+        {
+            LogGaveUp(logger, entry.Partition, MaxAnnouncements);
+        }
+        return true;
+    }
+
+    [LoggerMessage(LogLevel.Information, "Timer sweep: {Due} due, {Fired} fired, {Stale} stale, {Announced} outboxes announced, {Resumed} period tasks resumed, {Failed} failed")]
+    private static partial void LogSwept(ILogger logger, int due, int fired, int stale, int announced, int resumed, int failed);
+
+    [LoggerMessage(LogLevel.Debug, "Workflow {InstanceId}: timer {Timer} came due with nothing to do")]
+    private static partial void LogStale(ILogger logger, string instanceId, string timer);
+
+    [LoggerMessage(LogLevel.Warning, "Timer sweep: entry {Kind} {Name} of {InstanceId} failed; it stays for the next sweep")]
+    private static partial void LogEntryFailed(ILogger logger, string instanceId, DueKind kind, string name, Exception error);
+
+    [LoggerMessage(LogLevel.Error, "Outbox of {InstanceId} still undelivered after {Announcements} announcements; see the poison queue")]
+    private static partial void LogGaveUp(ILogger logger, string instanceId, int announcements);
+}

@@ -1,0 +1,153 @@
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Baocao.Catalog;
+using Baocao.Tests.Infrastructure;
+using Baocao.Workflow;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Baocao.Tests.Workflow;
+
+public sealed class PeriodOrchestrationTests(DemoApp app) : IClassFixture<DemoApp>
+{
+    private const string DemoPeriod = "2026-H1";
+
+    private readonly HttpClient _admin = app.Admin();
+    private readonly WorkflowEngine _engine = app.Factory.Services.GetRequiredService<WorkflowEngine>();
+    private readonly WorkflowStore _store = app.Factory.Services.GetRequiredService<WorkflowStore>();
+    private readonly CatalogService _catalog = app.Factory.Services.GetRequiredService<CatalogService>();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private TableClient Workflow => app.Tables.GetTableClient("workflow");
+
+    /// <summary>Plans and opens a month period whose scope lists <paramref name="units"/>.</summary>
+    private async Task<string> OpenMonthAsync(int month, params string[] units)
+    {
+        var draft = $$"""
+            { "type": "month", "year": 2026, "number": {{month}}, "templateCode": "SK6T", "deadline": "2026-12-20T17:00",
+              "scope": { "units": [{{string.Join(",", units.Select(u => $"\"{u}\""))}}] },
+              "stages": [ { "code": "THAM-DINH", "name": "Chuyên viên thẩm định", "assignees": [ { "name": "Nguyễn Thị Thu Hà", "email": "thuha.bdv@anhoa.example" } ] } ] }
+            """;
+        var period = await (await _admin.PostJsonAsync("/api/catalog/periods", draft)).ReadAsAsync<Period>();
+        (await _admin.PostAsync($"/api/catalog/periods/{period.Id}/open", null, Ct)).EnsureSuccessStatusCode();
+        return period.Id;
+    }
+
+    private async Task<List<string>> InScopeAsync(string periodId) =>
+        CatalogService.UnitsInScope((await _catalog.GetPeriodAsync(periodId, Ct))!, await _catalog.GetUnitsAsync(Ct)).Select(u => u.Code).Order().ToList();
+
+    private async Task<List<string>> InstanceUnitsAsync(string periodId) =>
+        (await _store.PeriodInstancesAsync(periodId, Ct)).Select(i => i.UnitCode).Order().ToList();
+
+    private async Task DispatchAllAsync()
+    {
+        var dispatcher = app.Factory.Services.GetRequiredService<OutboxDispatcher>();
+        var queue = new QueueClient(app.Azurite.ConnectionString, "outbox");
+        for (var messages = (await queue.ReceiveMessagesAsync(32, cancellationToken: Ct)).Value; messages.Length > 0;
+             messages = (await queue.ReceiveMessagesAsync(32, cancellationToken: Ct)).Value)
+        {
+            foreach (var m in messages)
+            {
+                await dispatcher.DispatchAsync(m.MessageText, Ct);
+                await queue.DeleteMessageAsync(m.MessageId, m.PopReceipt, Ct);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Opening_a_period_starts_one_instance_per_unit_in_scope_each_with_its_deadline_timer()
+    {
+        var period = (await _catalog.GetPeriodAsync(DemoPeriod, Ct))!;
+        var expected = await InScopeAsync(DemoPeriod);
+
+        Assert.Equal(14, expected.Count);
+        Assert.Equal(expected, await InstanceUnitsAsync(DemoPeriod));
+        foreach (var unit in expected)
+        {
+            var timer = await _store.GetTimerAsync(WorkflowEngine.InstanceId(DemoPeriod, unit), DeadlineTimer.Name, Ct);
+            Assert.Equal(period.Deadline, timer!.Timer.Due);
+        }
+    }
+
+    [Fact]
+    public async Task An_interrupted_fan_out_is_finished_by_the_sweep_without_touching_what_it_had_created()
+    {
+        var periodId = await OpenMonthAsync(1, "HND", "HCCB", "MTTQ", "LDLD");
+        var before = await Workflow.QueryAsync<TableEntity>(e => e.RowKey == "instance", cancellationToken: Ct)
+            .Where(e => e.PartitionKey.StartsWith(periodId + "~", StringComparison.Ordinal)).ToListAsync(Ct);
+        // As if the fan-out died after two instances: the other two partitions never got written, its index entry stayed.
+        foreach (var unit in new[] { "MTTQ", "LDLD" })
+        {
+            var id = WorkflowEngine.InstanceId(periodId, unit);
+            await foreach (var row in Workflow.QueryAsync<TableEntity>(e => e.PartitionKey == id, cancellationToken: Ct)) await Workflow.DeleteEntityAsync(row, cancellationToken: Ct);
+        }
+        await app.Factory.Services.GetRequiredService<TimerIndex>().PutAsync(new DueEntry(periodId, "fanout", DueKind.Period, app.Clock.GetUtcNow()), Ct);
+
+        var sweep = await app.Factory.Services.GetRequiredService<TimerSweeper>().SweepAsync(Ct);
+
+        Assert.True(sweep.Resumed >= 1);
+        Assert.Equal(["HCCB", "HND", "LDLD", "MTTQ"], await InstanceUnitsAsync(periodId));
+        foreach (var unit in new[] { "HND", "HCCB" })
+        {
+            var id = WorkflowEngine.InstanceId(periodId, unit);
+            Assert.Equal(before.Single(e => e.PartitionKey == id).ETag, (await Workflow.GetEntityAsync<TableEntity>(id, "instance", cancellationToken: Ct)).Value.ETag);
+        }
+        Assert.Equal(0, await app.Factory.Services.GetRequiredService<PeriodOrchestrator>().FanOutAsync((await _catalog.GetPeriodAsync(periodId, Ct))!, Ct));
+    }
+
+    [Fact]
+    public async Task A_unit_added_to_an_open_periods_scope_gets_its_instance()
+    {
+        var unit = """{ "code": "HU-THACHTHANH", "name": "Ban Dân vận Huyện ủy Thạch Thành", "level": "HUYEN", "parent": "BDV-TU" }""";
+        (await _admin.PostJsonAsync("/api/catalog/units", unit)).EnsureSuccessStatusCode();
+
+        var view = await _engine.GetAsync(WorkflowEngine.InstanceId(DemoPeriod, "HU-THACHTHANH"), Ct);
+
+        Assert.Equal(ReportState.NotStarted, view!.Instance.State);
+        Assert.Equal(await InScopeAsync(DemoPeriod), await InstanceUnitsAsync(DemoPeriod));
+    }
+
+    [Fact]
+    public async Task The_last_approval_completes_the_period_once_with_a_consolidation_work_item()
+    {
+        var periodId = await OpenMonthAsync(2, "HND", "DUQS");
+        var hnd = WorkflowEngine.InstanceId(periodId, "HND");
+        Assert.IsType<FireResult.Applied>(await _engine.FireAsync(WorkflowEngine.InstanceId(periodId, "DUQS"), ReportTrigger.Exempt, "quản trị viên", WorkflowChannel.Admin, "Đơn vị sáp nhập.", null, null, null, Ct));
+        await DispatchAllAsync();
+        Assert.Null(await _store.PeriodCompletionAsync(periodId, Ct));
+
+        foreach (var trigger in new[] { ReportTrigger.Submit, ReportTrigger.Claim, ReportTrigger.Approve, ReportTrigger.Approve })
+        {
+            Assert.IsType<FireResult.Applied>(await _engine.FireAsync(hnd, trigger, "cv.lan", WorkflowChannel.Link, null, null, null, null, Ct));
+        }
+        await DispatchAllAsync();
+
+        Assert.Equal("all-finished", (await _store.PeriodCompletionAsync(periodId, Ct))!.Value.Reason);
+        var consolidate = Assert.Single(await _store.OutboxAsync(periodId, Ct));
+        Assert.Equal(PeriodOrchestrator.ConsolidateKind, consolidate.Kind);
+        Assert.Equal(periodId, consolidate.Payload.GetProperty("periodId").GetString());
+    }
+
+    [Fact]
+    public async Task Closing_a_period_marks_every_report_never_submitted_as_missed_and_completes_it()
+    {
+        var periodId = await OpenMonthAsync(3, "HND", "HCCB", "TINHDOAN");
+        var submitted = WorkflowEngine.InstanceId(periodId, "HND");
+        Assert.IsType<FireResult.Applied>(await _engine.FireAsync(submitted, ReportTrigger.Submit, "vp.hnd", WorkflowChannel.Api, null, null, null, null, Ct));
+
+        (await _admin.PostAsync($"/api/catalog/periods/{periodId}/close", null, Ct)).EnsureSuccessStatusCode();
+
+        foreach (var unit in new[] { "HCCB", "TINHDOAN" })
+        {
+            var view = (await _engine.GetAsync(WorkflowEngine.InstanceId(periodId, unit), Ct))!;
+            Assert.True(view.Instance.Missed);
+            Assert.Equal(ReportState.NotStarted, view.Instance.State);
+            var e = Assert.Single(view.History);
+            Assert.Equal((ReportTrigger.MarkMissed, WorkflowChannel.Admin, "period-closed"), (e.Trigger, e.Channel, e.ReasonCode));
+            Assert.StartsWith("Kỳ báo cáo đã đóng lúc", e.Comment);
+        }
+        Assert.False((await _engine.GetAsync(submitted, Ct))!.Instance.Missed);
+        Assert.Equal("closed", (await _store.PeriodCompletionAsync(periodId, Ct))!.Value.Reason);
+        Assert.Equal(PeriodOrchestrator.ConsolidateKind, Assert.Single(await _store.OutboxAsync(periodId, Ct)).Kind);
+    }
+}
