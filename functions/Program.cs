@@ -32,6 +32,7 @@ app.MapCatalogApi();
 app.MapUnitKeysApi();
 app.MapUnitPeriodsApi();
 app.MapSubmissionsApi();
+app.MapResumableUploadsApi();
 app.MapDashboard();
 app.MapWorkflowApi();
 app.MapLocalMailSinkWhenLocal();

@@ -6,6 +6,7 @@ public static class StorageNames
     public const string CatalogTable = "catalog";
     public const string ApiKeysTable = "apikeys";
     public const string WorkflowTable = "workflow";
+    public const string UploadsTable = "uploads";
     public const string AttachmentsContainer = "attachments";
     public const string ExportsContainer = "exports";
     public const string TimerIndexTable = "timers";
@@ -14,7 +15,7 @@ public static class StorageNames
     /// <summary>Where the local dispatcher moves a message that kept failing, named as the Functions queue trigger names its own.</summary>
     public const string OutboxPoisonQueue = OutboxQueue + "-poison";
 
-    public static readonly string[] Tables = [CatalogTable, ApiKeysTable, WorkflowTable, TimerIndexTable];
+    public static readonly string[] Tables = [CatalogTable, ApiKeysTable, WorkflowTable, TimerIndexTable, UploadsTable];
     public static readonly string[] Containers = [AttachmentsContainer, ExportsContainer];
     public static readonly string[] Queues = [OutboxQueue, OutboxPoisonQueue];
 }

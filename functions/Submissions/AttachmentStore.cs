@@ -34,58 +34,47 @@ public sealed class AttachmentLimits
 /// </summary>
 public sealed class AttachmentStore(BlobServiceClient blobs)
 {
-    private const int BlockSize = 4 * 1024 * 1024;
-
     private readonly BlobContainerClient _container = blobs.GetBlobContainerClient(StorageNames.AttachmentsContainer);
 
     public async Task<(StagedAttachment? Staged, AttachmentRefusal? Refusal)> StageAsync(
         Stream content, string? fileName, string blobPrefix, long maxBytes, CancellationToken cancellationToken)
     {
-        var (name, nameProblem) = AttachmentRules.CleanFileName(fileName);
-        if (name is null) return (null, new AttachmentRefusal(StatusCodes.Status400BadRequest, "invalid-file-name", nameProblem!));
-        var type = AttachmentRules.ByExtension(name);
-        if (type is null)
-        {
-            return (null, new AttachmentRefusal(StatusCodes.Status415UnsupportedMediaType, "unsupported-file-type",
-                $"Tệp '{name}' không thuộc loại được nhận (pdf, doc, docx, xls, xlsx, odt, ods, jpg, png)."));
-        }
+        var (name, type, unacceptable) = Classify(fileName);
+        if (name is null || type is null) return (null, unacceptable);
         var blobName = $"{blobPrefix}/{Guid.NewGuid():n}{type.Extensions[0]}";
-        var blob = _container.GetBlockBlobClient(blobName);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = ArrayPool<byte>.Shared.Rent(BlockSize);
-        var blocks = new List<string>();
-        long size = 0;
-        try
+        var appender = new BlockAppender(_container.GetBlockBlobClient(blobName), hash);
+        // Ids of one blob's blocks must share a length: the block's index as a long, in base64.
+        var refusal = await appender.AppendAsync(content, (piece, before) => Check(type, name, piece.Span, before, maxBytes),
+            () => Convert.ToBase64String(BitConverter.GetBytes((long)appender.Blocks.Count)), cancellationToken);
+        if (refusal is not null) return (null, refusal);
+        if (appender.Bytes == 0) return (null, new AttachmentRefusal(StatusCodes.Status400BadRequest, "empty-file", $"Tệp '{name}' rỗng."));
+        var sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
+        return (new StagedAttachment(new StoredAttachment(blobName, name, type.ContentType, appender.Bytes, sha256), appender.Blocks), null);
+    }
+
+    /// <summary>The file's name as people will read it and its type by extension, or why it cannot be taken.</summary>
+    public static (string? Name, AttachmentType? Type, AttachmentRefusal? Refusal) Classify(string? fileName)
+    {
+        var (name, nameProblem) = AttachmentRules.CleanFileName(fileName);
+        if (name is null) return (null, null, new AttachmentRefusal(StatusCodes.Status400BadRequest, "invalid-file-name", nameProblem!));
+        return AttachmentRules.ByExtension(name) is { } type
+            ? (name, type, null)
+            : (name, null, new AttachmentRefusal(StatusCodes.Status415UnsupportedMediaType, "unsupported-file-type",
+                $"Tệp '{name}' không thuộc loại được nhận (pdf, doc, docx, xls, xlsx, odt, ods, jpg, png)."));
+    }
+
+    /// <summary>The checks every piece of a file passes: it starts as its type says, and it stays within its size.</summary>
+    public static AttachmentRefusal? Check(AttachmentType type, string name, ReadOnlySpan<byte> piece, long bytesBefore, long maxBytes)
+    {
+        if (bytesBefore == 0 && !AttachmentRules.StartsLike(type, piece))
         {
-            while (true)
-            {
-                var filled = await FillAsync(content, buffer, cancellationToken);
-                if (filled == 0) break;
-                if (size == 0 && !AttachmentRules.StartsLike(type, buffer.AsSpan(0, filled)))
-                {
-                    return (null, new AttachmentRefusal(StatusCodes.Status415UnsupportedMediaType, "content-mismatch",
-                        $"Nội dung tệp '{name}' không phải {type.Name} như đuôi tệp cho biết."));
-                }
-                size += filled;
-                if (size > maxBytes)
-                {
-                    return (null, new AttachmentRefusal(StatusCodes.Status413PayloadTooLarge, "file-too-large",
-                        $"Tệp '{name}' vượt quá {maxBytes / (1024 * 1024)} MiB."));
-                }
-                hash.AppendData(buffer, 0, filled);
-                var blockId = Convert.ToBase64String(BitConverter.GetBytes((long)blocks.Count)); // ids of one blob must share a length
-                using var piece = new MemoryStream(buffer, 0, filled, writable: false);
-                await blob.StageBlockAsync(blockId, piece, cancellationToken: cancellationToken);
-                blocks.Add(blockId);
-            }
-            if (size == 0) return (null, new AttachmentRefusal(StatusCodes.Status400BadRequest, "empty-file", $"Tệp '{name}' rỗng."));
-            var sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
-            return (new StagedAttachment(new StoredAttachment(blobName, name, type.ContentType, size, sha256), blocks), null);
+            return new AttachmentRefusal(StatusCodes.Status415UnsupportedMediaType, "content-mismatch",
+                $"Nội dung tệp '{name}' không phải {type.Name} như đuôi tệp cho biết.");
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        return bytesBefore + piece.Length > maxBytes
+            ? new AttachmentRefusal(StatusCodes.Status413PayloadTooLarge, "file-too-large", $"Tệp '{name}' vượt quá {maxBytes / (1024 * 1024)} MiB.")
+            : null;
     }
 
     public async Task<StoredAttachment> CommitAsync(StagedAttachment staged, CancellationToken cancellationToken)
@@ -97,6 +86,47 @@ public sealed class AttachmentStore(BlobServiceClient blobs)
             Metadata = new Dictionary<string, string> { ["sha256"] = attachment.Sha256, ["filename"] = Uri.EscapeDataString(attachment.FileName) },
         }, cancellationToken);
         return attachment;
+    }
+}
+
+/// <summary>
+/// Appends a stream to a block blob as staged blocks of up to 4 MiB, read into one pooled buffer: each piece is
+/// checked, staged, then hashed, so <see cref="Blocks"/>, <see cref="Bytes"/> and the hash always describe exactly
+/// what was staged, even when the stream breaks off half way.
+/// </summary>
+public sealed class BlockAppender(BlockBlobClient blob, IncrementalHash hash)
+{
+    public const int BlockSize = 4 * 1024 * 1024;
+
+    public List<string> Blocks { get; } = [];
+
+    public long Bytes { get; private set; }
+
+    /// <summary>Stages the stream; stops at the first piece <paramref name="check"/> refuses (given the piece and the bytes staged before it).</summary>
+    public async Task<AttachmentRefusal?> AppendAsync(
+        Stream content, Func<ReadOnlyMemory<byte>, long, AttachmentRefusal?> check, Func<string> nextBlockId, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(BlockSize);
+        try
+        {
+            while (await FillAsync(content, buffer, cancellationToken) is var filled and > 0)
+            {
+                if (check(buffer.AsMemory(0, filled), Bytes) is { } refusal) return refusal;
+                var id = nextBlockId();
+                using (var piece = new MemoryStream(buffer, 0, filled, writable: false))
+                {
+                    await blob.StageBlockAsync(id, piece, cancellationToken: cancellationToken);
+                }
+                hash.AppendData(buffer, 0, filled);
+                Blocks.Add(id);
+                Bytes += filled;
+            }
+            return null;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Reads until the buffer is full or the stream ends, so every staged block but the last is whole.</summary>

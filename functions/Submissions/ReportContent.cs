@@ -5,13 +5,15 @@ using Baocao.Hosting;
 namespace Baocao.Submissions;
 
 /// <summary>
-/// The <c>report</c> part of a submission: indicator values by code, narrative text by section code, and an optional
-/// note to the reviewer. Values stay raw JSON until checked against the template, so a wrong type is named precisely.
+/// The <c>report</c> part of a submission: indicator values by code, narrative text by section code, an optional
+/// note to the reviewer, and the ids of finished resumable uploads to attach. Values stay raw JSON until checked
+/// against the template, so a wrong type is named precisely.
 /// </summary>
 public sealed record ReportDraft(
     Dictionary<string, JsonElement>? Values = null,
     Dictionary<string, string>? Narratives = null,
-    string? Note = null);
+    string? Note = null,
+    IReadOnlyList<string>? Uploads = null);
 
 /// <summary>A report that passed its template: typed values (derived totals computed), clean narratives.</summary>
 public sealed record ReportContent(

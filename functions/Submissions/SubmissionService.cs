@@ -29,6 +29,7 @@ public sealed partial class SubmissionService(
     WorkflowEngine engine,
     SubmissionReader reader,
     AttachmentStore attachments,
+    ResumableUploads uploads,
     BlobServiceClient blobs,
     PeopleTime time,
     IOptions<AttachmentLimits> limits,
@@ -65,7 +66,14 @@ public sealed partial class SubmissionService(
         if (errors.Any) return Problems.Validation(errors.Items.Select(e => e with { Pointer = "/" + SubmissionReader.ReportPart + e.Pointer }).ToList());
 
         var files = read.Value.Attachments;
-        var report = SubmittedReport.From(content!, files.Select(f => f.Attachment));
+        var uploaded = await uploads.AttachAsync(period.Id, unitCode, read.Value.Report.Uploads ?? [], cancellationToken);
+        if (uploaded.Problem is { } notReady) return notReady;
+        var report = SubmittedReport.From(content!, [.. files.Select(f => f.Attachment), .. uploaded.Value!]);
+        if (report.Attachments.Sum(a => a.Size) > limits.Value.MaxSubmissionBytes)
+        {
+            return Problems.Create(StatusCodes.Status413PayloadTooLarge, "submission-too-large", "Quá lớn",
+                $"Tổng dung lượng tệp đính kèm vượt quá {limits.Value.MaxSubmissionBytes / (1024 * 1024)} MiB.");
+        }
         var body = report.ToJson();
         if (System.Text.Encoding.UTF8.GetByteCount(body) > WorkflowStore.MaxBodyBytes)
         {
@@ -87,7 +95,7 @@ public sealed partial class SubmissionService(
         }
         if (result is FireResult.Applied applied)
         {
-            LogAccepted(logger, instanceId, applied.Instance.Version, late, files.Count);
+            LogAccepted(logger, instanceId, applied.Instance.Version, late, report.Attachments.Count);
             return new SubmissionOutcome(await ReceiptAsync(period, unitCode, applied.Instance.Version, cancellationToken), Replayed: false);
         }
         // Nothing was written for this request: its files must not outlive it.

@@ -13,7 +13,11 @@ public static class SubmissionsSetup
             .ValidateOnStart();
         services.AddSingleton<AttachmentStore>();
         services.AddSingleton<SubmissionReader>();
+        services.AddOptions<UploadOptions>().BindConfiguration(AttachmentLimits.Section)
+            .Validate(o => o.UploadLifetime > TimeSpan.Zero, "Submissions:UploadLifetime must be positive.")
+            .ValidateOnStart();
         services.AddSingleton<SubmissionService>();
+        services.AddSingleton<ResumableUploads>();
         return services;
     }
 }

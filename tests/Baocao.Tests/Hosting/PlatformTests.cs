@@ -40,6 +40,26 @@ public sealed class PlatformTests(DemoApp app) : IClassFixture<DemoApp>
     }
 
     [Fact]
+    public async Task OpenApi_describes_the_submission_body_the_idempotency_key_and_a_receipt_example()
+    {
+        using var client = app.Anonymous();
+        var document = JsonDocument.Parse(await client.GetStringAsync("/api/openapi/v1.json", TestContext.Current.CancellationToken)).RootElement;
+        var submit = document.GetProperty("paths").GetProperty("/api/periods/{periodId}/reports/{unitId}/submissions").GetProperty("post");
+        var form = submit.GetProperty("requestBody").GetProperty("content").GetProperty("multipart/form-data");
+        var properties = form.GetProperty("schema").GetProperty("properties");
+        Assert.Contains("DVK_TONG", properties.GetProperty("report").GetProperty("examples")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal("binary", properties.GetProperty("attachments").GetProperty("items").GetProperty("format").GetString());
+        Assert.Contains(submit.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "Idempotency-Key" && p.GetProperty("in").GetString() == "header");
+        var created = submit.GetProperty("responses").GetProperty("201").GetProperty("content").GetProperty("application/json");
+        Assert.Equal(1, created.GetProperty("example").GetProperty("version").GetInt32());
+        foreach (var status in new[] { "400", "401", "403", "404", "409", "411", "413", "415", "422" })
+        {
+            Assert.True(submit.GetProperty("responses").TryGetProperty(status, out _), $"The submission lacks response {status}");
+        }
+        Assert.True(document.GetProperty("paths").TryGetProperty("/api/periods/{periodId}/reports/{unitId}/versions/{version}/attachments/{number}", out _));
+    }
+
+    [Fact]
     public async Task Unknown_routes_answer_with_problem_details()
     {
         using var client = app.Anonymous();

@@ -32,29 +32,11 @@ public sealed class PublishedAppTests(TestApp app) : IClassFixture<TestApp>
             Assert.True(File.Exists(Path.Combine(root, "Health", "function.json")));
             Assert.True(File.Exists(Path.Combine(root, "ImportUnits", "function.json")));
 
-            var port = LocalAzurite.FreePort();
-            var settings = new Dictionary<string, string>
-            {
-                ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(),
-                ["AzureWebJobsStorage"] = app.Azurite.ConnectionString,
-                ["Baocao__AdminKey"] = TestApp.AdminKey,
-                ["Mail__SendGridApiKey"] = "SG.test",
-                ["Mail__FromEmail"] = "baocao@anhoa.example",
-                ["Mail__FromName"] = "Baocao",
-            };
-            using var process = Start(executable, [], workingDirectory, settings);
-            try
-            {
-                using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
-                Assert.Equal(HttpStatusCode.OK, await FirstAnswerAsync(client, "/", TimeSpan.FromSeconds(30), ct));
-                Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/health", ct)).StatusCode);
-                Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/dev/mail", ct)).StatusCode);
-            }
-            finally
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync(ct);
-            }
+            await using var process = await AppProcess.StartAsync(executable, [], workingDirectory,
+                AppProcess.HostSettings(app.Azurite.ConnectionString, LocalAzurite.FreePort()), ct);
+            using var client = process.Client(TimeSpan.FromSeconds(5));
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/health", ct)).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/dev/mail", ct)).StatusCode);
         }
         finally
         {
@@ -63,44 +45,11 @@ public sealed class PublishedAppTests(TestApp app) : IClassFixture<TestApp>
         }
     }
 
-    /// <summary>Probes like the host: every 25 ms until any answer, or the time runs out.</summary>
-    private static async Task<HttpStatusCode> FirstAnswerAsync(HttpClient client, string path, TimeSpan within, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (true)
-        {
-            try
-            {
-                return (await client.GetAsync(path, ct)).StatusCode;
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(25, ct);
-            }
-        }
-    }
-
-    private static ProcessStartInfo StartInfo(string file, string[] arguments, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
+    private static async Task RunAsync(string file, string[] arguments, string workingDirectory, CancellationToken ct)
     {
         var start = new ProcessStartInfo(file) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
-        return start;
-    }
-
-    private static Process Start(string file, string[] arguments, string workingDirectory, IReadOnlyDictionary<string, string> environment)
-    {
-        var process = Process.Start(StartInfo(file, arguments, workingDirectory, environment))!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task RunAsync(string file, string[] arguments, string workingDirectory, CancellationToken ct)
-    {
-        using var process = Process.Start(StartInfo(file, arguments, workingDirectory))!;
+        using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync(ct);
         var error = process.StandardError.ReadToEndAsync(ct);
         await process.WaitForExitAsync(ct);

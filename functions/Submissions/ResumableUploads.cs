@@ -1,0 +1,297 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+using Baocao.Hosting;
+using Baocao.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace Baocao.Submissions;
+
+/// <summary>Settings of resumable uploads, bound from <c>Submissions__*</c>.</summary>
+public sealed class UploadOptions
+{
+    /// <summary>How long an upload may stay unfinished (or finished but not attached) before its bytes are deleted.</summary>
+    public TimeSpan UploadLifetime { get; set; } = TimeSpan.FromHours(24);
+}
+
+/// <summary>
+/// A resumable upload of one file for one unit and period. Its bytes are the committed blocks of one block blob,
+/// so the offset reached survives any restart; <see cref="Sha256"/> is set once the last byte has arrived.
+/// </summary>
+public sealed record Upload(
+    string Id,
+    string PeriodId,
+    string UnitCode,
+    long Length,
+    string FileName,
+    string ContentType,
+    string BlobName,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt,
+    string? Sha256,
+    bool Attached)
+{
+    public StoredAttachment AsAttachment() => new(BlobName, FileName, ContentType, Length, Sha256!);
+}
+
+/// <summary>An upload and the bytes it holds so far.</summary>
+public sealed record UploadState(Upload Upload, long Offset);
+
+/// <summary>
+/// The storage side of the tus protocol. Each PATCH appends its bytes as staged blocks and then commits the block list
+/// on the condition that the blob has not changed since the offset was read, so two racing PATCHes cannot interleave.
+/// The SHA-256 of the bytes so far is kept in memory between PATCHes and rebuilt from the blob after a restart.
+/// </summary>
+public sealed class ResumableUploads(TableServiceClient tables, BlobServiceClient blobs, TimeProvider clock, IOptions<AttachmentLimits> limits, IOptions<UploadOptions> options)
+{
+    private readonly TableClient _table = tables.GetTableClient(StorageNames.UploadsTable);
+    private readonly BlobContainerClient _container = blobs.GetBlobContainerClient(StorageNames.AttachmentsContainer);
+    private readonly ConcurrentDictionary<string, HashProgress> _hashes = new();
+
+    private sealed record HashProgress(long Offset, IncrementalHash Hash);
+
+    public long MaxSize => limits.Value.MaxFileBytes;
+
+    public async Task<Outcome<Upload>> CreateAsync(string periodId, string unitCode, long length, string? fileName, CancellationToken cancellationToken)
+    {
+        var (name, type, refusal) = AttachmentStore.Classify(fileName);
+        if (name is null || type is null) return Refuse(refusal!);
+        if (length <= 0) return Refuse(new AttachmentRefusal(StatusCodes.Status400BadRequest, "empty-file", $"Tệp '{name}' rỗng."));
+        if (length > MaxSize)
+        {
+            return Refuse(new AttachmentRefusal(StatusCodes.Status413PayloadTooLarge, "file-too-large", $"Tệp '{name}' vượt quá {MaxSize / (1024 * 1024)} MiB."));
+        }
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var now = clock.GetUtcNow();
+        var upload = new Upload(id, periodId, unitCode, length, name, type.ContentType, $"{periodId}/{unitCode}/u{id}{type.Extensions[0]}",
+            now, now + options.Value.UploadLifetime, Sha256: null, Attached: false);
+        await _table.AddEntityAsync(Entity(upload), cancellationToken);
+        return upload;
+    }
+
+    /// <summary>The upload with its offset; 404 when unknown (or another unit's), 410 when expired.</summary>
+    public async Task<Outcome<UploadState>> GetAsync(string periodId, string unitCode, string id, CancellationToken cancellationToken)
+    {
+        var row = await ReadAsync(unitCode, id, cancellationToken);
+        if (row is null || row.PeriodId != periodId) return Problems.NotFound($"Không có phiên tải lên '{id}'.");
+        if (!row.Attached && row.ExpiresAt <= clock.GetUtcNow())
+        {
+            return Problems.Create(StatusCodes.Status410Gone, "upload-expired", "Phiên tải lên đã hết hạn", "Phiên tải lên này đã hết hạn; hãy tải tệp lên lại từ đầu.");
+        }
+        var (offset, _) = await CommittedAsync(row, cancellationToken);
+        return new UploadState(row, offset);
+    }
+
+    /// <summary>
+    /// Appends a PATCH body at <paramref name="offset"/>. Bytes received before the client broke off are kept, as tus
+    /// asks, so the client resumes from there; the last byte finishes the upload with its SHA-256.
+    /// </summary>
+    public async Task<Outcome<UploadState>> AppendAsync(string periodId, string unitCode, string id, long offset, Stream body, CancellationToken cancellationToken)
+    {
+        var found = await GetAsync(periodId, unitCode, id, cancellationToken);
+        if (found.Problem is { } problem) return problem;
+        var upload = found.Value!.Upload;
+        var (committed, blobTag) = await CommittedAsync(upload, cancellationToken);
+        if (offset != committed)
+        {
+            return Problems.Create(StatusCodes.Status409Conflict, "offset-mismatch", "Sai vị trí tải lên",
+                $"Upload-Offset {offset} không khớp với số byte đã nhận ({committed}); hãy hỏi lại bằng HEAD rồi gửi tiếp.");
+        }
+        if (committed == upload.Length) return found.Value;
+
+        var hash = await HashUpToAsync(upload, committed, cancellationToken);
+        var blob = _container.GetBlockBlobClient(upload.BlobName);
+        var appender = new BlockAppender(blob, hash);
+        var type = AttachmentRules.ByExtension(upload.FileName)!;
+        AttachmentRefusal? refusal = null;
+        try
+        {
+            refusal = await appender.AppendAsync(body,
+                (piece, before) => committed + before + piece.Length > upload.Length
+                    ? new AttachmentRefusal(StatusCodes.Status413PayloadTooLarge, "beyond-upload-length", $"Dữ liệu gửi vượt quá Upload-Length ({upload.Length} byte).")
+                    : AttachmentStore.Check(type, upload.FileName, piece.Span, committed + before, upload.Length),
+                () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)), cancellationToken);
+        }
+        catch (Exception error) when (error is IOException or OperationCanceledException && appender.Bytes > 0)
+        {
+            // The client broke off: keep what was staged so it can resume from there.
+        }
+        _hashes.TryRemove(upload.Id, out _);
+        if (appender.Bytes == 0)
+        {
+            hash.Dispose();
+            return refusal is null ? found.Value : Refuse(refusal);
+        }
+        var previous = committed == 0 ? [] : (await blob.GetBlockListAsync(BlockListTypes.Committed, cancellationToken: CancellationToken.None)).Value.CommittedBlocks.Select(b => b.Name);
+        try
+        {
+            await blob.CommitBlockListAsync([.. previous, .. appender.Blocks], new CommitBlockListOptions
+            {
+                HttpHeaders = new BlobHttpHeaders { ContentType = upload.ContentType },
+                Metadata = new Dictionary<string, string> { ["filename"] = Uri.EscapeDataString(upload.FileName) },
+                Conditions = committed == 0 ? new BlobRequestConditions { IfNoneMatch = ETag.All } : new BlobRequestConditions { IfMatch = blobTag },
+            }, CancellationToken.None);
+        }
+        catch (RequestFailedException error) when (error.Status is StatusCodes.Status409Conflict or StatusCodes.Status412PreconditionFailed)
+        {
+            hash.Dispose();
+            return Problems.Create(StatusCodes.Status409Conflict, "offset-mismatch", "Sai vị trí tải lên", "Một yêu cầu khác vừa ghi vào phiên tải lên này; hãy hỏi lại bằng HEAD rồi gửi tiếp.");
+        }
+        var reached = committed + appender.Bytes;
+        if (reached == upload.Length)
+        {
+            upload = upload with { Sha256 = Convert.ToHexStringLower(hash.GetHashAndReset()) };
+            hash.Dispose();
+            await _table.UpdateEntityAsync(Entity(upload), ETag.All, TableUpdateMode.Replace, CancellationToken.None);
+        }
+        else
+        {
+            _hashes[upload.Id] = new HashProgress(reached, hash);
+        }
+        return refusal is null ? new UploadState(upload, reached) : Refuse(refusal);
+    }
+
+    /// <summary>Ends an upload and deletes its bytes; one already attached to a report stays (409).</summary>
+    public async Task<ProblemHttpResult?> TerminateAsync(string periodId, string unitCode, string id, CancellationToken cancellationToken)
+    {
+        var row = await ReadAsync(unitCode, id, cancellationToken);
+        if (row is null || row.PeriodId != periodId) return Problems.NotFound($"Không có phiên tải lên '{id}'.");
+        if (row.Attached) return Problems.Conflict("upload-attached", "Tệp này đã được đính kèm vào báo cáo nên không xoá được.");
+        await DeleteAsync(row, cancellationToken);
+        return null;
+    }
+
+    /// <summary>
+    /// Finished uploads named by a submission, as attachments exactly like those sent in the multipart body. Each is
+    /// marked attached before the version is written, so the expiry sweep never deletes a file a version names.
+    /// </summary>
+    public async Task<Outcome<IReadOnlyList<StoredAttachment>>> AttachAsync(string periodId, string unitCode, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        var attachments = new List<StoredAttachment>();
+        var errors = new ValidationErrors();
+        var ready = new List<Upload>();
+        for (var i = 0; i < ids.Count; i++)
+        {
+            var found = await GetAsync(periodId, unitCode, ids[i], cancellationToken);
+            if (found.Problem is not null)
+            {
+                errors.Add($"/report/uploads/{i}", "unknown-upload", $"Không có phiên tải lên '{ids[i]}' còn hiệu lực cho đơn vị và kỳ này.");
+                continue;
+            }
+            var (upload, offset) = found.Value!;
+            if (offset < upload.Length)
+            {
+                errors.Add($"/report/uploads/{i}", "upload-incomplete", $"Tệp '{upload.FileName}' mới tải lên {offset}/{upload.Length} byte.");
+                continue;
+            }
+            ready.Add(upload.Sha256 is null ? await FinishAsync(upload, cancellationToken) : upload);
+        }
+        if (errors.Any) return errors.ToProblem();
+        foreach (var upload in ready)
+        {
+            if (!upload.Attached) await _table.UpdateEntityAsync(Entity(upload with { Attached = true }), ETag.All, TableUpdateMode.Replace, cancellationToken);
+            attachments.Add(upload.AsAttachment());
+        }
+        return attachments;
+    }
+
+    /// <summary>Deletes unfinished or unattached uploads past their expiry, bytes first. Returns how many went.</summary>
+    public async Task<int> SweepExpiredAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var removed = 0;
+        await foreach (var entity in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"ExpiresAt le {now} and Attached eq false"), cancellationToken: cancellationToken))
+        {
+            await DeleteAsync(Read(entity), cancellationToken);
+            removed++;
+        }
+        return removed;
+    }
+
+    private async Task DeleteAsync(Upload upload, CancellationToken cancellationToken)
+    {
+        await _container.DeleteBlobIfExistsAsync(upload.BlobName, cancellationToken: cancellationToken);
+        await _table.DeleteEntityAsync(upload.UnitCode, upload.Id, cancellationToken: cancellationToken);
+        _hashes.TryRemove(upload.Id, out _);
+    }
+
+    /// <summary>The bytes committed so far (the blob's length) and the blob's ETag that guards the next commit.</summary>
+    private async Task<(long Offset, ETag Tag)> CommittedAsync(Upload upload, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var properties = await _container.GetBlobClient(upload.BlobName).GetPropertiesAsync(cancellationToken: cancellationToken);
+            return (properties.Value.ContentLength, properties.Value.ETag);
+        }
+        catch (RequestFailedException error) when (error.Status == StatusCodes.Status404NotFound)
+        {
+            return (0, default);
+        }
+    }
+
+    /// <summary>The SHA-256 state over the first <paramref name="offset"/> bytes: kept from the last PATCH, or read back from the blob.</summary>
+    private async Task<IncrementalHash> HashUpToAsync(Upload upload, long offset, CancellationToken cancellationToken)
+    {
+        if (_hashes.TryRemove(upload.Id, out var kept))
+        {
+            if (kept.Offset == offset) return kept.Hash;
+            kept.Hash.Dispose();
+        }
+        var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        if (offset == 0) return hash;
+        var download = await _container.GetBlobClient(upload.BlobName).DownloadStreamingAsync(
+            new BlobDownloadOptions { Range = new HttpRange(0, offset) }, cancellationToken);
+        await using var content = download.Value.Content;
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0) hash.AppendData(buffer, 0, read);
+        return hash;
+    }
+
+    /// <summary>An upload whose last PATCH committed but whose record was not yet updated (the app stopped in between).</summary>
+    private async Task<Upload> FinishAsync(Upload upload, CancellationToken cancellationToken)
+    {
+        using var hash = await HashUpToAsync(upload, upload.Length, cancellationToken);
+        var finished = upload with { Sha256 = Convert.ToHexStringLower(hash.GetHashAndReset()) };
+        await _table.UpdateEntityAsync(Entity(finished), ETag.All, TableUpdateMode.Replace, cancellationToken);
+        return finished;
+    }
+
+    private async Task<Upload?> ReadAsync(string unitCode, string id, CancellationToken cancellationToken)
+    {
+        if (id.Length != 32 || !id.All(char.IsAsciiHexDigitLower)) return null;
+        var found = await _table.GetEntityIfExistsAsync<TableEntity>(unitCode, id, cancellationToken: cancellationToken);
+        return found.HasValue ? Read(found.Value!) : null;
+    }
+
+    private static ProblemHttpResult Refuse(AttachmentRefusal refusal) =>
+        Problems.Create(refusal.Status, refusal.Code, refusal.Status switch
+        {
+            StatusCodes.Status413PayloadTooLarge => "Quá lớn",
+            StatusCodes.Status415UnsupportedMediaType => "Định dạng không được hỗ trợ",
+            _ => "Tệp không hợp lệ",
+        }, refusal.Detail);
+
+    private static TableEntity Entity(Upload u) => new(u.UnitCode, u.Id)
+    {
+        ["PeriodId"] = u.PeriodId,
+        ["Length"] = u.Length,
+        ["FileName"] = u.FileName,
+        ["ContentType"] = u.ContentType,
+        ["BlobName"] = u.BlobName,
+        ["CreatedAt"] = u.CreatedAt,
+        ["ExpiresAt"] = u.ExpiresAt,
+        ["Sha256"] = u.Sha256,
+        ["Attached"] = u.Attached,
+    };
+
+    private static Upload Read(TableEntity t) => new(
+        t.RowKey, t.GetString("PeriodId"), t.PartitionKey, t.GetInt64("Length")!.Value, t.GetString("FileName"), t.GetString("ContentType"),
+        t.GetString("BlobName"), t.GetDateTimeOffset("CreatedAt")!.Value, t.GetDateTimeOffset("ExpiresAt")!.Value, t.GetString("Sha256"),
+        t.GetBoolean("Attached")!.Value);
+}

@@ -1,0 +1,214 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using Baocao.Submissions;
+using Baocao.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Baocao.Tests.Submissions;
+
+/// <summary>The tus protocol spoken by hand, one header at a time, against the demo province.</summary>
+public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
+{
+    private const string Tus = "1.0.0";
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static string Metadata(string fileName) => $"filename {Convert.ToBase64String(Encoding.UTF8.GetBytes(fileName))},filetype {Convert.ToBase64String("application/pdf"u8)}";
+
+    private static async Task<HttpResponseMessage> SendAsync(Submitter unit, HttpMethod method, string path, HttpContent? content = null,
+        Action<HttpRequestMessage>? headers = null, string? tus = Tus)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        if (tus is not null) request.Headers.Add("Tus-Resumable", tus);
+        headers?.Invoke(request);
+        return await unit.Client.SendAsync(request, Ct);
+    }
+
+    private static async Task<string> CreateAsync(Submitter unit, long length, string fileName = "Hồ sơ quét.pdf")
+    {
+        var created = await SendAsync(unit, HttpMethod.Post, unit.ReportPath() + "/uploads", headers: r =>
+        {
+            r.Headers.Add("Upload-Length", length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            r.Headers.Add("Upload-Metadata", Metadata(fileName));
+        });
+        Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(Tus, created.Headers.GetValues("Tus-Resumable").Single());
+        Assert.True(created.Headers.Contains("Upload-Expires"));
+        return created.Headers.Location!.OriginalString;
+    }
+
+    private static ByteArrayContent Chunk(byte[] bytes)
+    {
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/offset+octet-stream");
+        return content;
+    }
+
+    private static Task<HttpResponseMessage> PatchAsync(Submitter unit, string location, long offset, byte[] bytes) =>
+        SendAsync(unit, HttpMethod.Patch, location, Chunk(bytes), r => r.Headers.Add("Upload-Offset", offset.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    private static async Task<long> OffsetAsync(Submitter unit, string location)
+    {
+        var head = await SendAsync(unit, HttpMethod.Head, location);
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal("no-store", head.Headers.CacheControl?.ToString());
+        return long.Parse(head.Headers.GetValues("Upload-Offset").Single(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static string IdOf(string location) => location[(location.LastIndexOf('/') + 1)..];
+
+    [Fact]
+    public async Task Options_tells_the_version_extensions_and_maximum_size()
+    {
+        var unit = await Submitter.ForAsync(app, "HU-DONGSON");
+        var options = await SendAsync(unit, HttpMethod.Options, unit.ReportPath() + "/uploads", tus: null);
+        Assert.Equal(HttpStatusCode.NoContent, options.StatusCode);
+        Assert.Equal("1.0.0", options.Headers.GetValues("Tus-Version").Single());
+        Assert.Equal("creation,creation-with-upload,termination,expiration", options.Headers.GetValues("Tus-Extension").Single());
+        Assert.True(long.Parse(options.Headers.GetValues("Tus-Max-Size").Single(), System.Globalization.CultureInfo.InvariantCulture) > 0);
+    }
+
+    [Fact]
+    public async Task A_file_sent_in_chunks_resumes_from_the_offset_and_attaches_like_a_multipart_file()
+    {
+        var unit = await Submitter.ForAsync(app, "HU-KIMTHANH");
+        var file = Submitter.Pdf(9 * 1024 * 1024 + 17);
+        var location = await CreateAsync(unit, file.Length, "Biên bản hội nghị sơ kết.pdf");
+        Assert.Equal(0, await OffsetAsync(unit, location));
+
+        var first = await PatchAsync(unit, location, 0, file[..(5 * 1024 * 1024)]);
+        Assert.Equal(HttpStatusCode.NoContent, first.StatusCode);
+        Assert.Equal("5242880", first.Headers.GetValues("Upload-Offset").Single());
+        // A client that lost the answer asks where to go on from.
+        Assert.Equal(5 * 1024 * 1024, await OffsetAsync(unit, location));
+        await (await PatchAsync(unit, location, 0, file[..100])).ShouldBeProblemAsync(HttpStatusCode.Conflict, "offset-mismatch");
+        var last = await PatchAsync(unit, location, 5 * 1024 * 1024, file[(5 * 1024 * 1024)..]);
+        Assert.Equal(file.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), last.Headers.GetValues("Upload-Offset").Single());
+
+        var report = Submitter.GoodReport.Replace("\"note\"", $"\"uploads\": [\"{IdOf(location)}\"], \"note\"", StringComparison.Ordinal);
+        var receipt = await (await unit.SubmitAsync(Submitter.Form(report))).ReadAsAsync<SubmissionReceipt>();
+        var attached = Assert.Single(receipt.Attachments);
+        Assert.Equal("Biên bản hội nghị sơ kết.pdf", attached.FileName);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(file)), attached.Sha256);
+        Assert.Equal(file.Length, attached.Size);
+        Assert.Equal(file, await unit.Client.GetByteArrayAsync(attached.Href, Ct));
+        // An upload named by a version is not the unit's to delete any more.
+        await (await SendAsync(unit, HttpMethod.Delete, location)).ShouldBeProblemAsync(HttpStatusCode.Conflict, "upload-attached");
+    }
+
+    [Fact]
+    public async Task Creation_with_upload_takes_the_first_chunk_in_the_same_request()
+    {
+        var unit = await Submitter.ForAsync(app, "HU-PHULOC");
+        var file = Submitter.Pdf(300_000);
+        var created = await SendAsync(unit, HttpMethod.Post, unit.ReportPath() + "/uploads", Chunk(file[..100_000]), r =>
+        {
+            r.Headers.Add("Upload-Length", "300000");
+            r.Headers.Add("Upload-Metadata", Metadata("phu-luc.pdf"));
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("100000", created.Headers.GetValues("Upload-Offset").Single());
+        var location = created.Headers.Location!.OriginalString;
+        Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(unit, location, 100_000, file[100_000..])).StatusCode);
+        Assert.Equal(300_000, await OffsetAsync(unit, location));
+    }
+
+    [Fact]
+    public async Task Bad_tus_requests_get_their_protocol_status_and_write_nothing()
+    {
+        var unit = await Submitter.ForAsync(app, "TXU-BINHMINH");
+        var location = await CreateAsync(unit, 1000, "bao-cao.pdf");
+        var before = await app.SnapshotAsync();
+
+        var oldVersion = await SendAsync(unit, HttpMethod.Patch, location, Chunk(Submitter.Pdf(10)), r => r.Headers.Add("Upload-Offset", "0"), tus: "0.2.2");
+        await oldVersion.ShouldBeProblemAsync(HttpStatusCode.PreconditionFailed, "tus-version");
+        Assert.Equal("1.0.0", oldVersion.Headers.GetValues("Tus-Version").Single());
+        await (await PatchAsync(unit, location, 10, Submitter.Pdf(10))).ShouldBeProblemAsync(HttpStatusCode.Conflict, "offset-mismatch");
+        await (await PatchAsync(unit, location, 0, Submitter.Pdf(1001))).ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge, "beyond-upload-length");
+        await (await PatchAsync(unit, location, 0, [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0])).ShouldBeProblemAsync(HttpStatusCode.UnsupportedMediaType, "content-mismatch");
+        var json = new StringContent("{}", Encoding.UTF8, "application/json");
+        await (await SendAsync(unit, HttpMethod.Patch, location, json, r => r.Headers.Add("Upload-Offset", "0"))).ShouldBeProblemAsync(HttpStatusCode.UnsupportedMediaType);
+        var chunked = Chunk(Submitter.Pdf(10));
+        await (await SendAsync(unit, HttpMethod.Patch, location, new StreamContent(new MemoryStream(Submitter.Pdf(10))) { Headers = { ContentType = chunked.Headers.ContentType } },
+            r => { r.Headers.Add("Upload-Offset", "0"); r.Headers.TransferEncodingChunked = true; })).ShouldBeProblemAsync(HttpStatusCode.LengthRequired);
+        await (await PatchAsync(unit, unit.ReportPath() + "/uploads/" + new string('a', 32), 0, Submitter.Pdf(10))).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await PatchAsync(unit, unit.ReportPath() + "/uploads/..%2F..%2Fx", 0, Submitter.Pdf(10))).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await app.AssertUnchangedSinceAsync(before);
+
+        foreach (var (length, name, status, code) in new[]
+        {
+            ("0", "rong.pdf", HttpStatusCode.BadRequest, "empty-file"),
+            ("999999999999", "lon.pdf", HttpStatusCode.RequestEntityTooLarge, "file-too-large"),
+            ("100", "chay.exe", HttpStatusCode.UnsupportedMediaType, "unsupported-file-type"),
+            ("100", "../x.pdf", HttpStatusCode.BadRequest, "invalid-file-name"),
+            ("abc", "a.pdf", HttpStatusCode.BadRequest, "invalid-header"),
+        })
+        {
+            var refused = await SendAsync(unit, HttpMethod.Post, unit.ReportPath() + "/uploads", headers: r =>
+            {
+                r.Headers.Add("Upload-Length", length);
+                r.Headers.Add("Upload-Metadata", Metadata(name));
+            });
+            await refused.ShouldBeProblemAsync(status, code);
+        }
+        await app.AssertUnchangedSinceAsync(before);
+    }
+
+    [Fact]
+    public async Task Another_units_key_gets_403_on_every_tus_request()
+    {
+        var owner = await Submitter.ForAsync(app, "TPU-ANHOA");
+        var stranger = await Submitter.ForAsync(app, "DUQS");
+        var location = await CreateAsync(owner, 100);
+        foreach (var method in new[] { HttpMethod.Head, HttpMethod.Patch, HttpMethod.Delete })
+        {
+            var response = await SendAsync(stranger, method, location, method == HttpMethod.Patch ? Chunk(Submitter.Pdf(10)) : null, r => r.Headers.Add("Upload-Offset", "0"));
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        }
+        var create = await SendAsync(stranger, HttpMethod.Post, owner.ReportPath() + "/uploads", headers: r => r.Headers.Add("Upload-Length", "100"));
+        Assert.Equal(HttpStatusCode.Forbidden, create.StatusCode);
+        Assert.Equal(0, await OffsetAsync(owner, location));
+    }
+
+    [Fact]
+    public async Task An_upload_can_be_terminated_and_an_unfinished_one_expires_and_is_swept()
+    {
+        var unit = await Submitter.ForAsync(app, "DUCA");
+        var terminated = await CreateAsync(unit, 1000);
+        await PatchAsync(unit, terminated, 0, Submitter.Pdf(500));
+        Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(unit, HttpMethod.Delete, terminated)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(unit, HttpMethod.Head, terminated)).StatusCode);
+
+        var abandoned = await CreateAsync(unit, 1000);
+        await PatchAsync(unit, abandoned, 0, Submitter.Pdf(500));
+        app.Clock.Advance(TimeSpan.FromHours(25));
+        Assert.Equal(HttpStatusCode.Gone, (await SendAsync(unit, HttpMethod.Head, abandoned)).StatusCode);
+        await (await PatchAsync(unit, abandoned, 500, Submitter.Pdf(500))).ShouldBeProblemAsync(HttpStatusCode.Gone, "upload-expired");
+
+        var uploads = app.Factory.Services.GetRequiredService<ResumableUploads>();
+        Assert.True(await uploads.SweepExpiredAsync(Ct) >= 1);
+        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(unit, HttpMethod.Head, abandoned)).StatusCode);
+        var container = new Azure.Storage.Blobs.BlobServiceClient(app.Azurite.ConnectionString).GetBlobContainerClient("attachments");
+        await foreach (var blob in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "2026-H1/DUCA/u", Ct))
+        {
+            Assert.Fail($"An expired upload left {blob.Name}");
+        }
+    }
+
+    [Fact]
+    public async Task A_submission_naming_an_unfinished_or_unknown_upload_is_refused_and_writes_nothing()
+    {
+        var unit = await Submitter.ForAsync(app, "HND");
+        var location = await CreateAsync(unit, 1000);
+        await PatchAsync(unit, location, 0, Submitter.Pdf(400));
+        var before = await app.SnapshotAsync();
+        var report = Submitter.GoodReport.Replace("\"note\"", $"\"uploads\": [\"{IdOf(location)}\", \"{new string('b', 32)}\"], \"note\"", StringComparison.Ordinal);
+
+        var problem = await (await unit.SubmitAsync(Submitter.Form(report))).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+
+        Assert.Equal("upload-incomplete", problem.Error("upload-incomplete").GetProperty("code").GetString());
+        Assert.Equal("/report/uploads/1", problem.Error("unknown-upload").GetProperty("pointer").GetString());
+        await app.AssertUnchangedSinceAsync(before);
+    }
+}
