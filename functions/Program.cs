@@ -6,6 +6,7 @@ using Baocao.Mail;
 using Baocao.Reporting;
 using Baocao.Storage;
 using Baocao.Submissions;
+using Baocao.Submissions.Form;
 using Baocao.Workflow;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -33,6 +34,7 @@ app.MapUnitKeysApi();
 app.MapUnitPeriodsApi();
 app.MapSubmissionsApi();
 app.MapResumableUploadsApi();
+app.MapReportForm();
 app.MapDashboard();
 app.MapWorkflowApi();
 app.MapLocalMailSinkWhenLocal();

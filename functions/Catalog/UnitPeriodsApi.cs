@@ -19,6 +19,9 @@ public sealed record UnitPeriod(
     public static UnitPeriod From(Period p) => new(p.Id, p.Name, p.Type, p.Status, p.DataFrom, p.DataTo, p.Deadline, p.TemplateCode, p.TemplateVersion);
 }
 
+/// <summary>Who a unit key speaks for.</summary>
+public sealed record CallingUnitInfo(string Code, string Name);
+
 /// <summary>What a reporting unit, holding its key, can read of the catalogue: its periods and their templates.</summary>
 public static class UnitPeriodsApi
 {
@@ -30,6 +33,8 @@ public static class UnitPeriodsApi
             .WithSummary("Các kỳ đơn vị phải báo cáo, với hạn nộp")
             .WithDescription("?status=open (mặc định) hoặc closed. Chỉ gồm các kỳ có đơn vị trong phạm vi.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
+        app.MapGet("/api/units/me", Me).RequireUnitKey().WithName("GetCallingUnit").WithTags("Đơn vị: kỳ báo cáo")
+            .WithSummary("Đơn vị của khoá đang dùng").ProducesProblem(StatusCodes.Status401Unauthorized);
         periods.MapGet("/{periodId}/template", TemplateForUnit).WithName("GetUnitPeriodTemplate")
             .WithSummary("Mẫu báo cáo của kỳ: các phần, chỉ tiêu và quy tắc")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -57,6 +62,11 @@ public static class UnitPeriodsApi
             .ToList();
         return TypedResults.Ok<IReadOnlyList<UnitPeriod>>(visible);
     }
+
+    public static async Task<Results<Ok<CallingUnitInfo>, ProblemHttpResult>> Me(HttpContext context, CatalogService catalog, CancellationToken ct) =>
+        await catalog.GetUnitAsync(CallingUnit.From(context).Code, ct) is { } unit
+            ? TypedResults.Ok(new CallingUnitInfo(unit.Code, unit.Name))
+            : Problems.NotFound("Đơn vị của khoá này không còn trong danh mục.");
 
     public static async Task<Results<Ok<ReportTemplate>, ProblemHttpResult>> TemplateForUnit(
         string periodId, HttpContext context, CatalogService catalog, CancellationToken ct)

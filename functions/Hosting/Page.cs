@@ -11,7 +11,11 @@ public static class Page
     /// <summary>Escapes markup but keeps Vietnamese letters readable in the source.</summary>
     public static string E(string? text) => Encoder.Encode(text ?? "");
 
-    public static IResult Html(string title, string content, int status = StatusCodes.Status200OK) => new PageResult(Layout(title, content), status);
+    public static IResult Html(string title, string content, int status = StatusCodes.Status200OK) => new PageResult(Layout(title, content), status, Scripted: false);
+
+    /// <summary>A page that runs the app's own scripts (never inline, never from elsewhere) and talks only to the app.</summary>
+    public static IResult Scripted(string title, string content, params string[] scripts) =>
+        new PageResult(Layout(title, content + string.Concat(scripts.Select(s => $"<script src=\"{E(s)}\" defer></script>"))), StatusCodes.Status200OK, Scripted: true);
 
     public static string Layout(string title, string content) => $$"""
         <!doctype html>
@@ -23,25 +27,29 @@ public static class Page
           table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid #ddd; }
           .muted { color: #666; } .badge { padding: .1rem .45rem; border-radius: .75rem; background: #eee; font-size: .85rem; white-space: nowrap; }
           .stats { display: flex; gap: 1rem; flex-wrap: wrap; } .stats div { border: 1px solid #ddd; border-radius: .5rem; padding: .5rem .75rem; }
-          form { display: grid; gap: .5rem; max-width: 22rem; } input, button { font: inherit; padding: .4rem; }
+          form { display: grid; gap: .5rem; max-width: 22rem; } input, button, select, textarea { font: inherit; padding: .4rem; }
+          form.wide { max-width: 48rem; } fieldset { display: grid; gap: .5rem; border: 1px solid #ddd; border-radius: .5rem; }
+          label { display: grid; gap: .2rem; } .error, .field-error { color: #a30000; } .done { color: #05620a; font-weight: 600; }
+          [aria-invalid] { outline: 2px solid #a30000; } progress { width: 100%; }
           @media (max-width: 40rem) { td:nth-child(n+3), th:nth-child(n+3) { display: none; } }
         </style></head><body>
         {{content}}
         </body></html>
         """;
 
-    private sealed class PageResult(string body, int status) : IResult
+    private sealed record PageResult(string Body, int Status, bool Scripted) : IResult
     {
         public Task ExecuteAsync(HttpContext context)
         {
             var headers = context.Response.Headers;
-            headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+            headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+                + (Scripted ? "; script-src 'self'; connect-src 'self'" : "");
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "no-referrer";
             headers.CacheControl = "no-store";
-            context.Response.StatusCode = status;
+            context.Response.StatusCode = Status;
             context.Response.ContentType = "text/html; charset=utf-8";
-            return context.Response.WriteAsync(body, context.RequestAborted);
+            return context.Response.WriteAsync(Body, context.RequestAborted);
         }
     }
 }

@@ -1,0 +1,58 @@
+using System.Reflection;
+using Baocao.Hosting;
+
+namespace Baocao.Submissions.Form;
+
+/// <summary>
+/// A plain Vietnamese page for units with no system of their own. It holds nothing secret: the unit types its key,
+/// and the page's script calls the same API a district's own system calls (tus for files, then the submission).
+/// </summary>
+public static class ReportFormPage
+{
+    public const string Path = "/api/submit";
+
+    /// <summary>The page's script and the tus client from npm (embedded at build from node_modules), served by the app itself.</summary>
+    private static readonly Dictionary<string, string> Scripts = new()
+    {
+        ["form.js"] = "Baocao.Submissions.Form.form.js",
+        ["tus.min.js"] = "Baocao.Submissions.Form.tus.min.js",
+    };
+
+    public static IEndpointRouteBuilder MapReportForm(this IEndpointRouteBuilder app)
+    {
+        app.MapGet(Path, Form).WithName("ReportForm").WithTags("Đơn vị: nộp báo cáo").WithSummary("Trang nộp báo cáo cho đơn vị không có hệ thống riêng")
+            .Produces(StatusCodes.Status200OK, contentType: "text/html");
+        app.MapGet(Path + "/{script}", Script).WithName("ReportFormScript").ExcludeFromDescription();
+        return app;
+    }
+
+    public static IResult Form() => Page.Scripted("Nộp báo cáo", """
+        <h1>Nộp báo cáo định kỳ</h1>
+        <p class="muted">Dành cho đơn vị chưa có hệ thống riêng. Khoá của đơn vị do Ban Dân vận Tỉnh ủy cấp; trang này không lưu khoá.</p>
+        <form id="key-form">
+          <label>Khoá của đơn vị <input type="password" id="key" autocomplete="off" required></label>
+          <button type="submit">Mở</button>
+        </form>
+        <p id="unit" hidden></p>
+        <form id="report-form" class="wide" hidden>
+          <label>Kỳ báo cáo <select id="period"></select></label>
+          <p id="deadline" class="muted"></p>
+          <div id="sections"></div>
+          <label>Ghi chú cho người thẩm định <textarea id="note" rows="3"></textarea></label>
+          <label>Tệp đính kèm (pdf, doc, docx, xls, xlsx, odt, ods, jpg, png) <input type="file" id="files" multiple
+            accept=".pdf,.doc,.docx,.xls,.xlsx,.odt,.ods,.jpg,.jpeg,.png"></label>
+          <progress id="progress" max="100" value="0" hidden></progress>
+          <span id="progress-text" class="muted"></span>
+          <button type="submit" id="submit">Nộp báo cáo</button>
+        </form>
+        <div id="result" role="status" aria-live="polite"></div>
+        """, $"{Path}/tus.min.js", $"{Path}/form.js");
+
+    public static IResult Script(string script, HttpContext context)
+    {
+        if (!Scripts.TryGetValue(script, out var resource)) return Problems.NotFound($"Không có tệp {script}.");
+        context.Response.Headers.XContentTypeOptions = "nosniff";
+        context.Response.Headers.CacheControl = "no-cache";
+        return TypedResults.Stream(Assembly.GetExecutingAssembly().GetManifestResourceStream(resource)!, "text/javascript; charset=utf-8");
+    }
+}
