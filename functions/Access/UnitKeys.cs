@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Azure;
@@ -22,6 +23,16 @@ public sealed record IssuedUnitKey(string KeyId, string UnitCode, string Key, Da
 public sealed class UnitKeys(TableServiceClient tables, CatalogService catalog, TimeProvider clock)
 {
     public const int MaxLiveKeysPerUnit = 2;
+
+    /// <summary>
+    /// How long a verified key is trusted without reading storage again. Revoking ends a key at once on the instance
+    /// that revokes it, and within this time on any other.
+    /// </summary>
+    public static readonly TimeSpan VerifiedFor = TimeSpan.FromSeconds(60);
+
+    private sealed record Verified(byte[] Hash, string UnitCode, DateTimeOffset Until);
+
+    private readonly ConcurrentDictionary<string, Verified> _verified = new();
     private const string Partition = "key";
     private const string Prefix = "bc_";
 
@@ -76,6 +87,7 @@ public sealed class UnitKeys(TableServiceClient tables, CatalogService catalog, 
             entity["RevokedAt"] = clock.GetUtcNow();
             await _table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Merge, cancellationToken);
         }
+        _verified.TryRemove(keyId, out _);
         return Info(entity);
     }
 
@@ -83,11 +95,19 @@ public sealed class UnitKeys(TableServiceClient tables, CatalogService catalog, 
     public async Task<string?> AuthenticateAsync(string presented, CancellationToken cancellationToken)
     {
         if (!TryParse(presented, out var keyId, out var secret)) return null;
+        var now = clock.GetUtcNow();
+        if (_verified.TryGetValue(keyId, out var known) && known.Until > now)
+        {
+            return CryptographicOperations.FixedTimeEquals(Hash(secret), known.Hash) ? known.UnitCode : null;
+        }
         var found = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, keyId, cancellationToken: cancellationToken);
         if (!found.HasValue) return null;
         var entity = found.Value!;
-        var matches = CryptographicOperations.FixedTimeEquals(Hash(secret), entity.GetBinary("Hash"));
-        return matches && entity.GetDateTimeOffset("RevokedAt") is null ? entity.GetString("UnitCode") : null;
+        if (entity.GetDateTimeOffset("RevokedAt") is not null) return null;
+        var stored = entity.GetBinary("Hash");
+        if (!CryptographicOperations.FixedTimeEquals(Hash(secret), stored)) return null;
+        _verified[keyId] = new Verified(stored, entity.GetString("UnitCode"), now + VerifiedFor);
+        return entity.GetString("UnitCode");
     }
 
     private async Task StoreAsync(string keyId, string unitCode, string secret, DateTimeOffset createdAt, CancellationToken cancellationToken) =>

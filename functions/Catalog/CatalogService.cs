@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Baocao.Hosting;
 
 namespace Baocao.Catalog;
@@ -8,6 +9,13 @@ namespace Baocao.Catalog;
 /// </summary>
 public sealed class CatalogService(CatalogStore store, PeopleTime time, IEnumerable<ICatalogObserver> observers)
 {
+    public static readonly TimeSpan UnitsFreshFor = TimeSpan.FromSeconds(30);
+
+    private sealed record UnitsCopy(IReadOnlyList<OrgUnit> Units, DateTimeOffset Until);
+
+    private UnitsCopy? _units;
+    private readonly ConcurrentDictionary<string, ReportTemplate> _templateVersions = new();
+
     public async Task<IReadOnlyList<OrgLevel>> GetLevelsAsync(CancellationToken cancellationToken) =>
         (await store.ListAsync<OrgLevel>(CatalogStore.Levels, cancellationToken)).OrderBy(l => l.Order).ThenBy(l => l.Code).ToList();
 
@@ -40,8 +48,17 @@ public sealed class CatalogService(CatalogStore store, PeopleTime time, IEnumera
         return cleaned;
     }
 
-    public async Task<IReadOnlyList<OrgUnit>> GetUnitsAsync(CancellationToken cancellationToken) =>
-        await store.ListAsync<OrgUnit>(CatalogStore.Units, cancellationToken);
+    /// <summary>
+    /// Every unit. Each unit request checks scope against them and they rarely change, so a copy serves for
+    /// <see cref="UnitsFreshFor"/>; saves through this service replace it at once, another instance's within that time.
+    /// </summary>
+    public async Task<IReadOnlyList<OrgUnit>> GetUnitsAsync(CancellationToken cancellationToken)
+    {
+        if (_units is { } copy && copy.Until > time.UtcNow) return copy.Units;
+        var units = await store.ListAsync<OrgUnit>(CatalogStore.Units, cancellationToken);
+        _units = new UnitsCopy(units, time.UtcNow + UnitsFreshFor);
+        return units;
+    }
 
     public async Task<OrgUnit?> GetUnitAsync(string code, CancellationToken cancellationToken) =>
         (await store.GetAsync<OrgUnit>(CatalogStore.Units, CatalogText.NormalizeCode(code), cancellationToken))?.Value;
@@ -62,7 +79,9 @@ public sealed class CatalogService(CatalogStore store, PeopleTime time, IEnumera
         {
             return Problems.Conflict("duplicate-code", $"Mã đơn vị '{taken.Code}' đã có.");
         }
+        _units = null;
         await store.UpsertAllAsync(CatalogStore.Units, incoming.Select(u => (u.Code, u)), cancellationToken);
+        _units = null;
         foreach (var observer in observers) await observer.UnitsSavedAsync(incoming, cancellationToken);
         var updated = incoming.Count(u => existing.ContainsKey(u.Code));
         return new ImportResult(incoming.Count - updated, updated);
@@ -91,7 +110,14 @@ public sealed class CatalogService(CatalogStore store, PeopleTime time, IEnumera
     public async Task<ReportTemplate?> GetTemplateAsync(string code, int? version, CancellationToken cancellationToken)
     {
         code = CatalogText.NormalizeCode(code);
-        if (version is { } v) return (await store.GetAsync<ReportTemplate>(CatalogStore.Templates, TemplateKey(code, v), cancellationToken))?.Value;
+        if (version is { } v)
+        {
+            // A template version never changes once written, so it is read from storage once.
+            if (_templateVersions.TryGetValue(TemplateKey(code, v), out var known)) return known;
+            var stored = (await store.GetAsync<ReportTemplate>(CatalogStore.Templates, TemplateKey(code, v), cancellationToken))?.Value;
+            if (stored is not null) _templateVersions[TemplateKey(code, v)] = stored;
+            return stored;
+        }
         var versions = await store.ListAsync<ReportTemplate>(CatalogStore.Templates, cancellationToken, code + "~");
         return versions.MaxBy(t => t.Version);
     }

@@ -46,7 +46,7 @@ public sealed class AttachmentStore(BlobServiceClient blobs)
         var appender = new BlockAppender(_container.GetBlockBlobClient(blobName), hash);
         // Ids of one blob's blocks must share a length: the block's index as a long, in base64.
         var refusal = await appender.AppendAsync(content, (piece, before) => Check(type, name, piece.Span, before, maxBytes),
-            () => Convert.ToBase64String(BitConverter.GetBytes((long)appender.Blocks.Count)), cancellationToken);
+            index => Convert.ToBase64String(BitConverter.GetBytes((long)index)), cancellationToken);
         if (refusal is not null) return (null, refusal);
         if (appender.Bytes == 0) return (null, new AttachmentRefusal(StatusCodes.Status400BadRequest, "empty-file", $"Tệp '{name}' rỗng."));
         var sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
@@ -90,43 +90,100 @@ public sealed class AttachmentStore(BlobServiceClient blobs)
 }
 
 /// <summary>
-/// Appends a stream to a block blob as staged blocks of up to 4 MiB, read into one pooled buffer: each piece is
-/// checked, staged, then hashed, so <see cref="Blocks"/>, <see cref="Bytes"/> and the hash always describe exactly
-/// what was staged, even when the stream breaks off half way.
+/// Appends a stream to a block blob as staged blocks of up to 4 MiB, each read into a pooled buffer, checked, and
+/// staged while the next one is read (a few in flight keep both the request and storage busy). Pieces are hashed
+/// and counted in order once staged, so <see cref="Blocks"/>, <see cref="Bytes"/> and the hash always describe
+/// exactly a prefix of the stream that is staged, even when the stream breaks off half way.
 /// </summary>
 public sealed class BlockAppender(BlockBlobClient blob, IncrementalHash hash)
 {
     public const int BlockSize = 4 * 1024 * 1024;
 
+    /// <summary>Blocks uploading at once: memory stays at this many buffers whatever the file's size.</summary>
+    public const int InFlight = 3;
+
+    private sealed record Piece(byte[] Buffer, int Filled, string Id, Task Staged);
+
     public List<string> Blocks { get; } = [];
 
     public long Bytes { get; private set; }
 
-    /// <summary>Stages the stream; stops at the first piece <paramref name="check"/> refuses (given the piece and the bytes staged before it).</summary>
+    /// <summary>
+    /// Stages the stream; stops at the first piece <paramref name="check"/> refuses (given the piece and the bytes
+    /// read before it). <paramref name="blockId"/> names the block with the given index within this append.
+    /// </summary>
     public async Task<AttachmentRefusal?> AppendAsync(
-        Stream content, Func<ReadOnlyMemory<byte>, long, AttachmentRefusal?> check, Func<string> nextBlockId, CancellationToken cancellationToken)
+        Stream content, Func<ReadOnlyMemory<byte>, long, AttachmentRefusal?> check, Func<int, string> blockId, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(BlockSize);
+        var inFlight = new Queue<Piece>();
+        long read = 0;
         try
         {
-            while (await FillAsync(content, buffer, cancellationToken) is var filled and > 0)
+            for (var index = 0; ; index++)
             {
-                if (check(buffer.AsMemory(0, filled), Bytes) is { } refusal) return refusal;
-                var id = nextBlockId();
-                using (var piece = new MemoryStream(buffer, 0, filled, writable: false))
+                var buffer = ArrayPool<byte>.Shared.Rent(BlockSize);
+                int filled;
+                try
                 {
-                    await blob.StageBlockAsync(id, piece, cancellationToken: cancellationToken);
+                    filled = await FillAsync(content, buffer, cancellationToken);
                 }
-                hash.AppendData(buffer, 0, filled);
-                Blocks.Add(id);
-                Bytes += filled;
+                catch
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    throw;
+                }
+                if (filled == 0)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    while (inFlight.Count > 0) await CompleteOldestAsync(inFlight);
+                    return null;
+                }
+                if (check(buffer.AsMemory(0, filled), read) is { } refusal)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    return refusal;
+                }
+                var id = blockId(index);
+                inFlight.Enqueue(new Piece(buffer, filled, id, blob.StageBlockAsync(id, new MemoryStream(buffer, 0, filled, writable: false), cancellationToken: cancellationToken)));
+                read += filled;
+                if (inFlight.Count >= InFlight) await CompleteOldestAsync(inFlight);
             }
-            return null;
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            // A refusal or a broken stream stops the reading: what is still uploading is waited for (no buffer goes back
+            // to the pool while the SDK reads it), and the pieces that did stage still count, in order.
+            var counting = true;
+            while (inFlight.Count > 0)
+            {
+                var piece = inFlight.Dequeue();
+                try
+                {
+                    await piece.Staged;
+                    if (counting) Count(piece);
+                }
+                catch (Exception error) when (error is Azure.RequestFailedException or IOException or OperationCanceledException)
+                {
+                    counting = false;
+                }
+                ArrayPool<byte>.Shared.Return(piece.Buffer);
+            }
         }
+    }
+
+    private async Task CompleteOldestAsync(Queue<Piece> inFlight)
+    {
+        await inFlight.Peek().Staged;
+        var piece = inFlight.Dequeue();
+        Count(piece);
+        ArrayPool<byte>.Shared.Return(piece.Buffer);
+    }
+
+    private void Count(Piece piece)
+    {
+        hash.AppendData(piece.Buffer, 0, piece.Filled);
+        Blocks.Add(piece.Id);
+        Bytes += piece.Filled;
     }
 
     /// <summary>Reads until the buffer is full or the stream ends, so every staged block but the last is whole.</summary>

@@ -115,7 +115,7 @@ public sealed class ResumableUploads(TableServiceClient tables, BlobServiceClien
                 (piece, before) => committed + before + piece.Length > upload.Length
                     ? new AttachmentRefusal(StatusCodes.Status413PayloadTooLarge, "beyond-upload-length", $"Dữ liệu gửi vượt quá Upload-Length ({upload.Length} byte).")
                     : AttachmentStore.Check(type, upload.FileName, piece.Span, committed + before, upload.Length),
-                () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)), cancellationToken);
+                _ => Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)), cancellationToken);
         }
         catch (Exception error) when (error is IOException or OperationCanceledException && appender.Bytes > 0)
         {

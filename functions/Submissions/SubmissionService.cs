@@ -56,8 +56,8 @@ public sealed partial class SubmissionService(
         // A request with an Idempotency-Key may be the retry of one that was accepted: its body decides, so read on.
         // A report whose instance the period's fan-out has not made yet has not been started.
         var proposal = new Proposal(ReportTrigger.Submit, WorkflowChannel.Api, null, null, window);
-        var early = await engine.PreviewAsync(instanceId, proposal, cancellationToken) ?? WorkflowDefinition.Decide(ReportState.NotStarted, proposal);
-        if (!early.Allowed && idempotencyKey is null) return Refusal(new FireResult.Refused(early.RefusalCode!, early.Refusal!));
+        var early = await engine.PreviewAsync(instanceId, proposal, idempotencyKey, cancellationToken);
+        if (!early.Verdict.Allowed && idempotencyKey is null) return Refusal(new FireResult.Refused(early.Verdict.RefusalCode!, early.Verdict.Refusal!));
 
         AllowBodyOf(request.HttpContext, limits.Value.MaxSubmissionBytes + SubmissionReader.MaxReportBytes);
         var read = await reader.ReadAsync(request, $"{period.Id}/{unitCode}", cancellationToken);
@@ -86,17 +86,18 @@ public sealed partial class SubmissionService(
         var operation = idempotencyKey is null ? null : new OperationKey(idempotencyKey, receipt, idempotency.Value.IdempotencyKeyLifetime);
 
         var version = new VersionDraft(body, receipt, late);
-        var result = await engine.SubmitAsync(instanceId, unitCode, window, version, operation, work: null, cancellationToken);
+        var result = await engine.SubmitAsync(instanceId, unitCode, window, version, operation, work: null, early.Read, cancellationToken);
         if (result is FireResult.NotFound)
         {
             // The period's fan-out has not reached this unit yet; a good submission starts its instance.
             await engine.StartAsync(period.Id, unitCode, cancellationToken);
-            result = await engine.SubmitAsync(instanceId, unitCode, window, version, operation, work: null, cancellationToken);
+            result = await engine.SubmitAsync(instanceId, unitCode, window, version, operation, work: null, seen: null, cancellationToken);
         }
         if (result is FireResult.Applied applied)
         {
             LogAccepted(logger, instanceId, applied.Instance.Version, late, report.Attachments.Count);
-            return new SubmissionOutcome(await ReceiptAsync(period, unitCode, applied.Instance.Version, cancellationToken), Replayed: false);
+            var stored = new ReportVersion(applied.Instance.Version, applied.Event.At, late, receipt, body);
+            return new SubmissionOutcome(SubmissionReceipt.From(period.Id, unitCode, stored, time), Replayed: false);
         }
         // Nothing was written for this request: its files must not outlive it.
         foreach (var file in files) await DeleteAsync(file.Attachment, cancellationToken);

@@ -60,16 +60,20 @@ public sealed partial class WorkflowEngine(WorkflowStore store, TimerIndex index
     /// commit together. A key already used returns <see cref="FireResult.Repeated"/> and writes nothing, so a client
     /// retrying after a timeout never makes two versions, even when the retries race each other.
     /// </summary>
+    /// <remarks>
+    /// <paramref name="seen"/> is the row a <see cref="PreviewAsync"/> read: the first attempt commits against it, so a
+    /// submission costs one read; if anything changed since, the ETag refuses the batch and the instance is read again.
+    /// </remarks>
     public Task<FireResult> SubmitAsync(
         string instanceId, string actor, SubmissionWindow window, VersionDraft version, OperationKey? operation,
-        IReadOnlyList<WorkItem>? work, CancellationToken cancellationToken) =>
+        IReadOnlyList<WorkItem>? work, InstanceRow? seen, CancellationToken cancellationToken) =>
         TransitionAsync(instanceId, new Proposal(ReportTrigger.Submit, WorkflowChannel.Api, null, null, window),
-            actor, work ?? [], seenState: null, version, operation, timers: null, firing: null, cancellationToken);
+            actor, work ?? [], seenState: null, version, operation, timers: null, firing: null, cancellationToken, seen);
 
     private async Task<FireResult> TransitionAsync(
         string instanceId, Proposal proposal, string actor, IReadOnlyList<WorkItem> work, ReportState? seenState,
         VersionDraft? version, OperationKey? operation, IReadOnlyList<DurableTimer>? timers, StoredTimer? firing,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, InstanceRow? firstRead = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         var trigger = proposal.Trigger;
@@ -79,9 +83,7 @@ public sealed partial class WorkflowEngine(WorkflowStore store, TimerIndex index
         }
         for (var attempt = 1; ; attempt++)
         {
-            var read = operation is null
-                ? await store.GetAsync(instanceId, cancellationToken)
-                : await store.GetAsync(instanceId, operation.Key, cancellationToken);
+            var read = attempt == 1 && firstRead is not null ? firstRead : await ReadAsync(instanceId, operation?.Key, cancellationToken);
             if (read is null) return new FireResult.NotFound(instanceId);
             var current = read.Instance;
             if (read.Operation is { } used && used.At + operation!.KeptFor > time.UtcNow)
@@ -126,9 +128,18 @@ public sealed partial class WorkflowEngine(WorkflowStore store, TimerIndex index
         }
     }
 
-    /// <summary>What the workflow would decide now, without deciding; null when the instance does not exist.</summary>
-    public async Task<Verdict?> PreviewAsync(string instanceId, Proposal proposal, CancellationToken cancellationToken) =>
-        await store.GetAsync(instanceId, cancellationToken) is { } read ? WorkflowDefinition.Decide(read.Instance.State, proposal) : null;
+    /// <summary>
+    /// What the workflow would decide now, without deciding, and the row it read (with the operation key's record when
+    /// one is named), null when the instance does not exist yet: an instance not started is NotStarted.
+    /// </summary>
+    public async Task<Preview> PreviewAsync(string instanceId, Proposal proposal, string? operationKey, CancellationToken cancellationToken)
+    {
+        var read = await ReadAsync(instanceId, operationKey, cancellationToken);
+        return new Preview(WorkflowDefinition.Decide(read?.Instance.State ?? ReportState.NotStarted, proposal), read);
+    }
+
+    private Task<InstanceRow?> ReadAsync(string instanceId, string? operationKey, CancellationToken cancellationToken) =>
+        operationKey is null ? store.GetAsync(instanceId, cancellationToken) : store.GetAsync(instanceId, operationKey, cancellationToken);
 
     /// <summary>Every version of the report, oldest first.</summary>
     public Task<IReadOnlyList<ReportVersion>> VersionsAsync(string instanceId, CancellationToken cancellationToken) =>

@@ -56,6 +56,9 @@ public sealed record VersionDraft(string Body, string Receipt, bool Late);
 /// </summary>
 public sealed record OperationKey(string Key, string RequestHash, TimeSpan KeptFor);
 
+/// <summary>What a decision would come to now, and the instance row it was judged on (null before the instance exists).</summary>
+public sealed record Preview(Verdict Verdict, InstanceRow? Read);
+
 /// <summary>An instance with its whole history, oldest first.</summary>
 public sealed record WorkflowView(WorkflowInstance Instance, IReadOnlyList<HistoryEvent> History);
 

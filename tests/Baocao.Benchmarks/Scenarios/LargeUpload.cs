@@ -1,0 +1,85 @@
+using System.Globalization;
+using Azure.Storage.Blobs;
+
+namespace Baocao.Benchmarks.Scenarios;
+
+/// <summary>
+/// One scanned document of hundreds of megabytes: through the multipart API and through tus in 8 MiB chunks, each
+/// against a direct SDK upload of the same generated stream; the app must not hold the file in memory.
+/// </summary>
+public static class LargeUpload
+{
+    private const long MemoryLimit = 64L * 1024 * 1024;
+    private const int TusChunk = 8 * 1024 * 1024;
+
+    public static async Task<IReadOnlyList<Result>> RunAsync(BenchmarkApp app, Sizes sizes, CancellationToken ct)
+    {
+        var size = sizes.LargeBytes;
+        var districts = await app.AddDistrictsAsync(2, ct);
+        var container = new BlobServiceClient(app.Azurite.ConnectionString).GetBlobContainerClient("bench-large");
+        await container.CreateIfNotExistsAsync(cancellationToken: ct);
+        var (baselineTime, _) = await Measure.WatchingMemoryAsync(() =>
+            container.GetBlobClient("direct.pdf").UploadAsync(new GeneratedPdf(size), cancellationToken: ct));
+        var baseline = size / baselineTime.TotalSeconds;
+        Console.WriteLine($"large baseline (SDK upload)        {Mib(baseline):F1} MiB/s");
+
+        using var client = app.Client(connections: 4);
+        var (multipartTime, multipartGrowth) = await Measure.WatchingMemoryAsync(async () =>
+        {
+            var (unit, key) = districts[0];
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/periods/2026-H1/reports/{unit}/submissions")
+            {
+                Content = Reports.Form(Reports.Good, "Hồ sơ quét.pdf", new SliceContent(new GeneratedPdf(size), size)),
+            };
+            request.Headers.Add("X-Api-Key", key);
+            Measure.EnsureSuccess(await client.SendAsync(request, ct), "large multipart submission");
+        });
+        var multipart = size / multipartTime.TotalSeconds;
+        Console.WriteLine($"large through multipart            {Mib(multipart):F1} MiB/s, working set +{multipartGrowth / (1024 * 1024)} MiB");
+
+        var (tusTime, tusGrowth) = await Measure.WatchingMemoryAsync(() => TusAsync(client, districts[1], size, ct));
+        var tus = size / tusTime.TotalSeconds;
+        Console.WriteLine($"large through tus (8 MiB chunks)   {Mib(tus):F1} MiB/s, working set +{tusGrowth / (1024 * 1024)} MiB");
+
+        return
+        [
+            new("3. large upload, multipart", $"{Mib(multipart):F1} MiB/s vs SDK {Mib(baseline):F1} MiB/s = {multipart / baseline:F2}; memory +{multipartGrowth / (1024 * 1024)} MiB ({size / (1024 * 1024)} MiB)",
+                "≥ 0.80 of SDK; ≤ 64 MiB", multipart / baseline >= 0.8 && multipartGrowth <= MemoryLimit),
+            new("3b. large upload, tus", $"{Mib(tus):F1} MiB/s vs SDK {Mib(baseline):F1} MiB/s = {tus / baseline:F2}; memory +{tusGrowth / (1024 * 1024)} MiB ({size / (1024 * 1024)} MiB)",
+                "≥ 0.70 of SDK; ≤ 64 MiB", tus / baseline >= 0.7 && tusGrowth <= MemoryLimit),
+        ];
+    }
+
+    /// <summary>The tus protocol as any client speaks it: create, then PATCH chunk after chunk, then attach to a submission.</summary>
+    private static async Task TusAsync(HttpClient client, (string Unit, string Key) district, long size, CancellationToken ct)
+    {
+        var path = $"/api/periods/2026-H1/reports/{district.Unit}/uploads";
+        using var create = new HttpRequestMessage(HttpMethod.Post, path);
+        create.Headers.Add("X-Api-Key", district.Key);
+        create.Headers.Add("Tus-Resumable", "1.0.0");
+        create.Headers.Add("Upload-Length", size.ToString(CultureInfo.InvariantCulture));
+        create.Headers.Add("Upload-Metadata", "filename " + Convert.ToBase64String("Hồ sơ quét (tus).pdf"u8));
+        var created = await client.SendAsync(create, ct);
+        Measure.EnsureSuccess(created, "tus create");
+        var location = created.Headers.Location!.OriginalString;
+        var source = new GeneratedPdf(size);
+        for (long offset = 0; offset < size; offset += TusChunk)
+        {
+            var length = Math.Min(TusChunk, size - offset);
+            using var patch = new HttpRequestMessage(HttpMethod.Patch, location) { Content = new SliceContent(source, length) };
+            patch.Content.Headers.ContentType = new("application/offset+octet-stream");
+            patch.Headers.Add("X-Api-Key", district.Key);
+            patch.Headers.Add("Tus-Resumable", "1.0.0");
+            patch.Headers.Add("Upload-Offset", offset.ToString(CultureInfo.InvariantCulture));
+            Measure.EnsureSuccess(await client.SendAsync(patch, ct), $"tus PATCH at {offset}");
+        }
+        using var submit = new HttpRequestMessage(HttpMethod.Post, $"/api/periods/2026-H1/reports/{district.Unit}/submissions")
+        {
+            Content = Reports.Form(Reports.WithUpload(location[(location.LastIndexOf('/') + 1)..])),
+        };
+        submit.Headers.Add("X-Api-Key", district.Key);
+        Measure.EnsureSuccess(await client.SendAsync(submit, ct), "submission of the tus upload");
+    }
+
+    private static double Mib(double bytesPerSecond) => bytesPerSecond / (1024 * 1024);
+}
