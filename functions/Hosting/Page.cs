@@ -24,7 +24,7 @@ public static class Page
           .muted { color: #666; } .badge { padding: .1rem .45rem; border-radius: .75rem; background: #eee; font-size: .85rem; white-space: nowrap; }
           .stats { display: flex; gap: 1rem; flex-wrap: wrap; } .stats div { border: 1px solid #ddd; border-radius: .5rem; padding: .5rem .75rem; }
           form { display: grid; gap: .5rem; max-width: 22rem; } input, button { font: inherit; padding: .4rem; }
-          a { color: #0b57d0; } nav { margin-bottom: .5rem; } .scroll { overflow-x: auto; } td.num, th.num { text-align: right; white-space: nowrap; }
+          a { color: #0b57d0; } nav { margin-bottom: .5rem; } .scroll { overflow-x: auto; } td.num, th.num { text-align: right; } td.num { white-space: nowrap; } table.figures td:first-child { min-width: 14rem; }
           .filters { display: flex; flex-wrap: wrap; gap: .5rem; align-items: end; max-width: none; } .chips a { margin-right: .4rem; white-space: nowrap; line-height: 2; }
           .late { color: #a50e0e; } .ok { color: #146c2e; } .narrative { white-space: pre-line; } del { color: #a50e0e; } ins { color: #146c2e; text-decoration: none; }
           svg { max-width: 100%; height: auto; } .timeline li { margin-bottom: .4rem; } .actions a { margin-right: .75rem; white-space: nowrap; }

@@ -48,7 +48,7 @@ public static class DashboardPages
             $"<option value=\"{E(l.Code)}\"{(grid.Filter.Level == l.Code ? " selected" : "")}>{E(l.Name)}</option>"));
         var stateOptions = string.Concat(Enum.GetValues<ReportState>().Select(s =>
             $"<option value=\"{s}\"{(grid.Filter.State == s ? " selected" : "")}>{E(State(s))} ({grid.StateCounts[s]})</option>"));
-        var chips = string.Join("", Enum.GetValues<ReportState>().Where(s => grid.StateCounts[s] > 0).Select(s =>
+        var chips = string.Join(" ", Enum.GetValues<ReportState>().Where(s => grid.StateCounts[s] > 0).Select(s =>
             $"<a href=\"{DashboardLinks.Period(period.Id)}?state={s}\" class=\"badge\" data-state-count=\"{s}\">{E(State(s))}: {grid.StateCounts[s]}</a>"));
         var empty = grid.Levels.Count == 0 ? "<p class=\"muted\">Không có đơn vị nào khớp bộ lọc.</p>" : "";
         return Html(period.Name, $"""

@@ -17,7 +17,7 @@ public static class FiguresPage
         var sections = string.Concat(figures.Sections.Select(section => $"""
             <h2>{E(section.Section.Title)}</h2>
             {Chart(section, figures.PreviousPeriod is not null)}
-            <div class="scroll"><table><thead><tr><th>Chỉ tiêu</th><th>Cách tính</th>{levelHeads}<th class="num">Toàn tỉnh</th><th class="num">Kỳ trước</th><th class="num">Thay đổi</th></tr></thead><tbody>
+            <div class="scroll"><table class="figures"><thead><tr><th>Chỉ tiêu</th><th>Cách tính</th>{levelHeads}<th class="num">Toàn tỉnh</th><th class="num">Kỳ trước</th><th class="num">Thay đổi</th></tr></thead><tbody>
             {string.Concat(section.Figures.Select(f => Row(f, figures.Levels)))}
             </tbody></table></div>
             """));
