@@ -35,6 +35,9 @@ public sealed class DashboardBrowserTests(DemoApp app) : IClassFixture<DemoApp>
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
         var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 }, AcceptDownloads = true, Locale = "vi-VN" });
+        // Two shared cores run the whole suite at once; give a slow moment room rather than fail on it.
+        context.SetDefaultTimeout(120_000);
+        context.SetDefaultNavigationTimeout(120_000);
         var page = await context.NewPageAsync();
 
         await page.GotoAsync(baseUrl + "/api/dashboard/2026-H1");
@@ -64,7 +67,7 @@ public sealed class DashboardBrowserTests(DemoApp app) : IClassFixture<DemoApp>
         Assert.True(width <= 390, $"The page is {width} px wide on a 390 px phone.");
         await page.SetViewportSizeAsync(1280, 900);
 
-        await page.ClickAsync("text=Số liệu tổng hợp");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Số liệu tổng hợp", Exact = true }).ClickAsync();
         await page.WaitForURLAsync("**/figures");
         Assert.Equal("176", (await page.TextContentAsync("tr[data-indicator='DVK_TONG'] td.total"))!.Trim());
         await page.ScreenshotAsync(new() { Path = Path.Combine(Artifacts, "figures-1280.png"), FullPage = true });
@@ -90,7 +93,7 @@ public sealed class DashboardBrowserTests(DemoApp app) : IClassFixture<DemoApp>
 
     private static async Task<string> DownloadAsync(IPage page, string linkText)
     {
-        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync($"text={linkText}"));
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = linkText, Exact = true }).ClickAsync());
         var path = Path.Combine(Artifacts, download.SuggestedFilename);
         await download.SaveAsAsync(path);
         return path;
