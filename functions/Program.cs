@@ -18,7 +18,7 @@ builder.Services.AddAccess();
 builder.Services.AddMail();
 builder.Services.AddSubmissions();
 builder.Services.AddWorkflow();
-builder.Services.AddDashboardAccess();
+builder.Services.AddReporting();
 builder.Services.AddDemoData();
 
 var app = builder.Build();

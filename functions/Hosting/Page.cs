@@ -31,7 +31,11 @@ public static class Page
           form.wide { max-width: 48rem; } fieldset { display: grid; gap: .5rem; border: 1px solid #ddd; border-radius: .5rem; }
           label { display: grid; gap: .2rem; } .error, .field-error { color: #a30000; } .done { color: #05620a; font-weight: 600; }
           [aria-invalid] { outline: 2px solid #a30000; } progress { width: 100%; }
-          @media (max-width: 40rem) { td:nth-child(n+3), th:nth-child(n+3) { display: none; } }
+          a { color: #0b57d0; } nav { margin-bottom: .5rem; } .scroll { overflow-x: auto; } td.num, th.num { text-align: right; } td.num { white-space: nowrap; } table.figures td:first-child { min-width: 14rem; }
+          .filters { display: flex; flex-wrap: wrap; gap: .5rem; align-items: end; max-width: none; } .chips a { margin-right: .4rem; white-space: nowrap; line-height: 2; }
+          .late { color: #a50e0e; } .ok { color: #146c2e; } .narrative { white-space: pre-line; } del { color: #a50e0e; } ins { color: #146c2e; text-decoration: none; }
+          svg { max-width: 100%; height: auto; } .timeline li { margin-bottom: .4rem; } .actions a { margin-right: .75rem; white-space: nowrap; }
+          @media (max-width: 40rem) { table.grid td:nth-child(n+4), table.grid th:nth-child(n+4) { display: none; } body { padding: .5rem; } }
         </style></head><body>
         {{content}}
         </body></html>

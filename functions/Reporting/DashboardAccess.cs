@@ -24,7 +24,8 @@ public static class DashboardAccess
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            o.Cookie.Path = "/api/dashboard";
+            // The whole API, so the exports under /api/periods open from the dashboard's links too.
+            o.Cookie.Path = "/api";
             o.LoginPath = SignInPath;
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
             o.SlidingExpiration = true;
@@ -33,6 +34,26 @@ public static class DashboardAccess
         services.AddAntiforgery(o => o.Cookie.Path = "/api/dashboard");
         return services;
     }
+
+    /// <summary>
+    /// API routes for province staff: the admin key in <c>X-Api-Key</c>, or the dashboard's sign-in cookie; otherwise
+    /// 401 Problem Details. A unit key is not the admin key and is refused like any wrong key.
+    /// </summary>
+    public static TBuilder RequireStaff<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var presented = http.Request.Headers[AdminKey.Header].ToString();
+            if (presented.Length > 0)
+            {
+                var options = http.RequestServices.GetRequiredService<IOptions<BaocaoOptions>>().Value;
+                return AdminKey.Matches(presented, options.AdminKey) ? await next(context) : Problems.Unauthorized("Khoá quản trị không đúng.");
+            }
+            return (await http.AuthenticateAsync(Scheme)).Succeeded
+                ? await next(context)
+                : Problems.Unauthorized("Cần khoá quản trị (X-Api-Key) hoặc đăng nhập bảng theo dõi.");
+        })
+        .WithMetadata(new AdminOnlyMetadata());
 
     public static IEndpointRouteBuilder MapDashboardSignIn(this IEndpointRouteBuilder app)
     {

@@ -145,6 +145,10 @@ public sealed partial class WorkflowEngine(WorkflowStore store, TimerIndex index
     public Task<IReadOnlyList<ReportVersion>> VersionsAsync(string instanceId, CancellationToken cancellationToken) =>
         store.VersionsAsync(instanceId, cancellationToken);
 
+    /// <summary>Every instance of a period with its versions, in one range query; bodies only <paramref name="withContent"/>.</summary>
+    public Task<IReadOnlyList<PeriodInstance>> PeriodInstancesAsync(string periodId, bool withContent, CancellationToken cancellationToken) =>
+        store.PeriodInstancesAsync(CatalogText.NormalizeCode(periodId), withContent, cancellationToken);
+
     public Task<ReportVersion?> GetVersionAsync(string instanceId, int number, CancellationToken cancellationToken) =>
         store.GetVersionAsync(instanceId, number, cancellationToken);
 

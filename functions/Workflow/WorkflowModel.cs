@@ -46,6 +46,9 @@ public sealed record OutboxItem(string Id, int Sequence, string Kind, JsonElemen
 /// </summary>
 public sealed record ReportVersion(int Number, DateTimeOffset ReceivedAt, bool Late, string Receipt, string Body);
 
+/// <summary>An instance of a period with its versions, oldest first, as the province's read of the whole period returns them.</summary>
+public sealed record PeriodInstance(WorkflowInstance Instance, IReadOnlyList<ReportVersion> Versions);
+
 /// <summary>What a Submit brings with it: the content of the new version, its receipt and whether it is late.</summary>
 public sealed record VersionDraft(string Body, string Receipt, bool Late);
 

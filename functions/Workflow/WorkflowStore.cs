@@ -87,6 +87,40 @@ public sealed class WorkflowStore(TableServiceClient service)
     public async Task<IReadOnlyList<ReportVersion>> VersionsAsync(string instanceId, CancellationToken cancellationToken) =>
         await RangeAsync(instanceId, VersionPrefix, ReadVersion, cancellationToken);
 
+    /// <summary>
+    /// Every instance of a period with its versions (oldest first), from one range query over the period's partitions
+    /// (<c>{periodId}~</c> to <c>{periodId}~\uffff</c>) that selects only instance and version rows. Without
+    /// <paramref name="withContent"/> the versions' bodies are not fetched and read as empty: enough for a grid of
+    /// who submitted when, at a fraction of the bytes.
+    /// </summary>
+    public async Task<IReadOnlyList<PeriodInstance>> PeriodInstancesAsync(string periodId, bool withContent, CancellationToken cancellationToken)
+    {
+        var (from, to) = (periodId + "~", periodId + "~\uffff");
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey ge {from} and PartitionKey lt {to} and (RowKey eq {InstanceKey} or (RowKey ge {VersionPrefix} and RowKey lt {VersionPrefix + '\uffff'}))");
+        var instances = new List<PeriodInstance>();
+        WorkflowInstance? current = null;
+        var versions = new List<ReportVersion>();
+        // Rows come ordered by partition, then row key: "instance" sorts before "v000001", so each partition reads as one block.
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, select: withContent ? null : SummaryColumns, cancellationToken: cancellationToken))
+        {
+            if (entity.RowKey == InstanceKey)
+            {
+                if (current is not null) instances.Add(new PeriodInstance(current, versions));
+                (current, versions) = (ReadInstance(entity), []);
+            }
+            else if (current is not null && current.Id == entity.PartitionKey)
+            {
+                versions.Add(ReadVersion(entity));
+            }
+        }
+        if (current is not null) instances.Add(new PeriodInstance(current, versions));
+        return instances;
+    }
+
+    private static readonly string[] SummaryColumns =
+        ["PartitionKey", "RowKey", "PeriodId", "UnitCode", "State", "DefinitionVersion", "Version", "Sequence", "Overdue", "Late", "StartedAt", "UpdatedAt", "Number", "ReceivedAt", "Receipt"];
+
     public async Task<ReportVersion?> GetVersionAsync(string instanceId, int number, CancellationToken cancellationToken)
     {
         var found = await _table.GetEntityIfExistsAsync<TableEntity>(instanceId, VersionKey(number), cancellationToken: cancellationToken);

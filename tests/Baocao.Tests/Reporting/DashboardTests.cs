@@ -1,24 +1,14 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Baocao.Tests.Infrastructure;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Baocao.Tests.Reporting;
 
-public sealed partial class DashboardTests(DemoApp app) : IClassFixture<DemoApp>
+public sealed class DashboardTests(DemoApp app) : IClassFixture<DemoApp>
 {
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex TokenField();
+    private HttpClient Browser() => Staff.Browser(app);
 
-    private HttpClient Browser() => app.Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-
-    private static async Task<HttpResponseMessage> SignInAsync(HttpClient browser, string key, bool withToken = true)
-    {
-        var page = await browser.GetStringAsync("/api/dashboard/sign-in?returnUrl=/api/dashboard/2026-H1", TestContext.Current.CancellationToken);
-        var fields = new Dictionary<string, string> { ["key"] = key, ["returnUrl"] = "/api/dashboard/2026-H1" };
-        if (withToken) fields["__RequestVerificationToken"] = TokenField().Match(page).Groups[1].Value;
-        return await browser.PostAsync("/api/dashboard/sign-in", new FormUrlEncodedContent(fields), TestContext.Current.CancellationToken);
-    }
+    private static Task<HttpResponseMessage> SignInAsync(HttpClient browser, string key, bool withToken = true) => Staff.SignInAsync(browser, key, withToken);
 
     [Fact]
     public async Task Without_signing_in_the_dashboard_sends_staff_to_the_sign_in_page()
@@ -43,10 +33,10 @@ public sealed partial class DashboardTests(DemoApp app) : IClassFixture<DemoApp>
         Assert.Contains("Báo cáo sơ kết 6 tháng đầu năm 2026", page);
         Assert.Contains("Ban Dân vận Huyện ủy Đông Sơn", page);
         Assert.Contains("Đảng ủy lực lượng vũ trang", page);
-        Assert.Contains("Phải nộp <strong>14</strong>", page);
-        Assert.Contains("Đã nộp <strong>0</strong> (0%)", page);
+        Assert.Contains("<strong id=\"expected\">14</strong>", page);
+        Assert.Contains("<strong id=\"actual\">0</strong> (<span id=\"completeness\">0%</span>)", page);
         Assert.Contains("còn 5 ngày", page);
-        Assert.Equal(14, Regex.Matches(page, "Chưa nộp").Count);
+        Assert.Equal(14, Regex.Matches(page, "data-state=\"NotStarted\"").Count);
         Assert.DoesNotContain("Ban Dân vận Tỉnh ủy An Hòa</td>", page);
         Assert.Contains("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
