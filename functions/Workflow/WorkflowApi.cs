@@ -36,6 +36,7 @@ public static class WorkflowApi
     public static IServiceCollection AddWorkflow(this IServiceCollection services)
     {
         services.AddOptions<WorkflowOptions>().BindConfiguration(WorkflowOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IWorkflowDefinition, DeclaredWorkflowDefinition>().AddSingleton<WorkflowDefinitions>();
         services.AddSingleton<WorkflowStore>().AddSingleton<TimerIndex>().AddSingleton<OutboxQueue>().AddSingleton<WorkflowEngine>();
         services.AddSingleton<PeriodOrchestrator>().AddSingleton<ICatalogObserver>(p => p.GetRequiredService<PeriodOrchestrator>());
         services.AddSingleton<ITimerKind, DeadlineTimer>().AddTransient<IWorkReceiver, PeriodCheckReceiver>();
