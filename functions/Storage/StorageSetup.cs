@@ -1,3 +1,5 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
@@ -17,16 +19,19 @@ public static class StorageSetup
             clients.AddClient<TableServiceClient, TableClientOptions>((options, provider) =>
             {
                 var c = provider.GetRequiredService<StorageConnection>();
+                options.AddRegisteredPolicies(provider);
                 return c.ConnectionString is { } s ? new TableServiceClient(s, options) : new TableServiceClient(c.TableUri, c.Credential, options);
             });
             clients.AddClient<BlobServiceClient, BlobClientOptions>((options, provider) =>
             {
                 var c = provider.GetRequiredService<StorageConnection>();
+                options.AddRegisteredPolicies(provider);
                 return c.ConnectionString is { } s ? new BlobServiceClient(s, options) : new BlobServiceClient(c.BlobUri, c.Credential, options);
             });
             clients.AddClient<QueueServiceClient, QueueClientOptions>((options, provider) =>
             {
                 var c = provider.GetRequiredService<StorageConnection>();
+                options.AddRegisteredPolicies(provider);
                 return c.ConnectionString is { } s ? new QueueServiceClient(s, options) : new QueueServiceClient(c.QueueUri, c.Credential, options);
             });
             clients.ConfigureDefaults(options =>
@@ -41,6 +46,15 @@ public static class StorageSetup
         builder.Services.AddSingleton<StorageReadiness>();
         builder.Services.AddHostedService<StorageProvisioner>();
         return builder;
+    }
+
+    /// <summary>
+    /// Pipeline policies registered as <see cref="HttpPipelinePolicy"/> services join every storage client, once per
+    /// try: the place for request telemetry, and where tests count storage requests or stop them as a crash would.
+    /// </summary>
+    private static void AddRegisteredPolicies(this ClientOptions options, IServiceProvider provider)
+    {
+        foreach (var policy in provider.GetServices<HttpPipelinePolicy>()) options.AddPolicy(policy, HttpPipelinePosition.PerRetry);
     }
 
     /// <summary>The client for one of <see cref="StorageNames"/>' tables.</summary>

@@ -1,11 +1,21 @@
 using Baocao.Catalog;
 using Baocao.Hosting;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Baocao.Workflow;
 
 /// <summary>Why an admin reopens an approved report; the unit reads the reason.</summary>
 public sealed record ReopenRequest(string Reason, string? ReasonCode = null);
+
+/// <summary>An admin action that needs only its reason (terminate); the reason lands in history.</summary>
+public sealed record AdminReason(string? Reason = null, string? ReasonCode = null);
+
+/// <summary>An event an admin raises on an instance (see <see cref="WorkflowApi.RaisableEvents"/>), with the reason history keeps.</summary>
+public sealed record RaiseEventRequest(string? Event = null, string? Reason = null, string? ReasonCode = null);
+
+/// <summary>Which closed period to purge, and whether to purge it although no export of it exists.</summary>
+public sealed record PurgeQuery(string? PeriodId, bool? Confirm);
 
 /// <summary>Filters of the instance list: the period is required, the rest narrow it.</summary>
 public sealed record InstanceQuery(string? PeriodId, string? State, string? Unit, bool? Overdue);
@@ -16,13 +26,21 @@ public static class WorkflowApi
     /// <summary>The actor recorded for decisions made with the admin key, which names no person.</summary>
     public const string AdminActor = "quản trị viên";
 
+    /// <summary>
+    /// The events an admin may raise: a note in history, exempting a unit, returning a report for correction. The
+    /// others belong to their own channel (Submit to the unit's submission, Claim and Approve to the reviewers' links,
+    /// FlagOverdue and MarkMissed to timers and the period) or have their own endpoint (reopen, terminate).
+    /// </summary>
+    public static readonly IReadOnlySet<ReportTrigger> RaisableEvents = new HashSet<ReportTrigger> { ReportTrigger.Note, ReportTrigger.Exempt, ReportTrigger.Return };
+
     public static IServiceCollection AddWorkflow(this IServiceCollection services)
     {
         services.AddOptions<WorkflowOptions>().BindConfiguration(WorkflowOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IWorkflowDefinition, DeclaredWorkflowDefinition>().AddSingleton<WorkflowDefinitions>();
         services.AddSingleton<WorkflowStore>().AddSingleton<TimerIndex>().AddSingleton<OutboxQueue>().AddSingleton<WorkflowEngine>();
         services.AddSingleton<PeriodOrchestrator>().AddSingleton<ICatalogObserver>(p => p.GetRequiredService<PeriodOrchestrator>());
         services.AddSingleton<ITimerKind, DeadlineTimer>().AddTransient<IWorkReceiver, PeriodCheckReceiver>();
-        services.AddTransient<OutboxDispatcher>().AddTransient<TimerSweeper>();
+        services.AddTransient<OutboxDispatcher>().AddTransient<TimerSweeper>().AddTransient<PeriodPurge>();
         services.AddHostedService<OutboxQueueLoop>().AddHostedService<TimerSweepLoop>();
         return services;
     }
@@ -42,6 +60,20 @@ public static class WorkflowApi
             .WithSummary("Mở lại báo cáo đã duyệt: trả về đơn vị, kèm lý do")
             .Accepts<ReopenRequest>("application/json").ProducesValidationProblems()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        instances.MapPost("/{instanceId}/raise-event", RaiseEvent).WithName("RaiseInstanceEvent")
+            .WithSummary("Ghi một sự kiện vào quy trình của báo cáo (note, exempt, return), kèm lý do")
+            .WithDescription("Chỉ nhận các sự kiện note (ghi chú), exempt (miễn nộp) và return (trả lại); sự kiện khác bị từ chối (422).")
+            .Accepts<RaiseEventRequest>("application/json").ProducesValidationProblems()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        instances.MapPost("/{instanceId}/terminate", Terminate).WithName("TerminateInstance")
+            .WithSummary("Dừng một báo cáo đang trong quy trình, kèm lý do: huỷ các hẹn giờ, ghi vào lịch sử")
+            .Accepts<AdminReason>("application/json").ProducesValidationProblems()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        instances.MapDelete("/", Purge).WithName("PurgeInstances")
+            .WithSummary("Xoá hẳn các báo cáo của một kỳ đã đóng: quy trình, lịch sử, phiên bản, hẹn giờ và tệp đính kèm")
+            .WithDescription("Chỉ với kỳ đã đóng, và khi đã có bản kết xuất (exports/{periodId}/…) hoặc confirm=true. Ghi lại một bản ghi xoá trong phân vùng của kỳ.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return app;
     }
 
@@ -74,15 +106,83 @@ public static class WorkflowApi
         if (body.Problem is { } problem) return problem;
         var result = await engine.FireAsync(instanceId, ReportTrigger.Reopen, AdminActor, WorkflowChannel.Admin,
             body.Value!.Reason, body.Value.ReasonCode, work: null, seenState: ReportState.Approved, ct);
-        if (result is FireResult.Applied applied) return TypedResults.Ok(applied.Instance);
-        if (result is FireResult.NotFound) return NotFound(instanceId);
-        var refused = (FireResult.Refused)result;
-        // A missing reason is the request's fault; any other refusal conflicts with the report's state, naming who put it there.
-        return refused.Code == "reason-required"
-            ? Problems.Validation([new FieldError("/reason", refused.Code, refused.Reason)])
-            : Problems.Create(StatusCodes.Status409Conflict, refused.Code, "Xung đột dữ liệu", refused.Reason,
-                new Dictionary<string, object?> { ["decidedBy"] = refused.DecidedBy });
+        return Answer(instanceId, result);
     }
+
+    public static async Task<Results<Ok<WorkflowInstance>, ProblemHttpResult>> RaiseEvent(string instanceId, HttpRequest request, WorkflowEngine engine, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadAsync<RaiseEventRequest>(request, ct);
+        if (body.Problem is { } problem) return problem;
+        var errors = new ValidationErrors();
+        var trigger = RaisableEvent(body.Value!.Event, errors);
+        var reason = Reason(body.Value.Reason, errors);
+        if (errors.Any) return errors.ToProblem();
+        return Answer(instanceId, await engine.FireAsync(instanceId, trigger!.Value, AdminActor, WorkflowChannel.Admin, reason, body.Value.ReasonCode,
+            work: null, seenState: null, ct));
+    }
+
+    public static async Task<Results<Ok<WorkflowInstance>, ProblemHttpResult>> Terminate(string instanceId, HttpRequest request, WorkflowEngine engine, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadAsync<AdminReason>(request, ct);
+        if (body.Problem is { } problem) return problem;
+        var errors = new ValidationErrors();
+        var reason = Reason(body.Value!.Reason, errors);
+        if (errors.Any) return errors.ToProblem();
+        return Answer(instanceId, await engine.FireAsync(instanceId, ReportTrigger.Terminate, AdminActor, WorkflowChannel.Admin, reason, body.Value.ReasonCode,
+            work: null, seenState: null, ct));
+    }
+
+    public static async Task<Results<Ok<PurgeRecord>, ProblemHttpResult>> Purge([AsParameters] PurgeQuery query, PeriodPurge purge, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(query.PeriodId))
+        {
+            return Problems.Validation([new FieldError("/periodId", "period-required", "Cần chọn kỳ báo cáo cần xoá (periodId).")]);
+        }
+        var (record, refusal) = await purge.PurgeAsync(query.PeriodId, query.Confirm == true, AdminActor, ct);
+        if (record is not null) return TypedResults.Ok(record);
+        return refusal!.Status == StatusCodes.Status404NotFound
+            ? Problems.NotFound(refusal.Detail)
+            : Problems.Conflict(refusal.Code, refusal.Detail);
+    }
+
+    /// <summary>The event named, if an admin may raise it; the names are the triggers', in any case, never numbers.</summary>
+    private static ReportTrigger? RaisableEvent(string? name, ValidationErrors errors)
+    {
+        var accepted = string.Join(", ", RaisableEvents.Select(t => JsonNamingPolicy.CamelCase.ConvertName(t.ToString())));
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            errors.Add("/event", "event-required", $"Cần nêu sự kiện ({accepted}).");
+            return null;
+        }
+        if (Enum.TryParse<ReportTrigger>(name.Trim(), ignoreCase: true, out var trigger) && !int.TryParse(name, out _) && RaisableEvents.Contains(trigger))
+        {
+            return trigger;
+        }
+        errors.Add("/event", "event-not-accepted", $"Không nhận sự kiện '{name}' qua lệnh quản trị; chỉ nhận: {accepted}.");
+        return null;
+    }
+
+    /// <summary>Every admin action says why; the reason becomes the history event's comment.</summary>
+    private static string? Reason(string? reason, ValidationErrors errors)
+    {
+        var cleaned = CatalogText.CleanOptional(reason);
+        if (cleaned is null) errors.Add("/reason", "reason-required", "Lệnh quản trị phải ghi rõ lý do.");
+        return cleaned;
+    }
+
+    /// <summary>
+    /// What a decision became, as HTTP: the instance, or why not. A missing reason or comment is the request's fault
+    /// (422); any other refusal conflicts with the report's state (409), naming who put it there.
+    /// </summary>
+    private static Results<Ok<WorkflowInstance>, ProblemHttpResult> Answer(string instanceId, FireResult result) => result switch
+    {
+        FireResult.Applied applied => TypedResults.Ok(applied.Instance),
+        FireResult.NotFound => NotFound(instanceId),
+        FireResult.Refused { Code: "reason-required" or "comment-required" } refused => Problems.Validation([new FieldError("/reason", refused.Code, refused.Reason)]),
+        FireResult.Refused refused => Problems.Create(StatusCodes.Status409Conflict, refused.Code, "Xung đột dữ liệu", refused.Reason,
+            new Dictionary<string, object?> { ["decidedBy"] = refused.DecidedBy }),
+        _ => throw new InvalidOperationException($"An admin decision on {instanceId} cannot end as {result.GetType().Name}."),
+    };
 
     private static ProblemHttpResult NotFound(string instanceId) => Problems.NotFound($"Không có báo cáo '{instanceId}' trong quy trình.");
 }

@@ -11,6 +11,9 @@ public enum ReportState
     Approved,
     Returned,
     Exempted,
+
+    /// <summary>Stopped by an admin, with a reason: its timers are cancelled and no decision applies any more.</summary>
+    Terminated,
 }
 
 public enum ReportTrigger
@@ -21,6 +24,9 @@ public enum ReportTrigger
     Return,
     Exempt,
     Reopen,
+
+    /// <summary>An admin stops a report that is still moving (wrongly started, unit dissolved); its timers go with it.</summary>
+    Terminate,
 
     /// <summary>The deadline passed while the report was not submitted: sets the Overdue flag, keeps the state.</summary>
     FlagOverdue,
@@ -72,7 +78,7 @@ public static class WorkflowDefinition
     public static readonly IReadOnlySet<ReportState> NotSubmitted = new HashSet<ReportState> { ReportState.NotStarted, ReportState.Returned };
 
     /// <summary>States a report does not leave on its own: its timers are cancelled and the period may be complete.</summary>
-    public static readonly IReadOnlySet<ReportState> Finished = new HashSet<ReportState> { ReportState.Approved, ReportState.Exempted };
+    public static readonly IReadOnlySet<ReportState> Finished = new HashSet<ReportState> { ReportState.Approved, ReportState.Exempted, ReportState.Terminated };
 
     /// <summary>The flags an event sets on the instance it happens to.</summary>
     public static WorkflowInstance Flag(WorkflowInstance instance, ReportTrigger trigger) => trigger switch
@@ -82,13 +88,13 @@ public static class WorkflowDefinition
         _ => instance,
     };
 
-    private sealed record Rule(string Code, string Reason, Func<Proposal, bool> Holds);
+    private sealed record Rule(string Code, Func<ReportTrigger, string> Reason, Func<Proposal, bool> Holds);
 
-    private static readonly Rule CommentGiven = new("comment-required", "Trả lại báo cáo phải kèm nhận xét cho đơn vị.", p => p.Comment is not null);
-    private static readonly Rule ByAdmin = new("admin-only", "Chỉ quản trị viên mới được mở lại báo cáo đã duyệt.", p => p.Channel == WorkflowChannel.Admin);
-    private static readonly Rule ReasonGiven = new("reason-required", "Mở lại báo cáo đã duyệt phải ghi rõ lý do.", p => p.Comment is not null);
-    private static readonly Rule PeriodOpen = new("period-closed", "Kỳ báo cáo đã đóng; không nhận bài nộp nữa.", p => p.Window != SubmissionWindow.PeriodClosed);
-    private static readonly Rule BeforeHardDeadline = new("deadline-passed", "Đã quá hạn nộp và kỳ này không nhận bài nộp muộn.", p => p.Window != SubmissionWindow.PastHardDeadline);
+    private static readonly Rule CommentGiven = new("comment-required", _ => "Trả lại báo cáo phải kèm nhận xét cho đơn vị.", p => p.Comment is not null);
+    private static readonly Rule ByAdmin = new("admin-only", t => $"Chỉ quản trị viên mới được {Verb(t)} báo cáo.", p => p.Channel == WorkflowChannel.Admin);
+    private static readonly Rule ReasonGiven = new("reason-required", t => $"Muốn {Verb(t)} báo cáo phải ghi rõ lý do.", p => p.Comment is not null);
+    private static readonly Rule PeriodOpen = new("period-closed", _ => "Kỳ báo cáo đã đóng; không nhận bài nộp nữa.", p => p.Window != SubmissionWindow.PeriodClosed);
+    private static readonly Rule BeforeHardDeadline = new("deadline-passed", _ => "Đã quá hạn nộp và kỳ này không nhận bài nộp muộn.", p => p.Window != SubmissionWindow.PastHardDeadline);
     private static readonly Dictionary<string, Rule> Rules = new[] { CommentGiven, ByAdmin, ReasonGiven, PeriodOpen, BeforeHardDeadline }.ToDictionary(r => r.Code);
 
     private static StateMachine<ReportState, ReportTrigger> Machine(ReportState state, Proposal p)
@@ -121,6 +127,11 @@ public static class WorkflowDefinition
             .PermitIf(ReportTrigger.Return, ReportState.Returned, Guard(CommentGiven));
         machine.Configure(ReportState.Approved)
             .PermitIf(ReportTrigger.Reopen, ReportState.Returned, Guard(ByAdmin), Guard(ReasonGiven));
+        // Only a report still moving can be stopped; a finished one is reopened instead.
+        foreach (var moving in Enum.GetValues<ReportState>().Where(s => !Finished.Contains(s)))
+        {
+            machine.Configure(moving).PermitIf(ReportTrigger.Terminate, ReportState.Terminated, Guard(ByAdmin), Guard(ReasonGiven));
+        }
         // Resubmission is a Submit from Returned; it starts a new version of the report.
         machine.Configure(ReportState.Returned)
             .PermitIf(ReportTrigger.Submit, ReportState.Submitted, submittable)
@@ -138,7 +149,7 @@ public static class WorkflowDefinition
             return new Verdict(machine.State);
         }
         // Stateless leaves the unmet guards null when the state has no transition for the trigger at all.
-        if (unmet?.FirstOrDefault() is { } code) return new Verdict(from, code, Rules[code].Reason);
+        if (unmet?.FirstOrDefault() is { } code) return new Verdict(from, code, Rules[code].Reason(proposal.Trigger));
         return new Verdict(from, "not-permitted", $"Không thể {Verb(proposal.Trigger)} khi báo cáo đang ở trạng thái «{Name(from)}».");
     }
 
@@ -157,7 +168,8 @@ public static class WorkflowDefinition
         ReportState.AwaitingApproval => "chờ lãnh đạo duyệt",
         ReportState.Approved => "đã duyệt",
         ReportState.Returned => "bị trả lại",
-        _ => "được miễn",
+        ReportState.Exempted => "được miễn",
+        _ => "đã dừng",
     };
 
     public static string Verb(ReportTrigger trigger) => trigger switch
@@ -168,6 +180,7 @@ public static class WorkflowDefinition
         ReportTrigger.Return => "trả lại",
         ReportTrigger.Exempt => "miễn nộp",
         ReportTrigger.Reopen => "mở lại",
+        ReportTrigger.Terminate => "dừng",
         ReportTrigger.FlagOverdue => "ghi nhận quá hạn",
         ReportTrigger.MarkMissed => "ghi nhận không nộp",
         _ => "ghi chú",

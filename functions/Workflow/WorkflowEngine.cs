@@ -8,7 +8,8 @@ namespace Baocao.Workflow;
 /// history and outgoing work together. Shaped like an orchestration client (start, raise event, query) so a Durable
 /// Task back end could take its place later.
 /// </summary>
-public sealed partial class WorkflowEngine(WorkflowStore store, TimerIndex index, OutboxQueue outbox, PeopleTime time, ILogger<WorkflowEngine> logger)
+public sealed partial class WorkflowEngine(
+    WorkflowStore store, WorkflowDefinitions definitions, TimerIndex index, OutboxQueue outbox, PeopleTime time, ILogger<WorkflowEngine> logger)
 {
     /// <summary>Keeps a transition's batch (instance, event, items) far below Table Storage's 100 actions.</summary>
     public const int MaxWorkItems = 20;
@@ -19,8 +20,8 @@ public sealed partial class WorkflowEngine(WorkflowStore store, TimerIndex index
     public static string InstanceId(string periodId, string unitCode) => $"{CatalogText.NormalizeCode(periodId)}~{CatalogText.NormalizeCode(unitCode)}";
 
     /// <summary>
-    /// Creates the instance of a period × unit in <see cref="ReportState.NotStarted"/>, with its first timers (the
-    /// deadline); if it exists, returns it unchanged.
+    /// Creates the instance of a period × unit in <see cref="ReportState.NotStarted"/> under the newest workflow
+    /// version, with its first timers (the deadline); if it exists, returns it unchanged.
     /// </summary>
     public async Task<WorkflowInstance> StartAsync(string periodId, string unitCode, CancellationToken cancellationToken, IReadOnlyList<DurableTimer>? timers = null)
     {
@@ -30,7 +31,7 @@ public sealed partial class WorkflowEngine(WorkflowStore store, TimerIndex index
             throw new ArgumentException($"Period and unit must be codes ({CatalogText.CodeRule}): '{periodId}', '{unitCode}'.");
         }
         var now = time.UtcNow;
-        var instance = new WorkflowInstance(InstanceId(period, unit), period, unit, ReportState.NotStarted, WorkflowDefinition.DefinitionVersion,
+        var instance = new WorkflowInstance(InstanceId(period, unit), period, unit, ReportState.NotStarted, definitions.Current.Version,
             Version: 0, Sequence: 0, Overdue: false, Late: false, now, now);
         await IndexAheadAsync(instance.Id, timers, cancellationToken);
         if (await store.TryAddAsync(instance, cancellationToken, timers))
@@ -99,7 +100,7 @@ public sealed partial class WorkflowEngine(WorkflowStore store, TimerIndex index
             {
                 return Refuse(instanceId, trigger, await OvertakenAsync(current, trigger, cancellationToken));
             }
-            var verdict = WorkflowDefinition.Decide(current.State, proposal);
+            var verdict = definitions.Decide(current, proposal);
             if (!verdict.Allowed)
             {
                 return Refuse(instanceId, trigger, attempt == 1
@@ -135,7 +136,7 @@ public sealed partial class WorkflowEngine(WorkflowStore store, TimerIndex index
     public async Task<Preview> PreviewAsync(string instanceId, Proposal proposal, string? operationKey, CancellationToken cancellationToken)
     {
         var read = await ReadAsync(instanceId, operationKey, cancellationToken);
-        return new Preview(WorkflowDefinition.Decide(read?.Instance.State ?? ReportState.NotStarted, proposal), read);
+        return new Preview(read is null ? definitions.Current.Decide(ReportState.NotStarted, proposal) : definitions.Decide(read.Instance, proposal), read);
     }
 
     private Task<InstanceRow?> ReadAsync(string instanceId, string? operationKey, CancellationToken cancellationToken) =>

@@ -22,7 +22,7 @@ public sealed record InstanceRow(WorkflowInstance Instance, string LastHash, ETa
 /// (<c>c{outbox id}</c>), the report's versions (<c>v000001</c>…) and the operation keys callers used (<c>k…</c>), so
 /// a transition is one entity-group transaction: the instance replaced under the ETag it was read with, the history
 /// event, the outbox items, a new version and its operation key added, timers set or removed. All of it commits, or none.
-/// A period's partition (the bare period id) holds its completion record and its own outbox.
+/// A period's partition (the bare period id) holds its completion record, its own outbox and the records of its purges.
 /// </summary>
 public sealed class WorkflowStore(TableServiceClient service)
 {
@@ -39,6 +39,10 @@ public sealed class WorkflowStore(TableServiceClient service)
     private const string TimerPrefix = "t";
     private const string ClaimPrefix = "c";
     private const string CompletedKey = "completed";
+    private const string PurgePrefix = "purge";
+
+    /// <summary>The most actions Table Storage takes in one entity-group transaction.</summary>
+    private const int MaxBatchActions = 100;
 
     private readonly TableClient _table = service.Table(StorageNames.WorkflowTable);
 
@@ -262,6 +266,57 @@ public sealed class WorkflowStore(TableServiceClient service)
     public async Task RemoveOutboxRowAsync(string partition, string outboxId, CancellationToken cancellationToken) =>
         await SucceedsAsync(() => _table.DeleteEntityAsync(partition, outboxId, ETag.All, cancellationToken));
 
+    /// <summary>
+    /// Deletes every row of every instance of a period (instance, history, outbox, claims, timers, versions, operation
+    /// keys), partition by partition in batches, the instance row last: an interrupted purge leaves the instance listed,
+    /// so running it again finishes. Returns how many instances and rows went, and the timers, whose index entries the
+    /// caller removes after (an index entry left behind is harmless).
+    /// </summary>
+    public async Task<PurgedRows> PurgeInstancesAsync(string periodId, CancellationToken cancellationToken)
+    {
+        var prefix = periodId + "~";
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {prefix} and PartitionKey lt {prefix + '\uffff'}");
+        var partitions = new Dictionary<string, List<TableEntity>>();
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey", "Name", "Kind", "Due", "Payload"], cancellationToken: cancellationToken))
+        {
+            if (!partitions.TryGetValue(entity.PartitionKey, out var rows)) partitions[entity.PartitionKey] = rows = [];
+            rows.Add(entity);
+        }
+        var timers = new List<StoredTimer>();
+        var instances = 0;
+        foreach (var rows in partitions.Values)
+        {
+            timers.AddRange(rows.Where(r => r.RowKey.StartsWith(TimerPrefix, StringComparison.Ordinal)).Select(ReadTimer));
+            instances += rows.Count(r => r.RowKey == InstanceKey);
+            var ordered = rows.OrderBy(r => r.RowKey == InstanceKey).ToList();
+            foreach (var batch in ordered.Chunk(MaxBatchActions))
+            {
+                await _table.SubmitTransactionAsync(batch.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)), cancellationToken);
+            }
+        }
+        return new PurgedRows(instances, partitions.Values.Sum(r => r.Count), timers);
+    }
+
+    /// <summary>Keeps the record of a purge in the period's partition, beside its completion record.</summary>
+    public async Task AddPurgeRecordAsync(PurgeRecord record, CancellationToken cancellationToken) =>
+        await _table.AddEntityAsync(new TableEntity(record.PeriodId, PurgePrefix + record.At.UtcTicks.ToString("D19", System.Globalization.CultureInfo.InvariantCulture))
+        {
+            ["Actor"] = record.Actor,
+            ["At"] = record.At,
+            ["Instances"] = record.Instances,
+            ["Rows"] = record.Rows,
+            ["TimerEntries"] = record.TimerEntries,
+            ["Blobs"] = record.Blobs,
+            ["Export"] = record.Export,
+            ["Confirmed"] = record.Confirmed,
+        }, cancellationToken);
+
+    /// <summary>The purges of a period, oldest first.</summary>
+    public async Task<IReadOnlyList<PurgeRecord>> PurgeRecordsAsync(string periodId, CancellationToken cancellationToken) =>
+        await RangeAsync(periodId, PurgePrefix, t => new PurgeRecord(t.PartitionKey, t.GetString("Actor"), t.GetDateTimeOffset("At")!.Value,
+            t.GetInt32("Instances")!.Value, t.GetInt32("Rows")!.Value, t.GetInt32("TimerEntries")!.Value, t.GetInt32("Blobs")!.Value,
+            t.GetString("Export"), t.GetBoolean("Confirmed")!.Value), cancellationToken);
+
     /// <summary>Runs a conditional write; false when its condition failed (conflict, precondition, gone).</summary>
     private static async Task<bool> SucceedsAsync(Func<Task> write)
     {
@@ -418,6 +473,9 @@ public sealed class WorkflowStore(TableServiceClient service)
         JsonElement.Parse(t.GetString("Payload")),
         t.GetDateTimeOffset("CreatedAt")!.Value);
 }
+
+/// <summary>What purging a period's instances removed: instances, rows in all, and the timers whose index entries must go too.</summary>
+public sealed record PurgedRows(int Instances, int Rows, IReadOnlyList<StoredTimer> Timers);
 
 /// <summary>Who is delivering an outbox item: a claim in progress since <see cref="ClaimedAt"/>, or a receipt once delivered.</summary>
 public sealed record DeliveryClaim(bool Delivered, DateTimeOffset ClaimedAt, ETag ETag);

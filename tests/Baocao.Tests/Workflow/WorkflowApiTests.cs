@@ -75,4 +75,100 @@ public sealed class WorkflowApiTests(TestApp app) : IClassFixture<TestApp>
     {
         await (await _admin.GetAsync(url, Ct)).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, code);
     }
+
+    [Fact]
+    public async Task An_admin_raises_a_note_and_an_exemption_each_landing_in_history_with_its_reason()
+    {
+        var id = (await _engine.StartAsync("2026-Q4", "DTN", Ct)).Id;
+
+        var noted = await (await _admin.PostJsonAsync($"/api/instances/{id}/raise-event", """{ "event": "note", "reason": "Đã gọi điện nhắc văn phòng huyện." }"""))
+            .ReadAsAsync<WorkflowInstance>();
+        var exempted = await (await _admin.PostJsonAsync($"/api/instances/{id}/raise-event",
+            """{ "event": "Exempt", "reason": "Đơn vị sáp nhập từ 01/7/2025.", "reasonCode": "merged" }""")).ReadAsAsync<WorkflowInstance>();
+
+        Assert.Equal(ReportState.NotStarted, noted.State);
+        Assert.Equal(ReportState.Exempted, exempted.State);
+        var history = (await _engine.GetAsync(id, Ct))!.History;
+        Assert.Equal(
+            [(ReportTrigger.Note, "Đã gọi điện nhắc văn phòng huyện.", (string?)null), (ReportTrigger.Exempt, "Đơn vị sáp nhập từ 01/7/2025.", "merged")],
+            history.Select(e => (e.Trigger, e.Comment!, e.ReasonCode)));
+        Assert.All(history, e => Assert.Equal((WorkflowApi.AdminActor, WorkflowChannel.Admin), (e.Actor, e.Channel)));
+        Assert.True((await _engine.VerifyHistoryAsync(id, Ct)).Intact);
+    }
+
+    [Theory]
+    [InlineData("""{ "event": "approve", "reason": "Duyệt thay." }""", "event-not-accepted")]
+    [InlineData("""{ "event": "submit", "reason": "Nộp thay." }""", "event-not-accepted")]
+    [InlineData("""{ "event": "reopen", "reason": "Mở lại." }""", "event-not-accepted")]
+    [InlineData("""{ "event": "1", "reason": "Số." }""", "event-not-accepted")]
+    [InlineData("""{ "event": "Hop", "reason": "Không có." }""", "event-not-accepted")]
+    [InlineData("""{ "reason": "Không nêu sự kiện." }""", "event-required")]
+    [InlineData("""{ "event": "note" }""", "reason-required")]
+    [InlineData("""{ "event": "note", "reason": "  " }""", "reason-required")]
+    public async Task Raising_an_event_admins_may_not_raise_or_without_a_reason_is_refused_and_writes_nothing(string body, string code)
+    {
+        var id = (await _engine.StartAsync("2026-Q4", "HTN", Ct)).Id;
+        var before = await app.SnapshotAsync();
+
+        await (await _admin.PostJsonAsync($"/api/instances/{id}/raise-event", body)).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, code);
+
+        await app.AssertUnchangedSinceAsync(before);
+    }
+
+    [Fact]
+    public async Task Raising_an_event_on_an_unknown_instance_or_one_the_state_refuses_writes_nothing()
+    {
+        var approved = await ApprovedAsync("HCB");
+        var before = await app.SnapshotAsync();
+
+        await (await _admin.PostJsonAsync("/api/instances/2026-Q4~KHONG/raise-event", """{ "event": "note", "reason": "Ghi chú." }"""))
+            .ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
+        var refused = await (await _admin.PostJsonAsync($"/api/instances/{approved}/raise-event", """{ "event": "exempt", "reason": "Miễn." }"""))
+            .ShouldBeProblemAsync(HttpStatusCode.Conflict, "not-permitted");
+        Assert.Contains("đã duyệt", refused.GetProperty("detail").GetString());
+        await (await app.Anonymous().PostJsonAsync($"/api/instances/{approved}/raise-event", """{ "event": "note", "reason": "Ghi chú." }"""))
+            .ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+
+        await app.AssertUnchangedSinceAsync(before);
+    }
+
+    [Fact]
+    public async Task Terminating_stops_the_report_cancels_its_timers_and_records_why()
+    {
+        var deadline = DeadlineTimer.For(app.Clock.GetUtcNow().AddDays(3));
+        var id = (await _engine.StartAsync("2026-Q4", "BDV-TU", Ct, [deadline])).Id;
+        Assert.IsType<FireResult.Applied>(await _engine.FireAsync(id, ReportTrigger.Submit, "vp.bdv", WorkflowChannel.Api, null, null, null, null, Ct));
+
+        var stopped = await (await _admin.PostJsonAsync($"/api/instances/{id}/terminate", """{ "reason": "Tạo nhầm kỳ báo cáo cho đơn vị này." }"""))
+            .ReadAsAsync<WorkflowInstance>();
+
+        Assert.Equal(ReportState.Terminated, stopped.State);
+        var last = (await _engine.GetAsync(id, Ct))!.History[^1];
+        Assert.Equal((ReportTrigger.Terminate, ReportState.Submitted, ReportState.Terminated, WorkflowApi.AdminActor, "Tạo nhầm kỳ báo cáo cho đơn vị này."),
+            (last.Trigger, last.From, last.To, last.Actor, last.Comment));
+        Assert.Empty(await app.Factory.Services.GetRequiredService<WorkflowStore>().TimersAsync(id, Ct));
+        // The deadline's index entry outlives its timer; the sweep drops it without effect.
+        app.Clock.Advance(TimeSpan.FromDays(3));
+        Assert.Equal(0, (await app.Factory.Services.GetRequiredService<TimerSweeper>().SweepAsync(Ct)).Fired);
+        Assert.Equal(ReportState.Terminated, (await _engine.GetAsync(id, Ct))!.Instance.State);
+        var refused = await (await _admin.PostJsonAsync($"/api/instances/{id}/raise-event", """{ "event": "return", "reason": "Trả lại." }"""))
+            .ShouldBeProblemAsync(HttpStatusCode.Conflict, "not-permitted");
+        Assert.Contains("đã dừng", refused.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Terminating_without_a_reason_an_unknown_instance_or_a_finished_report_is_refused_and_writes_nothing()
+    {
+        var running = (await _engine.StartAsync("2026-Q4", "LDLD", Ct)).Id;
+        var approved = await ApprovedAsync("HNCT");
+        var before = await app.SnapshotAsync();
+
+        await (await _admin.PostJsonAsync($"/api/instances/{running}/terminate", "{}")).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "reason-required");
+        await (await _admin.PostJsonAsync($"/api/instances/{running}/terminate", """{ "reason": "" }""")).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "reason-required");
+        await (await _admin.PostJsonAsync($"/api/instances/{running}/terminate", """{ "why": "x" }""")).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "unknown-field");
+        await (await _admin.PostJsonAsync("/api/instances/2026-Q4~KHONG/terminate", """{ "reason": "Dừng." }""")).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
+        await (await _admin.PostJsonAsync($"/api/instances/{approved}/terminate", """{ "reason": "Dừng." }""")).ShouldBeProblemAsync(HttpStatusCode.Conflict, "not-permitted");
+
+        await app.AssertUnchangedSinceAsync(before);
+    }
 }

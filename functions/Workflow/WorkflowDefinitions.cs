@@ -1,0 +1,40 @@
+namespace Baocao.Workflow;
+
+/// <summary>One version of the report workflow: where a proposal takes a report in a given state.</summary>
+public interface IWorkflowDefinition
+{
+    int Version { get; }
+
+    Verdict Decide(ReportState from, Proposal proposal);
+}
+
+/// <summary>The workflow declared in <see cref="WorkflowDefinition"/>, at its <see cref="WorkflowDefinition.DefinitionVersion"/>.</summary>
+public sealed class DeclaredWorkflowDefinition : IWorkflowDefinition
+{
+    public int Version => WorkflowDefinition.DefinitionVersion;
+
+    public Verdict Decide(ReportState from, Proposal proposal) => WorkflowDefinition.Decide(from, proposal);
+}
+
+/// <summary>
+/// Every workflow version this deployment knows. A new instance starts on the newest and records it; each decision on
+/// an instance is made by the version it recorded, so reports in flight finish under the rules they started with when
+/// a later version gains a state or a stage. To change the workflow in a way running reports must not see, register
+/// the new version beside the old one (an <see cref="IWorkflowDefinition"/> each) rather than editing the old.
+/// </summary>
+public sealed class WorkflowDefinitions(IEnumerable<IWorkflowDefinition> definitions)
+{
+    private readonly Dictionary<int, IWorkflowDefinition> _byVersion = definitions.ToDictionary(d => d.Version);
+
+    public IWorkflowDefinition Current => _byVersion[_byVersion.Keys.Max()];
+
+    /// <summary>
+    /// The decision of the version <paramref name="instance"/> started on. An instance started by a newer deployment
+    /// (before a rollback) is refused rather than decided by rules it never ran under.
+    /// </summary>
+    public Verdict Decide(WorkflowInstance instance, Proposal proposal) =>
+        _byVersion.TryGetValue(instance.DefinitionVersion, out var definition)
+            ? definition.Decide(instance.State, proposal)
+            : new Verdict(instance.State, "definition-unknown",
+                $"Báo cáo này chạy theo quy trình phiên bản {instance.DefinitionVersion}, phiên bản ứng dụng hiện tại không có; hãy thử lại sau khi cập nhật.");
+}

@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Baocao.Storage;
+
+namespace Baocao.Tests.Infrastructure;
+
+/// <summary>The kinds of storage request the probe tells apart.</summary>
+public enum StorageRequestKind
+{
+    TableRead,
+    TableWrite,
+    TableBatch,
+    QueueMessage,
+    QueueOther,
+    Blob,
+}
+
+/// <summary>What a crashed process does to the request it was making: it never leaves, or its answer is never read.</summary>
+public enum CrashPoint
+{
+    BeforeSending,
+    AfterSending,
+}
+
+/// <summary>Thrown where the probe stops a request, as a process that died there would stop.</summary>
+public sealed class SimulatedCrash(int request) : Exception($"Simulated crash at storage request {request}.");
+
+/// <summary>
+/// A pipeline policy in every storage client of an app (registered as an <see cref="HttpPipelinePolicy"/> service):
+/// counts requests by kind and, when armed, fails the Nth request and every one after it, as a crashed process makes
+/// no further requests, not even in its catch blocks.
+/// </summary>
+public sealed class StorageProbe(LocalAzurite azurite) : HttpPipelinePolicy
+{
+    private readonly ConcurrentDictionary<StorageRequestKind, int> _counts = new();
+    private int _requests;
+    private (int At, CrashPoint Point)? _crash;
+
+    public int Requests => Volatile.Read(ref _requests);
+
+    public IReadOnlyDictionary<StorageRequestKind, int> Counts => Enum.GetValues<StorageRequestKind>().ToDictionary(k => k, k => _counts.GetValueOrDefault(k));
+
+    /// <summary>Starts counting afresh, disarmed.</summary>
+    public void Reset()
+    {
+        _counts.Clear();
+        Volatile.Write(ref _requests, 0);
+        _crash = null;
+    }
+
+    /// <summary>Counts afresh and fails request <paramref name="request"/> (1-based) and all that follow.</summary>
+    public void CrashAt(int request, CrashPoint point)
+    {
+        Reset();
+        _crash = (request, point);
+    }
+
+    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        var n = Before(message.Request);
+        ProcessNext(message, pipeline);
+        After(n);
+    }
+
+    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        var n = Before(message.Request);
+        await ProcessNextAsync(message, pipeline);
+        After(n);
+    }
+
+    private int Before(Request request)
+    {
+        var n = Interlocked.Increment(ref _requests);
+        _counts.AddOrUpdate(Kind(request), 1, (_, c) => c + 1);
+        if (_crash is { } crash && (n > crash.At || (n == crash.At && crash.Point == CrashPoint.BeforeSending))) throw new SimulatedCrash(n);
+        return n;
+    }
+
+    private void After(int n)
+    {
+        if (_crash is { } crash && n == crash.At && crash.Point == CrashPoint.AfterSending) throw new SimulatedCrash(n);
+    }
+
+    private StorageRequestKind Kind(Request request)
+    {
+        var port = request.Uri.Port;
+        var path = request.Uri.Path;
+        if (port == azurite.BlobPort) return StorageRequestKind.Blob;
+        if (port == azurite.QueuePort) return path.EndsWith("/messages", StringComparison.Ordinal) || path.Contains("/messages/", StringComparison.Ordinal)
+            ? StorageRequestKind.QueueMessage : StorageRequestKind.QueueOther;
+        if (path.EndsWith("$batch", StringComparison.Ordinal)) return StorageRequestKind.TableBatch;
+        return request.Method == RequestMethod.Get ? StorageRequestKind.TableRead : StorageRequestKind.TableWrite;
+    }
+}

@@ -1,0 +1,119 @@
+using System.Net;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Baocao.Catalog;
+using Baocao.Tests.Infrastructure;
+using Baocao.Workflow;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Baocao.Tests.Workflow;
+
+public sealed class PeriodPurgeTests(DemoApp app) : IClassFixture<DemoApp>
+{
+    private const string DemoPeriod = "2026-H1";
+
+    private readonly HttpClient _admin = app.Admin();
+    private readonly WorkflowStore _store = app.Factory.Services.GetRequiredService<WorkflowStore>();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private BlobContainerClient Container(string name) => new(app.Azurite.ConnectionString, name);
+
+    private async Task<string> OpenMonthAsync(int month, params string[] units)
+    {
+        var draft = $$"""
+            { "type": "month", "year": 2026, "number": {{month}}, "templateCode": "SK6T", "deadline": "2026-12-20T17:00",
+              "scope": { "units": [{{string.Join(",", units.Select(u => $"\"{u}\""))}}] },
+              "stages": [ { "code": "THAM-DINH", "name": "Chuyên viên thẩm định", "assignees": [ { "name": "Nguyễn Thị Thu Hà", "email": "thuha.bdv@anhoa.example" } ] } ] }
+            """;
+        var period = await (await _admin.PostJsonAsync("/api/catalog/periods", draft)).ReadAsAsync<Period>();
+        (await _admin.PostAsync($"/api/catalog/periods/{period.Id}/open", null, Ct)).EnsureSuccessStatusCode();
+        return period.Id;
+    }
+
+    private async Task CloseAsync(string periodId) => (await _admin.PostAsync($"/api/catalog/periods/{periodId}/close", null, Ct)).EnsureSuccessStatusCode();
+
+    private async Task SubmitWithAttachmentAsync(string unit, string periodId)
+    {
+        var submitter = await Submitter.ForAsync(app, unit);
+        (await submitter.SubmitAsync(Submitter.Form(Submitter.GoodReport, ("bien-ban-hoi-nghi.pdf", Submitter.Pdf(4096))), periodId)).EnsureSuccessStatusCode();
+    }
+
+    private async Task<List<TableEntity>> RowsOfAsync(string periodId) =>
+        await app.Tables.GetTableClient("workflow").QueryAsync<TableEntity>(cancellationToken: Ct)
+            .Where(e => e.PartitionKey.StartsWith(periodId + "~", StringComparison.Ordinal)).ToListAsync(Ct);
+
+    private async Task<List<TableEntity>> IndexEntriesOfAsync(string periodId) =>
+        await app.Tables.GetTableClient("timers").QueryAsync<TableEntity>(cancellationToken: Ct)
+            .Where(e => e.GetString("Partition").StartsWith(periodId + "~", StringComparison.Ordinal)).ToListAsync(Ct);
+
+    private async Task<List<string>> BlobsAsync(string container, string periodId) =>
+        await Container(container).GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, periodId + "/", Ct)
+            .Select(b => b.Name).ToListAsync(Ct);
+
+    [Fact]
+    public async Task Purging_a_closed_and_exported_period_removes_its_instances_timers_and_attachments_and_keeps_a_record()
+    {
+        var periodId = await OpenMonthAsync(6, "HND", "HCCB");
+        await SubmitWithAttachmentAsync("HND", periodId);
+        await SubmitWithAttachmentAsync("HND", DemoPeriod);
+        await CloseAsync(periodId);
+        await Container("exports").UploadBlobAsync($"{periodId}/tong-hop.xlsx", BinaryData.FromString("PK"), Ct);
+        var demoRows = (await RowsOfAsync(DemoPeriod)).Select(r => (r.PartitionKey, r.RowKey, r.ETag)).ToList();
+        var demoBlobs = await BlobsAsync("attachments", DemoPeriod);
+        Assert.NotEmpty(await RowsOfAsync(periodId));
+        Assert.NotEmpty(await IndexEntriesOfAsync(periodId));
+        Assert.Single(await BlobsAsync("attachments", periodId));
+
+        var record = await (await _admin.DeleteAsync($"/api/instances?periodId={periodId.ToLowerInvariant()}", Ct)).ReadAsAsync<PurgeRecord>();
+
+        Assert.Equal((periodId, 2, 2, 1, $"{periodId}/tong-hop.xlsx", false, WorkflowApi.AdminActor),
+            (record.PeriodId, record.Instances, record.TimerEntries, record.Blobs, record.Export, record.Confirmed, record.Actor));
+        Assert.Empty(await RowsOfAsync(periodId));
+        Assert.Empty(await IndexEntriesOfAsync(periodId));
+        Assert.Empty(await BlobsAsync("attachments", periodId));
+        Assert.Single(await BlobsAsync("exports", periodId));
+        Assert.Equal(demoRows, (await RowsOfAsync(DemoPeriod)).Select(r => (r.PartitionKey, r.RowKey, r.ETag)));
+        Assert.Equal(demoBlobs, await BlobsAsync("attachments", DemoPeriod));
+        Assert.Equal(record, Assert.Single(await _store.PurgeRecordsAsync(periodId, Ct)));
+        Assert.Equal("closed", (await _store.PeriodCompletionAsync(periodId, Ct))!.Value.Reason);
+
+        // Purging again, as after an interruption, finds nothing left and records that too.
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        var again = await (await _admin.DeleteAsync($"/api/instances?periodId={periodId}", Ct)).ReadAsAsync<PurgeRecord>();
+        Assert.Equal((0, 0, 0, 0), (again.Instances, again.Rows, again.TimerEntries, again.Blobs));
+        Assert.Equal(2, (await _store.PurgeRecordsAsync(periodId, Ct)).Count);
+    }
+
+    [Fact]
+    public async Task A_closed_period_without_an_export_is_purged_only_with_an_explicit_confirmation()
+    {
+        var periodId = await OpenMonthAsync(7, "MTTQ");
+        await CloseAsync(periodId);
+        var before = await app.SnapshotAsync();
+
+        var refused = await (await _admin.DeleteAsync($"/api/instances?periodId={periodId}", Ct)).ShouldBeProblemAsync(HttpStatusCode.Conflict, "export-missing");
+        await (await _admin.DeleteAsync($"/api/instances?periodId={periodId}&confirm=false", Ct)).ShouldBeProblemAsync(HttpStatusCode.Conflict, "export-missing");
+        Assert.Contains("confirm=true", refused.GetProperty("detail").GetString());
+        await app.AssertUnchangedSinceAsync(before);
+
+        var record = await (await _admin.DeleteAsync($"/api/instances?periodId={periodId}&confirm=true", Ct)).ReadAsAsync<PurgeRecord>();
+
+        Assert.Equal((1, (string?)null, true), (record.Instances, record.Export, record.Confirmed));
+        Assert.Empty(await RowsOfAsync(periodId));
+    }
+
+    [Fact]
+    public async Task Purging_an_open_or_unknown_period_or_none_is_refused_and_writes_nothing()
+    {
+        var before = await app.SnapshotAsync();
+
+        await (await _admin.DeleteAsync($"/api/instances?periodId={DemoPeriod}&confirm=true", Ct)).ShouldBeProblemAsync(HttpStatusCode.Conflict, "period-not-closed");
+        await (await _admin.DeleteAsync("/api/instances?periodId=2019-H1&confirm=true", Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
+        await (await _admin.DeleteAsync("/api/instances?confirm=true", Ct)).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "period-required");
+        await (await _admin.DeleteAsync($"/api/instances?periodId={DemoPeriod}&confirm=maybe", Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        await (await app.Anonymous().DeleteAsync($"/api/instances?periodId={DemoPeriod}&confirm=true", Ct)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+
+        await app.AssertUnchangedSinceAsync(before);
+    }
+}

@@ -1,0 +1,110 @@
+using System.Text;
+using Azure.Core.Pipeline;
+using Azure.Storage.Queues;
+using Baocao.Mail;
+using Baocao.Tests.Infrastructure;
+using Baocao.Workflow;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Baocao.Tests.Workflow;
+
+/// <summary>
+/// Counts the storage requests of one report's whole life, by kind, for docs/durable-cost.md: its share of the period's
+/// fan-out, three reminders, submit, claim and two approvals, each with its outbox delivered as the queue trigger would.
+/// </summary>
+public sealed class StorageCostTests(TestApp app) : IClassFixture<TestApp>
+{
+    private const string Period = "2026-Q2";
+    private const string Unit = "HND";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static WorkItem Mail(string subject) => new MailWork(["vanthu.hnd@anhoa.example"], subject, subject + ".").ToWorkItem();
+
+    /// <summary>A reminder before the deadline: a note in history and a mail to the unit.</summary>
+    private sealed class ReminderTimer : ITimerKind
+    {
+        public const string Name = "nhac-nop";
+
+        public string Kind => Name;
+
+        public TimerFiring? Fire(WorkflowInstance instance, DurableTimer timer) =>
+            WorkflowDefinition.NotSubmitted.Contains(instance.State)
+                ? new TimerFiring(ReportTrigger.Note, "Nhắc hạn nộp báo cáo.", [Mail("Nhắc hạn nộp báo cáo sơ kết")])
+                : null;
+    }
+
+    /// <summary>What the Functions queue trigger does for each message: receive it, run the dispatcher, delete it.</summary>
+    private static async Task DeliverAsync(WebApplicationFactory<Program> factory)
+    {
+        var queue = factory.Services.GetRequiredService<QueueServiceClient>().GetQueueClient("outbox");
+        var dispatcher = factory.Services.GetRequiredService<OutboxDispatcher>();
+        foreach (var m in (await queue.ReceiveMessagesAsync(32, cancellationToken: Ct)).Value)
+        {
+            await dispatcher.DispatchAsync(m.MessageText, Ct);
+            await queue.DeleteMessageAsync(m.MessageId, m.PopReceipt, Ct);
+        }
+    }
+
+    [Fact]
+    public async Task One_reports_whole_life_costs_a_few_dozen_storage_requests()
+    {
+        var probe = new StorageProbe(app.Azurite);
+        await using var factory = app.Factory.WithWebHostBuilder(web => web.ConfigureTestServices(services =>
+            services.AddSingleton<HttpPipelinePolicy>(probe).AddSingleton<ITimerKind, ReminderTimer>()));
+        var engine = factory.Services.GetRequiredService<WorkflowEngine>();
+        var sweeper = factory.Services.GetRequiredService<TimerSweeper>();
+        var id = WorkflowEngine.InstanceId(Period, Unit);
+        var now = app.Clock.GetUtcNow();
+        var deadline = now.AddDays(20);
+        var phases = new List<(string Phase, IReadOnlyDictionary<StorageRequestKind, int> Counts)>();
+
+        async Task MeasureAsync(string phase, Func<Task> run)
+        {
+            probe.Reset();
+            await run();
+            await DeliverAsync(factory);
+            phases.Add((phase, probe.Counts));
+        }
+
+        async Task DecideAsync(ReportTrigger trigger, string mail) =>
+            Assert.IsType<FireResult.Applied>(await engine.FireAsync(id, trigger, "cv.lan", WorkflowChannel.Link, null, null, [Mail(mail)], null, Ct));
+
+        await MeasureAsync("mở kỳ: khởi tạo báo cáo, hạn nộp và 3 lời nhắc", () => engine.StartAsync(Period, Unit, Ct,
+            [DeadlineTimer.For(deadline), .. new[] { 7, 3, 1 }.Select(d => new DurableTimer($"{ReminderTimer.Name}-{d}", ReminderTimer.Name, deadline.AddDays(-d)))]));
+        foreach (var days in new[] { 7, 3, 1 })
+        {
+            app.Clock.Advance(deadline.AddDays(-days) - app.Clock.GetUtcNow());
+            await MeasureAsync($"nhắc nộp (còn {days} ngày)", async () => Assert.Equal(1, (await sweeper.SweepAsync(Ct)).Fired));
+        }
+        await MeasureAsync("nộp", async () => Assert.IsType<FireResult.Applied>(await engine.SubmitAsync(id, Unit, SubmissionWindow.Open,
+            new VersionDraft(Submitter.GoodReport, "receipt", Late: false), operation: null, [Mail("Đã nhận báo cáo")], seen: null, Ct)));
+        await MeasureAsync("nhận thẩm định", () => DecideAsync(ReportTrigger.Claim, "Báo cáo đang được thẩm định"));
+        await MeasureAsync("chuyên viên duyệt", () => DecideAsync(ReportTrigger.Approve, "Báo cáo chờ lãnh đạo duyệt"));
+        await MeasureAsync("lãnh đạo duyệt (kết thúc, hỏi kỳ đã xong chưa)", () => DecideAsync(ReportTrigger.Approve, "Báo cáo đã được duyệt"));
+        probe.Reset();
+        await sweeper.SweepAsync(Ct);
+        var idleSweep = probe.Requests;
+
+        var view = (await engine.GetAsync(id, Ct))!;
+        Assert.Equal(ReportState.Approved, view.Instance.State);
+        Assert.Equal(7, view.History.Count);
+        Assert.True((await engine.VerifyHistoryAsync(id, Ct)).Intact);
+        Assert.Empty(await factory.Services.GetRequiredService<WorkflowStore>().TimersAsync(id, Ct));
+        Assert.Equal(7, factory.Services.GetRequiredService<LocalMailbox>().All.Count(m => m.CustomArgs.TryGetValue("outbox", out var o) && o.StartsWith(id + "/", StringComparison.Ordinal)));
+
+        var kinds = Enum.GetValues<StorageRequestKind>();
+        var table = new StringBuilder($"| phase | {string.Join(" | ", kinds)} | total |\n|---|{string.Concat(kinds.Select(_ => "---|"))}---|\n");
+        foreach (var (phase, counts) in phases.Append(("cả vòng đời", kinds.ToDictionary(k => k, k => phases.Sum(p => p.Counts[k])))))
+        {
+            table.Append($"| {phase} | {string.Join(" | ", kinds.Select(k => counts[k]))} | {counts.Values.Sum()} |\n");
+        }
+        TestContext.Current.TestOutputHelper!.WriteLine(table + $"\nidle sweep: {idleSweep} request(s)");
+
+        var total = phases.Sum(p => p.Counts.Values.Sum());
+        Assert.True(total <= 100, $"one report's life made {total} storage requests:\n{table}");
+        Assert.Equal(1, idleSweep);
+    }
+}
