@@ -4,6 +4,7 @@ using Baocao.Demo;
 using Baocao.Hosting;
 using Baocao.Mail;
 using Baocao.Reporting;
+using Baocao.Review;
 using Baocao.Storage;
 using Baocao.Submissions;
 using Baocao.Workflow;
@@ -17,6 +18,7 @@ builder.Services.AddAccess();
 builder.Services.AddMail();
 builder.Services.AddSubmissions();
 builder.Services.AddWorkflow();
+builder.Services.AddReview();
 builder.Services.AddDashboardAccess();
 builder.Services.AddDemoData();
 
@@ -34,6 +36,7 @@ app.MapUnitPeriodsApi();
 app.MapSubmissionsApi();
 app.MapDashboard();
 app.MapWorkflowApi();
+app.MapReviewApi();
 app.MapLocalMailSinkWhenLocal();
 app.PrintDemoBanner();
 

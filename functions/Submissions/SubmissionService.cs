@@ -1,6 +1,7 @@
 using Azure.Storage.Blobs;
 using Baocao.Catalog;
 using Baocao.Hosting;
+using Baocao.Review;
 using Baocao.Storage;
 using Baocao.Workflow;
 using Microsoft.AspNetCore.Http.Features;
@@ -30,6 +31,7 @@ public sealed partial class SubmissionService(
     SubmissionReader reader,
     AttachmentStore attachments,
     BlobServiceClient blobs,
+    ReviewService review,
     PeopleTime time,
     IOptions<AttachmentLimits> limits,
     IOptions<IdempotencyOptions> idempotency,
@@ -78,12 +80,14 @@ public sealed partial class SubmissionService(
         var operation = idempotencyKey is null ? null : new OperationKey(idempotencyKey, receipt, idempotency.Value.IdempotencyKeyLifetime);
 
         var version = new VersionDraft(body, receipt, late);
-        var result = await engine.SubmitAsync(instanceId, unitCode, window, version, operation, work: null, cancellationToken);
+        // The first stage's people get their mail in the Submit's own transaction: no accepted report goes unannounced.
+        var work = await review.RequestsForSubmissionAsync(period, template, unitCode, report, version, cancellationToken);
+        var result = await engine.SubmitAsync(instanceId, unitCode, window, version, operation, work, cancellationToken);
         if (result is FireResult.NotFound)
         {
             // The period's fan-out has not reached this unit yet; a good submission starts its instance.
             await engine.StartAsync(period.Id, unitCode, cancellationToken);
-            result = await engine.SubmitAsync(instanceId, unitCode, window, version, operation, work: null, cancellationToken);
+            result = await engine.SubmitAsync(instanceId, unitCode, window, version, operation, work, cancellationToken);
         }
         if (result is FireResult.Applied applied)
         {
