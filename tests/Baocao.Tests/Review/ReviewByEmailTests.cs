@@ -195,4 +195,40 @@ public sealed class ReviewByEmailTests(DemoApp app) : IClassFixture<DemoApp>
         Assert.Equal(app.Factory.Services.GetRequiredService<ReviewTokens>().SignReceipt(signed), signature);
         Assert.Equal(ReportState.Approved, (await app.Factory.Services.GetRequiredService<WorkflowEngine>().GetAsync(Id(unit), Ct))!.Instance.State);
     }
+
+    [Fact]
+    public async Task Two_reviewers_clicking_approve_and_return_at_the_same_moment_make_one_decision_and_the_other_gets_a_clear_page()
+    {
+        var admin = app.Admin();
+        await (await admin.PostJsonAsync("/api/catalog/periods", """
+            { "type": "thematic", "year": 2026, "id": "CD-HAI-NGUOI", "name": "Chuyên đề: hai chuyên viên cùng thẩm định", "templateCode": "SK6T",
+              "dataFrom": "2026-01-01", "dataTo": "2026-10-31", "deadline": "2026-12-15T17:00", "scope": { "units": [ "HND" ] },
+              "stages": [
+                { "code": "THAM-DINH", "name": "Chuyên viên thẩm định", "mode": "anyOf", "assignees": [
+                  { "name": "Nguyễn Thị Thu Hà", "email": "thuha.bdv@anhoa.example" }, { "name": "Phạm Quốc Việt", "email": "viet.bdv@anhoa.example" } ] },
+                { "code": "PHE-DUYET", "name": "Lãnh đạo Ban phê duyệt", "assignees": [ { "name": "Trần Văn Dũng", "email": "tvdung.truongban@anhoa.example" } ] } ] }
+            """)).ReadAsAsync<JsonElement>();
+        (await admin.PostAsync("/api/catalog/periods/CD-HAI-NGUOI/open", null, Ct)).EnsureSuccessStatusCode();
+        var unit = await Submitter.ForAsync(app, "HND");
+        Assert.Equal(HttpStatusCode.Created, (await unit.SubmitAsync(Submitter.Form(), "CD-HAI-NGUOI")).StatusCode);
+        const string id = "CD-HAI-NGUOI~HND";
+        await _desk.DeliverAsync(id);
+        var links = new[] { ReviewDesk.Reviewer, "viet.bdv@anhoa.example" }.Select(e => ReviewDesk.LinkIn(Assert.Single(_desk.MailsTo(e, id)))).ToArray();
+        using var ha = _desk.Browser();
+        using var viet = _desk.Browser();
+        var pages = new[] { await ReviewDesk.PageAsync(ha, links[0]), await ReviewDesk.PageAsync(viet, links[1]) };
+
+        var results = await Task.WhenAll(
+            ReviewDesk.PostAsync(ha, links[0], pages[0], ("decision", "approve")),
+            ReviewDesk.PostAsync(viet, links[1], pages[1], ("decision", "return"), ("comment", "Thiếu phụ lục số liệu.")));
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], results.Select(r => r.Status).Order());
+        var loser = results.Single(r => r.Status == HttpStatusCode.Conflict).Html;
+        Assert.Contains("Báo cáo đã được xử lý", loser, StringComparison.Ordinal);
+        Assert.Contains("không được ghi nhận", loser, StringComparison.Ordinal);
+        var history = (await app.Factory.Services.GetRequiredService<WorkflowEngine>().GetAsync(id, Ct))!.History;
+        var decision = Assert.Single(history, e => e.Channel == WorkflowChannel.Link);
+        Assert.Contains(decision.Actor.Split(" <")[0] + " &lt;", loser, StringComparison.Ordinal);
+        Assert.Equal(decision.Trigger == ReportTrigger.Approve ? ReportState.AwaitingApproval : ReportState.Returned, history[^1].To);
+    }
 }
