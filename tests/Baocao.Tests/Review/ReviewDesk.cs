@@ -39,7 +39,7 @@ public sealed partial class ReviewDesk(TestApp app)
     private static partial Regex FormToken();
 
     /// <summary>A browser: it keeps the anti-forgery cookie between the page and the form it posts.</summary>
-    public HttpClient Browser() => app.Factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false });
+    public HttpClient Browser() => app.Factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false, BaseAddress = app.Factory.ClientOptions.BaseAddress });
 
     public static async Task<string> PageAsync(HttpClient browser, string link, HttpStatusCode expected = HttpStatusCode.OK)
     {
