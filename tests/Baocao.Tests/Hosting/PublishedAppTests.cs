@@ -41,6 +41,8 @@ public sealed class PublishedAppTests(TestApp app) : IClassFixture<TestApp>
                 ["Mail__SendGridApiKey"] = "SG.test",
                 ["Mail__FromEmail"] = "baocao@anhoa.example",
                 ["Mail__FromName"] = "Baocao",
+                ["Review__CurrentKeyId"] = "k1",
+                ["Review__SigningKeys__k1"] = "published-app-test-signing-key-0123456789",
             };
             using var process = Start(executable, [], workingDirectory, settings);
             try
