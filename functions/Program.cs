@@ -4,6 +4,7 @@ using Baocao.Demo;
 using Baocao.Hosting;
 using Baocao.Mail;
 using Baocao.Reporting;
+using Baocao.Review;
 using Baocao.Storage;
 using Baocao.Submissions;
 using Baocao.Submissions.Form;
@@ -18,6 +19,7 @@ builder.Services.AddAccess();
 builder.Services.AddMail();
 builder.Services.AddSubmissions();
 builder.Services.AddWorkflow();
+builder.Services.AddReview();
 builder.Services.AddReporting();
 builder.Services.AddDemoData();
 
@@ -37,6 +39,7 @@ app.MapResumableUploadsApi();
 app.MapReportForm();
 app.MapDashboard();
 app.MapWorkflowApi();
+app.MapReviewApi();
 app.MapLocalMailSinkWhenLocal();
 app.PrintDemoBanner();
 

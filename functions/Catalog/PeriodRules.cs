@@ -130,6 +130,8 @@ public static partial class PeriodRules
     private static void CheckStages(ValidationErrors errors, IReadOnlyList<ReviewStage> stages)
     {
         if (stages.Count == 0) errors.Add("/stages", "no-stages", "Kỳ báo cáo phải có ít nhất một bước duyệt.");
+        // The workflow has a review and an approval: a first stage (thẩm định) and a last one (phê duyệt).
+        if (stages.Count > 2) errors.Add("/stages", "too-many-stages", "Kỳ báo cáo có tối đa hai bước duyệt: thẩm định và phê duyệt.");
         var codes = new HashSet<string>();
         for (var s = 0; s < stages.Count; s++)
         {

@@ -54,6 +54,55 @@ public sealed class LocalMailbox(TimeProvider clock)
     }
 }
 
+/// <summary>
+/// An outage to play out in the local sink, for tests and demonstrations: the next <see cref="Count"/> sends are
+/// answered with <see cref="Statuses"/> in turn (429 with <see cref="RetryAfter"/>, 5xx), or answered only after
+/// <see cref="Delay"/>. Mapped with the sink only, so never in Azure.
+/// </summary>
+public sealed record SinkFault(IReadOnlyList<int> Statuses, int Count, TimeSpan? RetryAfter = null, TimeSpan? Delay = null);
+
+/// <summary>What the sink's fault switch holds now: the fault, and how it answered so far.</summary>
+public sealed record SinkFaultState(SinkFault? Fault, int Remaining, IReadOnlyList<int> Answered);
+
+/// <summary>The sink's fault switch: one fault at a time, counted down by each send it answers.</summary>
+public sealed class LocalMailFaults
+{
+    private readonly Lock _gate = new();
+    private SinkFault? _fault;
+    private int _remaining;
+    private readonly List<int> _answered = [];
+
+    public void Set(SinkFault? fault)
+    {
+        lock (_gate)
+        {
+            (_fault, _remaining) = (fault, fault?.Count ?? 0);
+            _answered.Clear();
+        }
+    }
+
+    public SinkFaultState State
+    {
+        get
+        {
+            lock (_gate) return new SinkFaultState(_fault, _remaining, [.. _answered]);
+        }
+    }
+
+    /// <summary>The fault this send meets and the status it answers (0: answer normally, after the fault's delay), or null.</summary>
+    public (SinkFault Fault, int Status)? Take()
+    {
+        lock (_gate)
+        {
+            if (_fault is null || _remaining <= 0) return null;
+            var status = _fault.Statuses.Count == 0 ? 0 : _fault.Statuses[(_fault.Count - _remaining) % _fault.Statuses.Count];
+            _remaining--;
+            _answered.Add(status);
+            return (_fault, status);
+        }
+    }
+}
+
 public static class LocalMailSinkApi
 {
     public static IEndpointRouteBuilder MapLocalMailSink(this IEndpointRouteBuilder app)
@@ -64,15 +113,38 @@ public static class LocalMailSinkApi
             .WithName("ListCapturedMail").WithSummary("Thư đã gửi qua hộp thư nội bộ (JSON)");
         dev.MapGet("/view", (LocalMailbox mailbox) => TypedResults.Content(MailPage.Render(mailbox.All), "text/html; charset=utf-8"))
             .WithName("ViewCapturedMail").WithSummary("Trang đọc thư của hộp thư nội bộ").ExcludeFromDescription();
+        dev.MapGet("/faults", (LocalMailFaults faults) => TypedResults.Ok(faults.State))
+            .WithName("GetMailSinkFaults").WithSummary("Sự cố giả lập của hộp thư nội bộ và các lần đã trả lời");
+        dev.MapPut("/faults", (SinkFault fault, LocalMailFaults faults) =>
+            {
+                faults.Set(fault);
+                return TypedResults.Ok(faults.State);
+            })
+            .WithName("SetMailSinkFaults").WithSummary("Giả lập SendGrid gặp sự cố: trả 429/5xx hoặc trả lời chậm cho một số lần gửi");
+        dev.MapDelete("/faults", (LocalMailFaults faults) =>
+            {
+                faults.Set(null);
+                return TypedResults.NoContent();
+            })
+            .WithName("ClearMailSinkFaults").WithSummary("Tắt sự cố giả lập");
         return app;
     }
 
     /// <summary>Answers as SendGrid does: 401 without a bearer key, 400 for a body it cannot read, 202 when accepted.</summary>
-    private static async Task<IResult> Send(HttpRequest request, LocalMailbox mailbox, CancellationToken ct)
+    private static async Task<IResult> Send(HttpRequest request, LocalMailbox mailbox, LocalMailFaults faults, TimeProvider clock, CancellationToken ct)
     {
         if (!request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.Ordinal))
         {
             return Problems.Unauthorized("Thiếu khoá SendGrid.");
+        }
+        if (faults.Take() is var (fault, status))
+        {
+            if (fault.Delay is { } delay) await Task.Delay(delay, clock, ct);
+            if (status != 0)
+            {
+                if (fault.RetryAfter is { } after) request.HttpContext.Response.Headers.RetryAfter = ((int)after.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Problems.Create(status, "sink-fault", "Sự cố giả lập", "Hộp thư nội bộ đang giả lập SendGrid gặp sự cố.");
+            }
         }
         JsonObject? body;
         try

@@ -6,8 +6,11 @@ using SendGrid.Helpers.Mail;
 
 namespace Baocao.Mail;
 
-/// <summary>The payload of a <c>mail</c> work item: who receives it, and its Vietnamese subject, text and HTML.</summary>
-public sealed record MailWork(IReadOnlyList<string> Recipients, string Subject, string Text, string? Html = null)
+/// <summary>
+/// The payload of a <c>mail</c> work item: who receives it, and its Vietnamese subject, text and HTML; the category
+/// (what kind of mail) goes to SendGrid with the instance id, for its statistics and event webhooks.
+/// </summary>
+public sealed record MailWork(IReadOnlyList<string> Recipients, string Subject, string Text, string? Html = null, string? Category = null)
 {
     public const string Kind = "mail";
 
@@ -26,7 +29,10 @@ public sealed class MailReceiver(ISendGridClient sendGrid, IOptions<MailOptions>
         var from = new EmailAddress(options.Value.FromEmail, options.Value.FromName);
         var message = MailHelper.CreateSingleEmailToMultipleRecipients(from, work.Recipients.Select(r => new EmailAddress(r)).ToList(),
             work.Subject, work.Text, work.Html ?? "");
-        message.AddCustomArg("outbox", $"{partition}/{item.Id}");
+        // Message-wide, so every recipient's copy carries them (a personalization's own args would reach only the first).
+        message.AddGlobalCustomArg("outbox", $"{partition}/{item.Id}");
+        message.AddGlobalCustomArg("instanceId", partition);
+        message.AddCategories(["baocao", .. work.Category is null ? Array.Empty<string>() : [work.Category]]);
         var response = await sendGrid.SendEmailAsync(message, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {

@@ -12,8 +12,10 @@ public static class MailSetup
     public static IServiceCollection AddMail(this IServiceCollection services)
     {
         services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddHttpClient(HttpClientName);
-        services.AddSingleton<LocalMailbox>();
+        // 429 (after its Retry-After) and 5xx are retried with exponential backoff and jitter, each try with its own
+        // timeout; what still fails goes back to the outbox, whose message is retried later.
+        services.AddHttpClient(HttpClientName).AddStandardResilienceHandler();
+        services.AddSingleton<LocalMailbox>().AddSingleton<LocalMailFaults>();
         services.AddTransient<Baocao.Workflow.IWorkReceiver, MailReceiver>();
         services.AddTransient<ISendGridClient>(provider =>
         {

@@ -31,7 +31,8 @@ public static class DashboardAccess
             o.SlidingExpiration = true;
         });
         services.AddAuthorization();
-        services.AddAntiforgery(o => o.Cookie.Path = "/api/dashboard");
+        // One anti-forgery cookie serves every form the app renders: the dashboard's and the review pages'.
+        services.AddAntiforgery(o => o.Cookie.Path = "/api");
         return services;
     }
 

@@ -1,6 +1,7 @@
 using Azure.Storage.Blobs;
 using Baocao.Catalog;
 using Baocao.Hosting;
+using Baocao.Review;
 using Baocao.Storage;
 using Baocao.Workflow;
 using Microsoft.AspNetCore.Http.Features;
@@ -31,6 +32,7 @@ public sealed partial class SubmissionService(
     AttachmentStore attachments,
     ResumableUploads uploads,
     BlobServiceClient blobs,
+    ReviewService review,
     PeopleTime time,
     IOptions<AttachmentLimits> limits,
     IOptions<IdempotencyOptions> idempotency,
@@ -86,12 +88,14 @@ public sealed partial class SubmissionService(
         var operation = idempotencyKey is null ? null : new OperationKey(idempotencyKey, receipt, idempotency.Value.IdempotencyKeyLifetime);
 
         var version = new VersionDraft(body, receipt, late);
-        var result = await engine.SubmitAsync(instanceId, unitCode, window, version, operation, work: null, early.Read, cancellationToken);
+        // The first stage's people get their mail in the Submit's own transaction: no accepted report goes unannounced.
+        var work = await review.RequestsForSubmissionAsync(period, template, unitCode, report, version, cancellationToken);
+        var result = await engine.SubmitAsync(instanceId, unitCode, window, version, operation, work, early.Read, cancellationToken);
         if (result is FireResult.NotFound)
         {
             // The period's fan-out has not reached this unit yet; a good submission starts its instance.
             await engine.StartAsync(period.Id, unitCode, cancellationToken);
-            result = await engine.SubmitAsync(instanceId, unitCode, window, version, operation, work: null, seen: null, cancellationToken);
+            result = await engine.SubmitAsync(instanceId, unitCode, window, version, operation, work, seen: null, cancellationToken);
         }
         if (result is FireResult.Applied applied)
         {

@@ -115,9 +115,11 @@ public static class WorkflowDefinition
             .PermitIf(ReportTrigger.Submit, ReportState.Submitted, submittable)
             .Permit(ReportTrigger.Exempt, ReportState.Exempted);
         // Until a reviewer takes it up, a unit may send a corrected version; it replaces the one waiting.
+        // A reviewer deciding from a mail link approves straight from Submitted: taking it up and approving is one decision.
         machine.Configure(ReportState.Submitted)
             .PermitReentryIf(ReportTrigger.Submit, submittable)
             .Permit(ReportTrigger.Claim, ReportState.InReview)
+            .Permit(ReportTrigger.Approve, ReportState.AwaitingApproval)
             .PermitIf(ReportTrigger.Return, ReportState.Returned, Guard(CommentGiven));
         machine.Configure(ReportState.InReview)
             .Permit(ReportTrigger.Approve, ReportState.AwaitingApproval)

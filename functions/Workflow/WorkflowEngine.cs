@@ -48,18 +48,22 @@ public sealed partial class WorkflowEngine(
     /// A lost race re-reads and decides again; if the decision no longer applies, the refusal names who decided.
     /// <paramref name="timers"/> are set in the same transaction; a timer's own firing passes itself as
     /// <paramref name="firing"/>, which the transaction deletes under its ETag, so it can fire only once.
+    /// <paramref name="seenSequence"/> narrows the decision to the very event its maker saw (a resubmitted version, or
+    /// another approver's note, makes it stale); <paramref name="operation"/> is a single-use key (an e-mail link's
+    /// token) recorded by a conditional insert in the same transaction, so one link decides once.
     /// </summary>
     public Task<FireResult> FireAsync(
         string instanceId, ReportTrigger trigger, string actor, WorkflowChannel channel, string? comment, string? reasonCode,
         IReadOnlyList<WorkItem>? work, ReportState? seenState, CancellationToken cancellationToken,
-        IReadOnlyList<DurableTimer>? timers = null, StoredTimer? firing = null) =>
+        IReadOnlyList<DurableTimer>? timers = null, StoredTimer? firing = null, int? seenSequence = null, OperationKey? operation = null) =>
         TransitionAsync(instanceId, new Proposal(trigger, channel, CatalogText.CleanOptional(comment), CatalogText.CleanOptional(reasonCode)),
-            actor, work ?? [], seenState, version: null, operation: null, timers, firing, cancellationToken);
+            actor, _ => work ?? [], new Seen(seenState, seenSequence), version: null, operation, timers, firing, cancellationToken);
 
     /// <summary>
     /// Submits a new version of the report: the version, its history event, its work and the caller's operation key
     /// commit together. A key already used returns <see cref="FireResult.Repeated"/> and writes nothing, so a client
-    /// retrying after a timeout never makes two versions, even when the retries race each other.
+    /// retrying after a timeout never makes two versions, even when the retries race each other. The work is made for
+    /// the version number the Submit turns out to create (the reviewers' mail names it and its links are bound to it).
     /// </summary>
     /// <remarks>
     /// <paramref name="seen"/> is the row a <see cref="PreviewAsync"/> read: the first attempt commits against it, so a
@@ -67,21 +71,20 @@ public sealed partial class WorkflowEngine(
     /// </remarks>
     public Task<FireResult> SubmitAsync(
         string instanceId, string actor, SubmissionWindow window, VersionDraft version, OperationKey? operation,
-        IReadOnlyList<WorkItem>? work, InstanceRow? seen, CancellationToken cancellationToken) =>
+        Func<int, IReadOnlyList<WorkItem>>? work, InstanceRow? seen, CancellationToken cancellationToken) =>
         TransitionAsync(instanceId, new Proposal(ReportTrigger.Submit, WorkflowChannel.Api, null, null, window),
-            actor, work ?? [], seenState: null, version, operation, timers: null, firing: null, cancellationToken, seen);
+            actor, work ?? (_ => []), new Seen(null, null), version, operation, timers: null, firing: null, cancellationToken, seen);
+
+    /// <summary>What the maker of a decision saw: the state, and optionally the exact event.</summary>
+    private readonly record struct Seen(ReportState? State, int? Sequence);
 
     private async Task<FireResult> TransitionAsync(
-        string instanceId, Proposal proposal, string actor, IReadOnlyList<WorkItem> work, ReportState? seenState,
+        string instanceId, Proposal proposal, string actor, Func<int, IReadOnlyList<WorkItem>> workFor, Seen seen,
         VersionDraft? version, OperationKey? operation, IReadOnlyList<DurableTimer>? timers, StoredTimer? firing,
         CancellationToken cancellationToken, InstanceRow? firstRead = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         var trigger = proposal.Trigger;
-        if (work.Count > MaxWorkItems)
-        {
-            return Refuse(instanceId, trigger, new FireResult.Refused("too-much-work", $"Một bước chuyển chỉ mang tối đa {MaxWorkItems} việc đi kèm (nhận {work.Count})."));
-        }
         for (var attempt = 1; ; attempt++)
         {
             var read = attempt == 1 && firstRead is not null ? firstRead : await ReadAsync(instanceId, operation?.Key, cancellationToken);
@@ -96,7 +99,7 @@ public sealed partial class WorkflowEngine(
             {
                 return Refuse(instanceId, trigger, new FireResult.Refused("timer-gone", "Hẹn giờ này đã được xử lý."));
             }
-            if (seenState is { } seen && current.State != seen)
+            if ((seen.State is { } state && current.State != state) || (seen.Sequence is { } sequence && current.Sequence != sequence))
             {
                 return Refuse(instanceId, trigger, await OvertakenAsync(current, trigger, cancellationToken));
             }
@@ -115,6 +118,11 @@ public sealed partial class WorkflowEngine(
 
             var at = HistoryChain.Storable(time.UtcNow);
             var number = trigger == ReportTrigger.Submit ? current.Version + 1 : current.Version;
+            var work = workFor(number);
+            if (work.Count > MaxWorkItems)
+            {
+                return Refuse(instanceId, trigger, new FireResult.Refused("too-much-work", $"Một bước chuyển chỉ mang tối đa {MaxWorkItems} việc đi kèm (nhận {work.Count})."));
+            }
             var unsigned = new HistoryEvent(current.Sequence + 1, trigger, actor.Trim(), proposal.Channel, at, number,
                 proposal.Comment, proposal.ReasonCode, current.State, verdict.To, Hash: "");
             var e = unsigned with { Hash = HistoryChain.Hash(read.LastHash, unsigned) };
@@ -141,6 +149,10 @@ public sealed partial class WorkflowEngine(
 
     private Task<InstanceRow?> ReadAsync(string instanceId, string? operationKey, CancellationToken cancellationToken) =>
         operationKey is null ? store.GetAsync(instanceId, cancellationToken) : store.GetAsync(instanceId, operationKey, cancellationToken);
+
+    /// <summary>The record of a single-use operation key on an instance (who used an e-mail link, when, for what), or null.</summary>
+    public async Task<OperationRecord?> OperationAsync(string instanceId, string key, CancellationToken cancellationToken) =>
+        (await store.GetAsync(instanceId, key, cancellationToken))?.Operation;
 
     /// <summary>Every version of the report, oldest first.</summary>
     public Task<IReadOnlyList<ReportVersion>> VersionsAsync(string instanceId, CancellationToken cancellationToken) =>

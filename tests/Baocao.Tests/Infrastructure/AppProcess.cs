@@ -30,6 +30,8 @@ public sealed class AppProcess : IAsyncDisposable
         ["Mail__SendGridApiKey"] = "SG.test",
         ["Mail__FromEmail"] = "baocao@anhoa.example",
         ["Mail__FromName"] = "Baocao",
+        ["Review__CurrentKeyId"] = "k1",
+        ["Review__SigningKeys__k1"] = "app-process-test-signing-key-0123456789",
     };
 
     /// <summary>Starts <paramref name="file"/> (an executable, or <c>dotnet</c> with the app's dll) and waits until it answers.</summary>

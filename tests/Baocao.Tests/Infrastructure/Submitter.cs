@@ -43,7 +43,7 @@ public sealed class Submitter(TestApp app, string unit, string key)
     /// </summary>
     public static HttpClient WithKey(TestApp app, string key)
     {
-        var client = app.Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var client = app.Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = app.Factory.ClientOptions.BaseAddress });
         client.DefaultRequestHeaders.Add("X-Api-Key", key);
         return client;
     }

@@ -32,10 +32,31 @@ public class TestApp : IAsyncLifetime
     /// <summary>Settings a test class wants to differ from the defaults.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>Serves on a real port (for a browser) rather than in memory; links in mail then lead there.</summary>
+    protected virtual bool ServesOverHttp => false;
+
+    /// <summary>Where a browser reaches the app, when it <see cref="ServesOverHttp"/>.</summary>
+    public string BaseUrl { get; private set; } = "http://localhost";
+
     public async ValueTask InitializeAsync()
     {
         Azurite = await StartAzuriteAsync();
-        Factory = CreateFactory(Azurite.ConnectionString, Settings);
+        var port = ServesOverHttp ? LocalAzurite.FreePort() : 0;
+        var settings = new Dictionary<string, string?>(Settings);
+        if (ServesOverHttp)
+        {
+            BaseUrl = $"http://127.0.0.1:{port}";
+            settings["Baocao:PublicBaseUrl"] = BaseUrl;
+            settings["Mail:SendGridHost"] = BaseUrl;
+            settings["urls"] = BaseUrl;
+        }
+        Factory = CreateFactory(Azurite.ConnectionString, settings);
+        if (ServesOverHttp)
+        {
+            Factory.UseKestrel();
+            Factory.StartServer();
+            Factory.ClientOptions.BaseAddress = new Uri(BaseUrl);
+        }
         await Factory.Services.GetRequiredService<StorageReadiness>().Ready.WaitAsync(TimeSpan.FromSeconds(60));
     }
 
@@ -73,9 +94,11 @@ public class TestApp : IAsyncLifetime
             web.ConfigureServices(services =>
             {
                 services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
-                // The SendGrid client talks to the app's own sink through the in-memory test server.
+                // The SendGrid client talks to the app's own sink through the in-memory test server (or, served over
+                // HTTP, through the socket like any client).
                 services.AddHttpClient(MailSetup.HttpClientName)
-                    .ConfigurePrimaryHttpMessageHandler(provider => ((TestServer)provider.GetRequiredService<IServer>()).CreateHandler());
+                    .ConfigurePrimaryHttpMessageHandler(provider =>
+                        provider.GetRequiredService<IServer>() is TestServer server ? server.CreateHandler() : new SocketsHttpHandler());
             });
         });
 

@@ -1,0 +1,80 @@
+using Baocao.Hosting;
+using Baocao.Submissions;
+using Microsoft.AspNetCore.Antiforgery;
+
+namespace Baocao.Review;
+
+/// <summary>
+/// The link in a reviewer's mail. GET and HEAD only show (mail scanners open every link); POST, with the page's
+/// anti-forgery field, decides. Every case ends on a Vietnamese page that says what happened and what comes next.
+/// </summary>
+public static class ReviewApi
+{
+    public const string Prefix = "/api/review";
+
+    public static IServiceCollection AddReview(this IServiceCollection services)
+    {
+        services.AddOptions<ReviewOptions>().BindConfiguration(ReviewOptions.Section)
+            .Validate(o => o.Problem() is null, "Review settings cannot sign links: see Review:CurrentKeyId, Review:SigningKeys and Review:LinkLifetime.")
+            .ValidateOnStart();
+        services.AddSingleton<ReviewTokens>().AddSingleton<ReviewPeople>().AddSingleton<ReviewMail>().AddSingleton<ReviewService>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapReviewApi(this IEndpointRouteBuilder app)
+    {
+        var review = app.MapGroup(Prefix).WithTags("Người duyệt: duyệt qua thư");
+        review.MapMethods("/{token}", [HttpMethods.Get, HttpMethods.Head], Show).WithName("ShowReview")
+            .WithSummary("Trang xem báo cáo từ liên kết trong thư (chỉ xem, không thay đổi gì)")
+            .WithDescription("Máy quét thư mở mọi liên kết: GET và HEAD không bao giờ ghi nhận quyết định.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/html");
+        review.MapPost("/{token}", Decide).WithName("DecideReview")
+            .WithSummary("Quyết định từ trang duyệt: duyệt, hoặc trả lại kèm nhận xét (biểu mẫu có trường chống giả mạo)")
+            .Accepts<IFormCollection>("application/x-www-form-urlencoded")
+            .Produces(StatusCodes.Status200OK, contentType: "text/html");
+        review.MapGet("/{token}/attachments/{number:int}", Download).WithName("DownloadReviewAttachment")
+            .WithSummary("Tải tệp đính kèm của phiên bản mà liên kết dẫn tới")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream");
+        return app;
+    }
+
+    public static async Task<IResult> Show(string token, HttpContext context, ReviewService review, IAntiforgery antiforgery, PeopleTime time, CancellationToken ct)
+    {
+        var opened = await review.OpenAsync(token, ct);
+        return opened.Opened is { } open
+            ? ReviewPages.Review(open, token, antiforgery.GetAndStoreTokens(context), error: null, decision: null, time)
+            : ReviewPages.Outcome(opened, posted: false, time);
+    }
+
+    public static async Task<IResult> Decide(string token, HttpContext context, ReviewService review, IAntiforgery antiforgery, PeopleTime time, CancellationToken ct)
+    {
+        var opened = await review.OpenAsync(token, ct);
+        if (opened.Opened is not { } open) return ReviewPages.Outcome(opened, posted: true, time);
+        // Read by hand (the form's fields depend on the template), so the anti-forgery check is made here.
+        if (!context.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(context))
+        {
+            return ReviewPages.Message("Biểu mẫu không hợp lệ",
+                "Quyết định chưa được ghi nhận: biểu mẫu đã hết hạn hoặc không gửi từ trang duyệt. Hãy mở lại liên kết trong thư và bấm nút trên trang.",
+                StatusCodes.Status400BadRequest, token);
+        }
+        var form = await context.Request.ReadFormAsync(ct);
+        var decision = ReviewDecision.From(form, open.Template.Indicators.Select(i => i.Code));
+        if (decision is null || (!decision.Approve && decision.Comment is null))
+        {
+            var error = decision is null ? "Hãy chọn «Duyệt» hoặc «Trả lại»." : "Trả lại báo cáo phải kèm nhận xét để đơn vị biết cần sửa gì.";
+            return ReviewPages.Review(open, token, antiforgery.GetAndStoreTokens(context), error, decision, time);
+        }
+        var result = await review.DecideAsync(open, decision, ct);
+        return result.Next is { } next ? ReviewPages.Done(result.Case, next, time) : ReviewPages.Outcome(result.Case, posted: true, time);
+    }
+
+    public static async Task<IResult> Download(string token, int number, HttpContext context, ReviewService review, SubmissionService submissions, PeopleTime time, CancellationToken ct)
+    {
+        var opened = await review.OpenAsync(token, ct);
+        if (opened.Status is LinkStatus.Invalid or LinkStatus.Expired or LinkStatus.NotAssigned) return ReviewPages.Outcome(opened, posted: false, time);
+        var file = await submissions.AttachmentAsync(opened.Instance!.PeriodId, opened.Instance.UnitCode, opened.Link!.Version, number, ct);
+        if (file is null) return ReviewPages.Message("Không có tệp", $"Phiên bản {opened.Link.Version} không có tệp số {number}.", StatusCodes.Status404NotFound, token);
+        context.Response.Headers.XContentTypeOptions = "nosniff";
+        return TypedResults.File(await submissions.OpenAsync(file, ct), file.ContentType, file.FileName);
+    }
+}
