@@ -89,7 +89,7 @@ public sealed partial class SubmissionService(
 
         var version = new VersionDraft(body, receipt, late);
         // The first stage's people get their mail in the Submit's own transaction: no accepted report goes unannounced.
-        var work = await review.RequestsForSubmissionAsync(period, template, unitCode, report, version, cancellationToken);
+        var work = await review.RequestsForSubmissionAsync(period, template, unitCode, report, version, early.Read?.Instance, cancellationToken);
         var result = await engine.SubmitAsync(instanceId, unitCode, window, version, operation, work, early.Read, cancellationToken);
         if (result is FireResult.NotFound)
         {
