@@ -58,6 +58,8 @@ public sealed class ResumableUploads(TableServiceClient tables, BlobServiceClien
 
     public long MaxSize => limits.Value.MaxFileBytes;
 
+    private const int ChunkBlockSize = 2 * 1024 * 1024;
+
     public async Task<Outcome<Upload>> CreateAsync(string periodId, string unitCode, long length, string? fileName, CancellationToken cancellationToken)
     {
         var (name, type, refusal) = AttachmentStore.Classify(fileName);
@@ -119,7 +121,8 @@ public sealed class ResumableUploads(TableServiceClient tables, BlobServiceClien
 
         var hash = await HashUpToAsync(upload, committed, cancellationToken);
         var blob = _container.GetBlockBlobClient(upload.BlobName);
-        var appender = new BlockAppender(blob, hash);
+        // Smaller blocks for a chunk: less of each PATCH waits for its last block after the body has arrived.
+        var appender = new BlockAppender(blob, hash, ChunkBlockSize);
         var type = AttachmentRules.ByExtension(upload.FileName)!;
         AttachmentRefusal? refusal = null;
         try
