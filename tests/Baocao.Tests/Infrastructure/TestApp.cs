@@ -32,6 +32,9 @@ public class TestApp : IAsyncLifetime
     /// <summary>Settings a test class wants to differ from the defaults.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>Services a test class adds to the app's own, such as test handlers of trigger functions.</summary>
+    protected virtual void AddServices(IServiceCollection services) { }
+
     public async ValueTask InitializeAsync()
     {
         Azurite = await StartAzuriteAsync();
@@ -74,6 +77,7 @@ public class TestApp : IAsyncLifetime
                 // The SendGrid client talks to the app's own sink through the in-memory test server.
                 services.AddHttpClient(MailSetup.HttpClientName)
                     .ConfigurePrimaryHttpMessageHandler(provider => ((TestServer)provider.GetRequiredService<IServer>()).CreateHandler());
+                AddServices(services);
             });
         });
 
