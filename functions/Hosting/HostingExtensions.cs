@@ -14,6 +14,7 @@ public static class HostingExtensions
     {
         builder.Configuration.AddLocalSettingsFiles(builder.Environment.ContentRootPath);
         builder.BindPort();
+        builder.AddBaocaoTelemetry();
 
         builder.Services.AddOptions<BaocaoOptions>()
             .BindConfiguration(BaocaoOptions.Section)
