@@ -155,6 +155,29 @@ public sealed class TriggerFunctionTests(TriggerApp app) : IClassFixture<Trigger
     }
 
     [Fact]
+    public async Task Each_invocation_is_counted_by_function_and_outcome()
+    {
+        var outcomes = new System.Collections.Concurrent.ConcurrentBag<string>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == BaocaoMetrics.MeterName && instrument.Name == "baocao.function.invocations") l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            var values = tags.ToArray().ToDictionary(t => t.Key, t => t.Value?.ToString());
+            if (values["function"] == TriggerApp.Dispatch) outcomes.Add(values["outcome"]!);
+        });
+        listener.Start();
+
+        await InvokeAsync(TriggerApp.Dispatch, QueuePayload(HostData("counted", HostEncoding.StringDataType)));
+        await InvokeAsync(TriggerApp.Dispatch, QueuePayload(HostData("counted, then fail", HostEncoding.StringDataType)));
+
+        Assert.Contains("success", outcomes);
+        Assert.Contains("failure", outcomes);
+    }
+
+    [Fact]
     public async Task A_payload_without_the_binding_is_refused_in_the_host_shape()
     {
         var (status, body) = await InvokeAsync(TriggerApp.Dispatch, """{"Data":{"other":"x"},"Metadata":{}}""");
