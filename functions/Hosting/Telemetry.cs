@@ -66,13 +66,30 @@ public static class Telemetry
     {
         private const int TimeoutMs = 5000;
 
-        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        private readonly List<Func<bool>> _flushes = [];
+
+        /// <summary>Resolved at start: when the app stops, its service provider may already be disposed.</summary>
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            if (services.GetService<TracerProvider>() is { } tracer) _flushes.Add(() => tracer.ForceFlush(TimeoutMs));
+            if (services.GetService<LoggerProvider>() is { } logger) _flushes.Add(() => logger.ForceFlush(TimeoutMs));
+            if (services.GetService<MeterProvider>() is { } meter) _flushes.Add(() => meter.ForceFlush(TimeoutMs));
+            return Task.CompletedTask;
+        }
 
         public Task StopAsync(CancellationToken cancellationToken)
         {
-            services.GetService<TracerProvider>()?.ForceFlush(TimeoutMs);
-            services.GetService<LoggerProvider>()?.ForceFlush(TimeoutMs);
-            services.GetService<MeterProvider>()?.ForceFlush(TimeoutMs);
+            foreach (var flush in _flushes)
+            {
+                try
+                {
+                    flush();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // Already shut down, which flushed it.
+                }
+            }
             return Task.CompletedTask;
         }
     }
