@@ -26,8 +26,20 @@ param adminKey string
 
 @secure()
 @minLength(32)
-@description('Key that signs review links in mail; stored in Key Vault only. Rotating it invalidates links already sent.')
-param linkSigningKey string
+@description('Review-link signing key in slot a; stored in Key Vault only.')
+param reviewSigningKeyA string
+
+@secure()
+@minLength(32)
+@description('Review-link signing key in slot b; stored in Key Vault only.')
+param reviewSigningKeyB string
+
+@allowed(['a', 'b'])
+@description('The slot whose key signs new review links; links signed with the other slot\'s key stay valid.')
+param reviewCurrentKeyId string = 'a'
+
+@description('How long a review link in a mail can be used (d.hh:mm:ss, at most 90 days).')
+param reviewLinkLifetime string = '14.00:00:00'
 
 @description('Sender of every mail; must be a verified sender in SendGrid.')
 param mailFromEmail string
@@ -85,7 +97,10 @@ module resources 'resources.bicep' = {
     resourceToken: toLower(uniqueString(subscription().id, environmentName, location))
     sendGridApiKey: sendGridApiKey
     adminKey: adminKey
-    linkSigningKey: linkSigningKey
+    reviewSigningKeyA: reviewSigningKeyA
+    reviewSigningKeyB: reviewSigningKeyB
+    reviewCurrentKeyId: reviewCurrentKeyId
+    reviewLinkLifetime: reviewLinkLifetime
     mailFromEmail: mailFromEmail
     mailFromName: mailFromName
     publicBaseUrl: publicBaseUrl

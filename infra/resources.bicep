@@ -12,13 +12,18 @@ param sendGridApiKey string
 @secure()
 param adminKey string
 @secure()
-param linkSigningKey string
+param reviewSigningKeyA string
+@secure()
+param reviewSigningKeyB string
+@allowed(['a', 'b'])
+param reviewCurrentKeyId string
 
 param mailFromEmail string
 param mailFromName string
 param publicBaseUrl string
 param timeZone string
 param timerSweepSchedule string
+param reviewLinkLifetime string
 param seedDemoData bool
 param maxFileBytes int
 param maxSubmissionBytes int
@@ -28,7 +33,7 @@ param customHandlerRuntimeVersion string
 param keyVaultPurgeProtection bool
 
 // Kept in step with functions/Storage/StorageNames.cs by a test.
-var tables = ['catalog', 'apikeys', 'workflow']
+var tables = ['catalog', 'apikeys', 'workflow', 'timers', 'uploads']
 var containers = ['attachments', 'exports']
 var queues = ['outbox', 'outbox-poison']
 var deploymentContainer = 'app-package'
@@ -129,9 +134,16 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     properties: { value: adminKey, contentType: 'Baocao admin key (X-Api-Key)' }
   }
 
-  resource linkSigningSecret 'secrets' = {
-    name: 'link-signing-key'
-    properties: { value: linkSigningKey, contentType: 'Baocao review-link signing key' }
+  // Two slots for the keys that sign review links, so rotating never breaks links in flight: put a new key in the
+  // slot that is not current, make it current, and the old one still verifies links until they expire.
+  resource reviewKeyA 'secrets' = {
+    name: 'review-signing-key-a'
+    properties: { value: reviewSigningKeyA, contentType: 'Baocao review-link signing key, slot a' }
+  }
+
+  resource reviewKeyB 'secrets' = {
+    name: 'review-signing-key-b'
+    properties: { value: reviewSigningKeyB, contentType: 'Baocao review-link signing key, slot b' }
   }
 }
 
@@ -187,7 +199,6 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     AzureWebJobsStorage__accountName: storage.name
     APPLICATIONINSIGHTS_CONNECTION_STRING: insights.properties.ConnectionString
     Baocao__AdminKey: '@Microsoft.KeyVault(SecretUri=${vault::adminSecret.properties.secretUri})'
-    Baocao__LinkSigningKey: '@Microsoft.KeyVault(SecretUri=${vault::linkSigningSecret.properties.secretUri})'
     Baocao__TimeZone: timeZone
     Baocao__PublicBaseUrl: baseUrl
     Baocao__SeedDemoData: string(seedDemoData)
@@ -201,6 +212,18 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Mail__UseLocalSink: 'false'
     Submissions__MaxFileBytes: string(maxFileBytes)
     Submissions__MaxSubmissionBytes: string(maxSubmissionBytes)
+    Submissions__IdempotencyKeyLifetime: '1.00:00:00'
+    Submissions__UploadLifetime: '1.00:00:00'
+    // The host's timer and queue triggers call the workflow's handlers; the in-process loops are for local runs only.
+    Workflow__RunLocalTriggers: 'false'
+    Workflow__SweepInterval: '00:01:00'
+    Workflow__MaxIdleDelay: '00:00:30'
+    Workflow__RetryDelay: '00:00:05'
+    Workflow__MaxDequeueCount: '5'
+    Review__CurrentKeyId: reviewCurrentKeyId
+    Review__SigningKeys__a: '@Microsoft.KeyVault(SecretUri=${vault::reviewKeyA.properties.secretUri})'
+    Review__SigningKeys__b: '@Microsoft.KeyVault(SecretUri=${vault::reviewKeyB.properties.secretUri})'
+    Review__LinkLifetime: reviewLinkLifetime
   }
   dependsOn: [storageRoles, secretsRole]
 }

@@ -11,9 +11,10 @@ if [ -z "$(value BAOCAO_ADMIN_KEY)" ]; then
   azd env set BAOCAO_ADMIN_KEY "$(random_key)"
   echo "Generated the admin key; read it with: azd env get-value BAOCAO_ADMIN_KEY"
 fi
-if [ -z "$(value BAOCAO_LINK_SIGNING_KEY)" ]; then
-  azd env set BAOCAO_LINK_SIGNING_KEY "$(random_key)"
-fi
+for name in BAOCAO_REVIEW_KEY_A BAOCAO_REVIEW_KEY_B; do
+  if [ -z "$(value "$name")" ]; then azd env set "$name" "$(random_key)"; fi
+done
+if [ -z "$(value BAOCAO_REVIEW_CURRENT_KEY)" ]; then azd env set BAOCAO_REVIEW_CURRENT_KEY a; fi
 
 for name in SENDGRID_API_KEY BAOCAO_MAIL_FROM; do
   if [ -z "$(value "$name")" ]; then
