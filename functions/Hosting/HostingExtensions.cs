@@ -14,6 +14,7 @@ public static class HostingExtensions
     {
         builder.Configuration.AddLocalSettingsFiles(builder.Environment.ContentRootPath);
         builder.BindPort();
+        builder.AddBaocaoTelemetry();
 
         builder.Services.AddOptions<BaocaoOptions>()
             .BindConfiguration(BaocaoOptions.Section)
@@ -22,6 +23,7 @@ public static class HostingExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<PeopleTime>();
+        builder.Services.AddSingleton<BaocaoMetrics>();
 
         builder.Services.ConfigureHttpJsonOptions(o => JsonBody.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails();
@@ -72,6 +74,7 @@ public static class HostingExtensions
 
         // The Functions host probes GET / until it answers; keep it cheap and free of storage calls.
         app.MapGet("/", () => TypedResults.Ok(new { name = "Baocao", docs = "/api/docs" })).ExcludeFromDescription();
+        app.MapTriggerFunctions();
         app.MapOpenApi(OpenApiRoute);
         app.MapScalarApiReference("/api/docs", o => o
             .WithTitle("Baocao API")

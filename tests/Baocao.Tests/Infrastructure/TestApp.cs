@@ -38,6 +38,9 @@ public class TestApp : IAsyncLifetime
     /// <summary>Where a browser reaches the app, when it <see cref="ServesOverHttp"/>.</summary>
     public string BaseUrl { get; private set; } = "http://localhost";
 
+    /// <summary>Services a test class adds to the app's own, such as test handlers of trigger functions.</summary>
+    protected virtual void AddServices(IServiceCollection services) { }
+
     public async ValueTask InitializeAsync()
     {
         Azurite = await StartAzuriteAsync();
@@ -99,6 +102,7 @@ public class TestApp : IAsyncLifetime
                 services.AddHttpClient(MailSetup.HttpClientName)
                     .ConfigurePrimaryHttpMessageHandler(provider =>
                         provider.GetRequiredService<IServer>() is TestServer server ? server.CreateHandler() : new SocketsHttpHandler());
+                AddServices(services);
             });
         });
 
