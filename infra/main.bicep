@@ -54,7 +54,7 @@ param publicBaseUrl string = ''
 param timeZone string = 'Asia/Ho_Chi_Minh'
 
 @description('NCRONTAB (with seconds) of the workflow timer sweep: reminders, deadlines, escalations.')
-param timerSweepSchedule string = '0 */5 * * * *'
+param timerSweepSchedule string = '0 * * * * *'
 
 @description('Seed the demo province when the catalogue is empty; for a trial environment only.')
 param seedDemoData bool = false
