@@ -36,6 +36,7 @@ public sealed partial class SubmissionService(
     PeopleTime time,
     IOptions<AttachmentLimits> limits,
     IOptions<IdempotencyOptions> idempotency,
+    BaocaoMetrics metrics,
     ILogger<SubmissionService> logger)
 {
     public const int MaxIdempotencyKeyLength = 255;
@@ -97,6 +98,7 @@ public sealed partial class SubmissionService(
             await engine.StartAsync(period.Id, unitCode, cancellationToken);
             result = await engine.SubmitAsync(instanceId, unitCode, window, version, operation, work, seen: null, cancellationToken);
         }
+        metrics.Submission(accepted: result is FireResult.Applied);
         if (result is FireResult.Applied applied)
         {
             LogAccepted(logger, instanceId, applied.Instance.Version, late, report.Attachments.Count);
