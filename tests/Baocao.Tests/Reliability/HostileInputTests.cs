@@ -102,7 +102,9 @@ public sealed class HostileInputTests(HostileInputApp app) : IClassFixture<Hosti
     /// <summary>Sends a body as a unit's system would, with its length, and proves the answer is not 5xx and a refusal wrote nothing.</summary>
     private async Task<bool> SendAndCheckAsync(HttpClient unit, HostileBody hostile, Figures figures)
     {
+        // Every generated request is itself the fault.
         figures.CountSent();
+        figures.CountFault();
         var before = await app.SnapshotAsync();
         var content = new ByteArrayContent(hostile.Body);
         content.Headers.ContentType = MediaTypeHeaderValue.Parse(hostile.ContentType);
