@@ -52,8 +52,14 @@ public static class HostingExtensions
     {
         app.UseExceptionHandler(error => error.Run(async context =>
         {
-            // An unexpected failure: say so plainly, without internals.
             var feature = context.Features.Get<IExceptionHandlerFeature>();
+            if (feature?.Error is { } failure && Storage.StorageOutage.Is(failure, context.RequestAborted))
+            {
+                // Storage is away: a client should try again shortly, and may, since nothing was half written.
+                await Storage.StorageOutage.AnswerAsync(context, "Kho dữ liệu tạm thời không truy cập được; yêu cầu chưa được thực hiện, hãy gửi lại sau giây lát.");
+                return;
+            }
+            // An unexpected failure: say so plainly, without internals.
             var status = feature?.Error is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
             await Problems.Create(status, status == 500 ? "internal" : "bad-request",
                 status == 500 ? "Lỗi hệ thống" : "Yêu cầu không hợp lệ",

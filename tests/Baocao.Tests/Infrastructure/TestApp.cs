@@ -32,6 +32,11 @@ public class TestApp : IAsyncLifetime
     /// <summary>Settings a test class wants to differ from the defaults.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>Keeps Azurite's data in a folder rather than in memory, so Azurite can be stopped and started again with it.</summary>
+    protected virtual bool PersistsStorage => false;
+
+    private string? _storageFolder;
+
     /// <summary>Serves on a real port (for a browser) rather than in memory; links in mail then lead there.</summary>
     protected virtual bool ServesOverHttp => false;
 
@@ -67,14 +72,15 @@ public class TestApp : IAsyncLifetime
     /// A port found free can be taken (by another class's Azurite, or an outgoing connection) before Azurite binds it,
     /// and Azurite then exits; fresh ports fix that.
     /// </summary>
-    private static async Task<LocalAzurite> StartAzuriteAsync()
+    private async Task<LocalAzurite> StartAzuriteAsync()
     {
+        _storageFolder = PersistsStorage ? Directory.CreateTempSubdirectory("baocao-azurite-").FullName : null;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 return await LocalAzurite.StartAsync(Repository.Root, LocalAzurite.FreePort(), LocalAzurite.FreePort(), LocalAzurite.FreePort(),
-                    location: null, TestContext.Current.CancellationToken);
+                    _storageFolder, TestContext.Current.CancellationToken);
             }
             catch (InvalidOperationException) when (attempt < 3)
             {
@@ -106,6 +112,17 @@ public class TestApp : IAsyncLifetime
             });
         });
 
+    /// <summary>Storage goes away, as in an outage: Azurite stops and its ports refuse connections.</summary>
+    public ValueTask StopStorageAsync() => Azurite.DisposeAsync();
+
+    /// <summary>Storage comes back on the same ports with the data it held (see <see cref="PersistsStorage"/>).</summary>
+    public async Task StartStorageAgainAsync()
+    {
+        Assert.True(PersistsStorage, "only storage kept in a folder comes back with its data");
+        Azurite = await LocalAzurite.StartAsync(Repository.Root, Azurite.BlobPort, Azurite.QueuePort, Azurite.TablePort, _storageFolder,
+            TestContext.Current.CancellationToken);
+    }
+
     public HttpClient Anonymous() => Factory.CreateClient();
 
     public HttpClient Admin()
@@ -131,6 +148,7 @@ public class TestApp : IAsyncLifetime
     {
         if (Factory is not null) await Factory.DisposeAsync();
         if (Azurite is not null) await Azurite.DisposeAsync();
+        if (_storageFolder is not null) Directory.Delete(_storageFolder, recursive: true);
         GC.SuppressFinalize(this);
     }
 }
