@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.AspNetCore.Http;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -183,6 +185,22 @@ public sealed class TriggerFunctionTests(TriggerApp app) : IClassFixture<Trigger
         var (status, body) = await InvokeAsync(TriggerApp.Dispatch, """{"Data":{"other":"x"},"Metadata":{}}""");
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("Data.message", body.GetProperty("Logs")[0].GetString());
+    }
+
+    [Fact]
+    public async Task An_invocation_from_anywhere_but_the_hosts_loopback_is_told_nothing_is_there()
+    {
+        var before = await DispatchedAsync();
+        var context = await app.Factory.Server.SendAsync(c =>
+        {
+            c.Connection.RemoteIpAddress = System.Net.IPAddress.Parse("203.0.113.9");
+            c.Request.Method = "POST";
+            c.Request.Path = "/" + TriggerApp.Dispatch;
+            c.Request.ContentType = "application/json";
+            c.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(QueuePayload("\"từ xa\"")));
+        }, TestContext.Current.CancellationToken);
+        Assert.Equal(StatusCodes.Status404NotFound, context.Response.StatusCode);
+        Assert.Equal(before, await DispatchedAsync());
     }
 
     [Fact]
