@@ -220,6 +220,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Workflow__MaxIdleDelay: '00:00:30'
     Workflow__RetryDelay: '00:00:05'
     Workflow__MaxDequeueCount: '5'
+    RateLimits__PerKeyPerMinute: '600'
+    RateLimits__PerAddressPerMinute: '3000'
     Review__CurrentKeyId: reviewCurrentKeyId
     Review__SigningKeys__a: '@Microsoft.KeyVault(SecretUri=${vault::reviewKeyA.properties.secretUri})'
     Review__SigningKeys__b: '@Microsoft.KeyVault(SecretUri=${vault::reviewKeyB.properties.secretUri})'

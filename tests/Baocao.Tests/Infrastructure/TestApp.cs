@@ -95,6 +95,9 @@ public class TestApp : IAsyncLifetime
             web.UseEnvironment("Testing");
             web.UseSetting("AzureWebJobsStorage", storage);
             web.UseSetting("Baocao:AdminKey", AdminKey);
+            // Test classes send bursts from one in-memory address; a class that tests the limits sets its own.
+            web.UseSetting("RateLimits:PerKeyPerMinute", "1000000");
+            web.UseSetting("RateLimits:PerAddressPerMinute", "1000000");
             web.UseSetting("Baocao:SeedDemoData", SeedDemoData ? "true" : "false");
             web.UseSetting("Baocao:StartLocalAzurite", "false");
             // Tests call the outbox dispatcher and the timer sweep themselves, as the Functions host's triggers would.
