@@ -9,10 +9,14 @@ public static class HostingExtensions
 {
     public const string OpenApiRoute = "/api/openapi/{documentName}.json";
 
+    private const string RequestLogCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
     /// <summary>Settings, port, JSON conventions, Problem Details and OpenAPI: what every feature stands on.</summary>
     public static WebApplicationBuilder AddBaocaoHosting(this WebApplicationBuilder builder)
     {
         builder.Configuration.AddLocalSettingsFiles(builder.Environment.ContentRootPath);
+        // ASP.NET Core's request lines carry the path, and a review link's path is its credential: never at Information.
+        builder.Logging.AddFilter(RequestLogCategory, LogLevel.Warning);
         builder.BindPort();
         builder.AddBaocaoTelemetry();
 

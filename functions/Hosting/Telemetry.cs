@@ -20,6 +20,8 @@ public static class Telemetry
     /// <summary>Activity sources of the Azure SDK clients (Tables, Blobs, Queues, Identity).</summary>
     private const string AzureSdkSources = "Azure.*";
 
+    private const string ReviewPaths = "/api/review";
+
     public static WebApplicationBuilder AddBaocaoTelemetry(this WebApplicationBuilder builder)
     {
         var connectionString = builder.Configuration[ConnectionStringSetting];
@@ -40,8 +42,16 @@ public static class Telemetry
             .ConfigureResource(resource => resource.AddService(ServiceName, serviceVersion: typeof(Telemetry).Assembly.GetName().Version?.ToString()))
             .WithTracing(tracing => tracing
                 .AddSource(AzureSdkSources)
-                // The host's readiness probe hits / every few milliseconds at start: not worth a trace.
-                .AddAspNetCoreInstrumentation(o => o.Filter = context => context.Request.Path != "/")
+                .AddAspNetCoreInstrumentation(o =>
+                {
+                    // The host's readiness probe hits / every few milliseconds at start: not worth a trace.
+                    o.Filter = context => context.Request.Path != "/";
+                    // A review link's path is its credential: traces keep the route, not the token.
+                    o.EnrichWithHttpRequest = (activity, request) =>
+                    {
+                        if (request.Path.StartsWithSegments(ReviewPaths)) activity.SetTag("url.path", ReviewPaths + "/{token}");
+                    };
+                })
                 .AddHttpClientInstrumentation()
                 .AddAzureMonitorTraceExporter(Export))
             .WithMetrics(metrics => metrics
