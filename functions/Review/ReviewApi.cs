@@ -58,6 +58,13 @@ public static class ReviewApi
                 StatusCodes.Status400BadRequest, token);
         }
         var form = await context.Request.ReadFormAsync(ct);
+        // The decision holds for the state the page showed: if the report has moved since (a one-stage period's people
+        // decide two steps), the reviewer reads what happened rather than have the click applied to the next step.
+        if (form["seen"] is [{ } seen] && seen != open.View.Instance.State.ToString())
+        {
+            var moved = opened with { Status = LinkStatus.DecidedElsewhere, Decision = open.View.History.LastOrDefault(e => e.From != e.To) };
+            return ReviewPages.Outcome(moved, posted: true, time);
+        }
         var decision = ReviewDecision.From(form, open.Template.Indicators.Select(i => i.Code));
         if (decision is null || (!decision.Approve && decision.Comment is null))
         {

@@ -8,7 +8,7 @@ public sealed record ReviewPageModel(
     ReportModel Report, string StageName, string ReviewerName, string? OnBehalfOf, string StateName, string Expires,
     IReadOnlyList<HistoryModel> History, IReadOnlyList<HistoryModel> Comments, string Action, string FormField, string FormToken,
     IReadOnlyList<ReasonModel> Reasons, IReadOnlyList<string> Ticked, IReadOnlyList<FigureModel> Fields, IReadOnlyDictionary<string, string> FieldComments,
-    string? Error, string? Comment, bool AllOf, string Others);
+    string? Error, string? Comment, bool AllOf, string Others, string SeenState);
 
 public sealed record OutcomeModel(string Title, string Lead, IReadOnlyList<string> Details, string? Link);
 
@@ -28,7 +28,8 @@ public static class ReviewPages
             report.Sections.SelectMany(s => s.Figures).ToList(),
             decision?.FieldComments ?? new Dictionary<string, string>(), error, decision?.Comment,
             o.Stage.Mode == Catalog.StageMode.AllOf,
-            string.Join(", ", o.StagePeople.Where(p => p != o.Reviewer).Select(p => p.Person.Name)));
+            string.Join(", ", o.StagePeople.Where(p => p != o.Reviewer).Select(p => p.Person.Name)),
+            o.View.Instance.State.ToString());
         return Hosting.Page.Html($"{o.Unit.Name} – {o.Period.Name}", ReviewTemplates.RenderHtml("page-review", model),
             error is null ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
     }

@@ -148,7 +148,14 @@ public sealed partial class ReviewService(
             // Someone else decided, or this link did a moment ago: look again at where the report stands now.
             var now = await OpenAsync(opened.Link, cancellationToken);
             if (now.Status != LinkStatus.Open || attempt >= MaxAttempts) return new DecisionResult(now);
-            opened = now.Opened!;
+            // The report moved to another state (in a one-stage period, this link's people decide the next step too):
+            // the decision was for what the reviewer saw, so it is not carried over; they read the news and decide afresh.
+            if (now.Opened!.View.Instance.State != instance.State)
+            {
+                return new DecisionResult(now with { Status = LinkStatus.DecidedElsewhere, Decision = now.Opened.View.History.LastOrDefault(e => e.From != e.To) });
+            }
+            // Only notes came in between (another approval in an all-of stage): the decision still holds; try again.
+            opened = now.Opened;
         }
     }
 
