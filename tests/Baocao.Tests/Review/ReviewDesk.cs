@@ -38,6 +38,9 @@ public sealed partial class ReviewDesk(TestApp app)
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex FormToken();
 
+    [GeneratedRegex("name=\"seen\" value=\"([^\"]+)\"")]
+    private static partial Regex SeenState();
+
     /// <summary>A browser: it keeps the anti-forgery cookie between the page and the form it posts.</summary>
     public HttpClient Browser() => app.Factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false, BaseAddress = app.Factory.ClientOptions.BaseAddress });
 
@@ -52,7 +55,9 @@ public sealed partial class ReviewDesk(TestApp app)
     /// <summary>Posts the page's form as its buttons would: the anti-forgery field from the page, the decision and the fields.</summary>
     public static async Task<(HttpStatusCode Status, string Html)> PostAsync(HttpClient browser, string link, string page, params (string Name, string Value)[] fields)
     {
+        // As a browser does: the page's hidden fields (the anti-forgery token, the state the page showed), then the choices.
         var form = new List<KeyValuePair<string, string>> { new("__RequestVerificationToken", WebUtility.HtmlDecode(FormToken().Match(page).Groups[1].Value)) };
+        if (SeenState().Match(page) is { Success: true } seen) form.Add(new("seen", seen.Groups[1].Value));
         form.AddRange(fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)));
         var response = await browser.PostAsync(link, new FormUrlEncodedContent(form), Ct);
         return (response.StatusCode, await response.Content.ReadAsStringAsync(Ct));
