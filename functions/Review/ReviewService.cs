@@ -77,7 +77,10 @@ public sealed partial class ReviewService(
 
         if (await engine.OperationAsync(instance.Id, link.UseKey("", TimeSpan.Zero).Key, cancellationToken) is { } used)
         {
-            return new LinkCase(LinkStatus.DecidedHere, link, Decision: view.History.LastOrDefault(e => e.At == used.At), Instance: instance);
+            // Decisions in one instant (an all-of stage's approval and a return) are told apart by who made them.
+            var decision = view.History.LastOrDefault(e => e.At == used.At && e.Channel == WorkflowChannel.Link
+                && e.Actor.Contains($"<{link.Recipient}>", StringComparison.OrdinalIgnoreCase)) ?? view.History.LastOrDefault(e => e.At == used.At);
+            return new LinkCase(LinkStatus.DecidedHere, link, Decision: decision, Instance: instance);
         }
         if (instance.Version != link.Version) return new LinkCase(LinkStatus.Superseded, link, Instance: instance);
         var deciding = ReviewStages.Deciding(period, instance.State);
