@@ -13,6 +13,7 @@ using Baocao.Workflow;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddBaocaoHosting();
+builder.Services.AddBaocaoRateLimits();
 builder.AddBaocaoStorage();
 builder.Services.AddCatalog();
 builder.Services.AddAccess();
@@ -26,6 +27,7 @@ builder.Services.AddDemoData();
 var app = builder.Build();
 
 app.UseBaocaoHosting();
+app.UseRateLimiter();
 app.UseStorageReadinessGate();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -13,7 +13,12 @@ public sealed class CatalogService(CatalogStore store, PeopleTime time, IEnumera
 
     private sealed record UnitsCopy(IReadOnlyList<OrgUnit> Units, DateTimeOffset Until);
 
+    private sealed record PeriodCopy(Period Period, DateTimeOffset Until);
+
+    public static readonly TimeSpan PeriodsFreshFor = TimeSpan.FromSeconds(10);
+
     private UnitsCopy? _units;
+    private readonly ConcurrentDictionary<string, PeriodCopy> _periods = new();
     private readonly ConcurrentDictionary<string, ReportTemplate> _templateVersions = new();
 
     public async Task<IReadOnlyList<OrgLevel>> GetLevelsAsync(CancellationToken cancellationToken) =>
@@ -60,8 +65,11 @@ public sealed class CatalogService(CatalogStore store, PeopleTime time, IEnumera
         return units;
     }
 
-    public async Task<OrgUnit?> GetUnitAsync(string code, CancellationToken cancellationToken) =>
-        (await store.GetAsync<OrgUnit>(CatalogStore.Units, CatalogText.NormalizeCode(code), cancellationToken))?.Value;
+    public async Task<OrgUnit?> GetUnitAsync(string code, CancellationToken cancellationToken)
+    {
+        code = CatalogText.NormalizeCode(code);
+        return (await GetUnitsAsync(cancellationToken)).FirstOrDefault(u => u.Code == code);
+    }
 
     /// <summary>
     /// Adds or replaces units after checking the tree they would make. With <paramref name="createOnly"/>, a code
@@ -140,8 +148,19 @@ public sealed class CatalogService(CatalogStore store, PeopleTime time, IEnumera
         return ForPeople(period);
     }
 
-    public async Task<Period?> GetPeriodAsync(string id, CancellationToken cancellationToken) =>
-        (await store.GetAsync<Period>(CatalogStore.Periods, CatalogText.NormalizeCode(id), cancellationToken)) is { } stored ? ForPeople(stored.Value) : null;
+    /// <summary>
+    /// One period. Every unit request reads it, so a copy serves for <see cref="PeriodsFreshFor"/>; moves through this
+    /// service replace it at once. A close made on another instance is seen within that time, and the close itself
+    /// marks unsubmitted reports missed, which the workflow refuses to take submissions for.
+    /// </summary>
+    public async Task<Period?> GetPeriodAsync(string id, CancellationToken cancellationToken)
+    {
+        id = CatalogText.NormalizeCode(id);
+        if (_periods.TryGetValue(id, out var copy) && copy.Until > time.UtcNow) return copy.Period;
+        var period = (await store.GetAsync<Period>(CatalogStore.Periods, id, cancellationToken)) is { } stored ? ForPeople(stored.Value) : null;
+        if (period is not null) _periods[id] = new PeriodCopy(period, time.UtcNow + PeriodsFreshFor);
+        return period;
+    }
 
     public async Task<IReadOnlyList<Period>> ListPeriodsAsync(PeriodStatus? status, CancellationToken cancellationToken) =>
         (await store.ListAsync<Period>(CatalogStore.Periods, cancellationToken))
@@ -163,10 +182,12 @@ public sealed class CatalogService(CatalogStore store, PeopleTime time, IEnumera
         }
         var now = time.UtcNow;
         var moved = target == PeriodStatus.Open ? period with { Status = target, OpenedAt = now } : period with { Status = target, ClosedAt = now };
+        _periods.TryRemove(period.Id, out _);
         if (!await store.TryReplaceAsync(CatalogStore.Periods, period.Id, moved, stored.ETag, cancellationToken))
         {
             return Problems.Conflict("concurrent-edit", $"Kỳ '{period.Id}' vừa được người khác thay đổi; hãy tải lại.");
         }
+        _periods.TryRemove(period.Id, out _);
         foreach (var observer in observers) await observer.PeriodMovedAsync(moved, cancellationToken);
         return ForPeople(moved);
     }

@@ -12,7 +12,7 @@ public static class DemoSetup
     /// <summary>When running on its own with demo data, tells a newcomer where to look once storage is ready.</summary>
     public static WebApplication PrintDemoBanner(this WebApplication app)
     {
-        var hosted = Environment.GetEnvironmentVariable(CustomHandler.PortVariable) is not null;
+        var hosted = CustomHandler.IsHosted;
         if (hosted || app.Environment.IsEnvironment("Testing")) return app;
         app.Lifetime.ApplicationStarted.Register(() =>
         {

@@ -5,6 +5,12 @@ internal static class CustomHandler
 {
     public const string PortVariable = "FUNCTIONS_CUSTOMHANDLER_PORT";
 
+    /// <summary>
+    /// True under the Functions host. Local stand-ins for the host (the mail sink, in-process timer and queue loops)
+    /// check this, so in Azure only the host triggers functions.
+    /// </summary>
+    public static bool IsHosted => Environment.GetEnvironmentVariable(PortVariable) is not null;
+
     /// <summary>Local runs use the Functions default port so URLs look the same as under <c>func start</c>.</summary>
     public const int LocalPort = 7071;
 

@@ -14,6 +14,7 @@ public static class HostingExtensions
     {
         builder.Configuration.AddLocalSettingsFiles(builder.Environment.ContentRootPath);
         builder.BindPort();
+        builder.AddBaocaoTelemetry();
 
         builder.Services.AddOptions<BaocaoOptions>()
             .BindConfiguration(BaocaoOptions.Section)
@@ -22,6 +23,7 @@ public static class HostingExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<PeopleTime>();
+        builder.Services.AddSingleton<BaocaoMetrics>();
 
         builder.Services.ConfigureHttpJsonOptions(o => JsonBody.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails();
@@ -50,8 +52,14 @@ public static class HostingExtensions
     {
         app.UseExceptionHandler(error => error.Run(async context =>
         {
-            // An unexpected failure: say so plainly, without internals.
             var feature = context.Features.Get<IExceptionHandlerFeature>();
+            if (feature?.Error is { } failure && Storage.StorageOutage.Is(failure, context.RequestAborted))
+            {
+                // Storage is away: a client should try again shortly, and may, since nothing was half written.
+                await Storage.StorageOutage.AnswerAsync(context, "Kho dữ liệu tạm thời không truy cập được; yêu cầu chưa được thực hiện, hãy gửi lại sau giây lát.");
+                return;
+            }
+            // An unexpected failure: say so plainly, without internals.
             var status = feature?.Error is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
             await Problems.Create(status, status == 500 ? "internal" : "bad-request",
                 status == 500 ? "Lỗi hệ thống" : "Yêu cầu không hợp lệ",
@@ -72,6 +80,7 @@ public static class HostingExtensions
 
         // The Functions host probes GET / until it answers; keep it cheap and free of storage calls.
         app.MapGet("/", () => TypedResults.Ok(new { name = "Baocao", docs = "/api/docs" })).ExcludeFromDescription();
+        app.MapTriggerFunctions();
         app.MapOpenApi(OpenApiRoute);
         app.MapScalarApiReference("/api/docs", o => o
             .WithTitle("Baocao API")

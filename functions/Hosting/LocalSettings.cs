@@ -14,7 +14,7 @@ internal static class LocalSettings
 
     public static void AddLocalSettingsFiles(this IConfigurationManager configuration, string contentRoot)
     {
-        if (Environment.GetEnvironmentVariable(CustomHandler.PortVariable) is not null) return;
+        if (CustomHandler.IsHosted) return;
         var folder = FindFolderWith(contentRoot, SampleFile);
         if (folder is null) return;
         var values = ReadValues(Path.Combine(folder, SampleFile));

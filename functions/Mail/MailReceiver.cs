@@ -1,3 +1,4 @@
+using Baocao.Hosting;
 using System.Text.Json;
 using Baocao.Workflow;
 using Microsoft.Extensions.Options;
@@ -18,7 +19,7 @@ public sealed record MailWork(IReadOnlyList<string> Recipients, string Subject, 
 }
 
 /// <summary>Sends <c>mail</c> work items through SendGrid (or the local sink); each carries its outbox id for tracing.</summary>
-public sealed class MailReceiver(ISendGridClient sendGrid, IOptions<MailOptions> options) : IWorkReceiver
+public sealed class MailReceiver(ISendGridClient sendGrid, IOptions<MailOptions> options, BaocaoMetrics metrics) : IWorkReceiver
 {
     public string Kind => MailWork.Kind;
 
@@ -34,6 +35,7 @@ public sealed class MailReceiver(ISendGridClient sendGrid, IOptions<MailOptions>
         message.AddGlobalCustomArg("instanceId", partition);
         message.AddCategories(["baocao", .. work.Category is null ? Array.Empty<string>() : [work.Category]]);
         var response = await sendGrid.SendEmailAsync(message, cancellationToken);
+        metrics.Mail(sent: response.IsSuccessStatusCode);
         if (!response.IsSuccessStatusCode)
         {
             throw new InvalidOperationException($"SendGrid refused mail {partition}/{item.Id}: {(int)response.StatusCode} {await response.Body.ReadAsStringAsync(cancellationToken)}");

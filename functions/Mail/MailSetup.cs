@@ -31,7 +31,7 @@ public static class MailSetup
     /// <summary>The sink exists only when asked for and never under the Functions host, so it can never be reached in Azure.</summary>
     public static WebApplication MapLocalMailSinkWhenLocal(this WebApplication app)
     {
-        var hosted = Environment.GetEnvironmentVariable(CustomHandler.PortVariable) is not null;
+        var hosted = CustomHandler.IsHosted;
         // A plain read: mapping happens before start-up validation, and also when only writing the function table.
         if (!hosted && app.Configuration.GetValue<bool>($"{MailOptions.Section}:{nameof(MailOptions.UseLocalSink)}")) app.MapLocalMailSink();
         return app;

@@ -110,15 +110,16 @@ public sealed partial class ReviewService(
 
     /// <summary>
     /// The mail a submission sends to the first stage's people, made for the version number the Submit turns out to
-    /// create: figures, what changed since the version before, files and each reviewer's own link.
+    /// create: figures, what changed since the version before, files and each reviewer's own link. <paramref name="current"/>
+    /// is the instance as the submission read it (null before it exists): only a resubmission reads its previous version.
     /// </summary>
     public async Task<Func<int, IReadOnlyList<WorkItem>>> RequestsForSubmissionAsync(
-        Period period, ReportTemplate template, string unitCode, SubmittedReport report, VersionDraft draft, CancellationToken cancellationToken)
+        Period period, ReportTemplate template, string unitCode, SubmittedReport report, VersionDraft draft, WorkflowInstance? current,
+        CancellationToken cancellationToken)
     {
         var unit = await catalog.GetUnitAsync(unitCode, cancellationToken) ?? throw new InvalidOperationException($"Unit {unitCode} is not in the catalogue.");
         var instanceId = WorkflowEngine.InstanceId(period.Id, unitCode);
-        var current = await engine.GetAsync(instanceId, cancellationToken);
-        var previous = current is { Instance.Version: > 0 } ? await engine.GetVersionAsync(instanceId, current.Instance.Version, cancellationToken) : null;
+        var previous = current is { Version: > 0 } ? await engine.GetVersionAsync(instanceId, current.Version, cancellationToken) : null;
         var stage = period.Stages[0];
         var reviewers = (await people.OfAsync(stage, unit.Code, current?.History ?? [], cancellationToken)).On(time.Today);
         var receivedAt = time.UtcNow;

@@ -16,9 +16,13 @@ public sealed class LocalAzurite : IAsyncDisposable
 
     private readonly Process _process;
 
-    private LocalAzurite(Process process, int blobPort, int queuePort, int tablePort)
+    private readonly string? _location;
+    private bool _stopped;
+
+    private LocalAzurite(Process process, int blobPort, int queuePort, int tablePort, string? location)
     {
         _process = process;
+        _location = location;
         BlobPort = blobPort;
         QueuePort = queuePort;
         TablePort = tablePort;
@@ -77,7 +81,7 @@ public sealed class LocalAzurite : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var azurite = new LocalAzurite(process, blobPort, queuePort, tablePort);
+        var azurite = new LocalAzurite(process, blobPort, queuePort, tablePort, location);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -121,8 +125,29 @@ public sealed class LocalAzurite : IAsyncDisposable
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>
+    /// Stops Azurite. With data kept in a location it is asked to stop (SIGTERM), so it saves what it holds in memory
+    /// (a kill could lose the last seconds of writes), and killed only if it has not stopped within ten seconds.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        if (_stopped) return;
+        _stopped = true;
+        if (!_process.HasExited && _location is not null && !OperatingSystem.IsWindows())
+        {
+            using (var terminate = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await terminate.WaitForExitAsync();
+            }
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                await _process.WaitForExitAsync(patience.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

@@ -1,4 +1,3 @@
-using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
@@ -80,7 +79,9 @@ internal sealed partial class StorageProvisioner(
                 await work(cancellationToken);
                 return;
             }
-            catch (Exception error) when (attempt < 8 && error is RequestFailedException or HttpRequestException or AggregateException)
+            // However long storage stays away, the app keeps trying: requests meanwhile get 503 with Retry-After, and
+            // the app serves once storage comes, with no restart.
+            catch (Exception error) when (StorageOutage.Is(error, cancellationToken))
             {
                 LogStorageRetry(logger, attempt, delay, error.Message);
                 await Task.Delay(delay, cancellationToken);

@@ -85,9 +85,7 @@ public static class StorageReadinessGate
                 }
                 catch (Exception) when (!context.RequestAborted.IsCancellationRequested)
                 {
-                    context.Response.Headers.RetryAfter = "10";
-                    await Baocao.Hosting.Problems.Create(StatusCodes.Status503ServiceUnavailable, "storage-unavailable", "Dịch vụ tạm thời chưa sẵn sàng",
-                        "Kho dữ liệu chưa sẵn sàng; hãy thử lại sau ít phút.").ExecuteAsync(context);
+                    await StorageOutage.AnswerAsync(context, "Kho dữ liệu chưa sẵn sàng; hãy thử lại sau ít phút.");
                     return;
                 }
             }

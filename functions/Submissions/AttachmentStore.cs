@@ -95,7 +95,7 @@ public sealed class AttachmentStore(BlobServiceClient blobs)
 /// and counted in order once staged, so <see cref="Blocks"/>, <see cref="Bytes"/> and the hash always describe
 /// exactly a prefix of the stream that is staged, even when the stream breaks off half way.
 /// </summary>
-public sealed class BlockAppender(BlockBlobClient blob, IncrementalHash hash)
+public sealed class BlockAppender(BlockBlobClient blob, IncrementalHash hash, int blockSize = BlockAppender.BlockSize)
 {
     public const int BlockSize = 4 * 1024 * 1024;
 
@@ -121,7 +121,7 @@ public sealed class BlockAppender(BlockBlobClient blob, IncrementalHash hash)
         {
             for (var index = 0; ; index++)
             {
-                var buffer = ArrayPool<byte>.Shared.Rent(BlockSize);
+                var buffer = ArrayPool<byte>.Shared.Rent(blockSize);
                 int filled;
                 try
                 {
@@ -186,13 +186,13 @@ public sealed class BlockAppender(BlockBlobClient blob, IncrementalHash hash)
         Bytes += piece.Filled;
     }
 
-    /// <summary>Reads until the buffer is full or the stream ends, so every staged block but the last is whole.</summary>
-    private static async Task<int> FillAsync(Stream content, byte[] buffer, CancellationToken cancellationToken)
+    /// <summary>Reads until the block is full or the stream ends, so every staged block but the last is whole.</summary>
+    private async Task<int> FillAsync(Stream content, byte[] buffer, CancellationToken cancellationToken)
     {
         var filled = 0;
-        while (filled < BlockSize)
+        while (filled < blockSize)
         {
-            var read = await content.ReadAsync(buffer.AsMemory(filled, BlockSize - filled), cancellationToken);
+            var read = await content.ReadAsync(buffer.AsMemory(filled, blockSize - filled), cancellationToken);
             if (read == 0) break;
             filled += read;
         }

@@ -70,6 +70,7 @@ public static class ReportValidator
         var narratives = CheckNarratives(draft.Narratives ?? [], template, errors);
         var note = CatalogText.CleanOptional(draft.Note);
         if (note?.Length > MaxNoteLength) errors.Add("/note", "too-long", $"Ghi chú dài quá {MaxNoteLength} ký tự.");
+        else if (note is not null) CheckCharacters("/note", "Ghi chú", note, errors);
         if (errors.Any) return (null, errors);
 
         foreach (var total in indicators.Values.Where(i => i.IsDerived))
@@ -100,6 +101,7 @@ public static class ReportValidator
             errors.Add(at, "too-long", $"'{indicator.Name}' dài quá {MaxTextLength} ký tự.");
             return null;
         }
+        if (value is string written && !CheckCharacters(at, $"'{indicator.Name}'", written, errors)) return null;
         if (value is long or decimal)
         {
             var amount = Convert.ToDecimal(value);
@@ -133,7 +135,7 @@ public static class ReportValidator
                 errors.Add(at, "narrative-not-allowed", $"Phần '{section.Title}' không có nội dung thuyết minh.");
             else if (CatalogText.Clean(text) is { Length: > MaxNarrativeLength })
                 errors.Add(at, "too-long", $"Nội dung phần '{section.Title}' dài quá {MaxNarrativeLength} ký tự.");
-            else if (CatalogText.Clean(text) is { Length: > 0 } clean)
+            else if (CatalogText.Clean(text) is { Length: > 0 } clean && CheckCharacters(at, $"Nội dung phần '{section.Title}'", clean, errors))
                 narratives[section.Code] = clean;
         }
         foreach (var section in template.Sections.Where(s => s.NarrativeRequired && !narratives.ContainsKey(s.Code)))
@@ -142,6 +144,29 @@ public static class ReportValidator
                 errors.Add($"/narratives/{section.Code}", "required", $"Chưa viết nội dung phần '{section.Title}' (bắt buộc).");
         }
         return narratives;
+    }
+
+    /// <summary>
+    /// Text goes on into mail, pages and XML exports (xlsx, docx), where control characters (other than tab and line
+    /// breaks) and lone surrogates cannot be written: one unit's stray NUL would break the province's export.
+    /// </summary>
+    private static bool CheckCharacters(string at, string label, string text, ValidationErrors errors)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+                continue;
+            }
+            if (char.IsSurrogate(c) || (char.IsControl(c) && c is not ('\t' or '\n' or '\r')))
+            {
+                errors.Add(at, "invalid-character", $"{label} chứa ký tự không được phép (U+{(int)c:X4}); hãy xoá ký tự đó rồi gửi lại.");
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>A derived total: the sum of its parts that were reported (totals of totals included).</summary>

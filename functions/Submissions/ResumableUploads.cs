@@ -52,10 +52,13 @@ public sealed class ResumableUploads(TableServiceClient tables, BlobServiceClien
     private readonly TableClient _table = tables.GetTableClient(StorageNames.UploadsTable);
     private readonly BlobContainerClient _container = blobs.GetBlobContainerClient(StorageNames.AttachmentsContainer);
     private readonly ConcurrentDictionary<string, HashProgress> _hashes = new();
+    private readonly ConcurrentDictionary<string, Upload> _rows = new();
 
     private sealed record HashProgress(long Offset, IncrementalHash Hash);
 
     public long MaxSize => limits.Value.MaxFileBytes;
+
+    private const int ChunkBlockSize = 2 * 1024 * 1024;
 
     public async Task<Outcome<Upload>> CreateAsync(string periodId, string unitCode, long length, string? fileName, CancellationToken cancellationToken)
     {
@@ -71,20 +74,32 @@ public sealed class ResumableUploads(TableServiceClient tables, BlobServiceClien
         var upload = new Upload(id, periodId, unitCode, length, name, type.ContentType, $"{periodId}/{unitCode}/u{id}{type.Extensions[0]}",
             now, now + options.Value.UploadLifetime, Sha256: null, Attached: false);
         await _table.AddEntityAsync(Entity(upload), cancellationToken);
+        _rows[id] = upload;
         return upload;
     }
 
     /// <summary>The upload with its offset; 404 when unknown (or another unit's), 410 when expired.</summary>
     public async Task<Outcome<UploadState>> GetAsync(string periodId, string unitCode, string id, CancellationToken cancellationToken)
     {
-        var row = await ReadAsync(unitCode, id, cancellationToken);
+        var found = await FindAsync(periodId, unitCode, id, fresh: true, cancellationToken);
+        if (found.Problem is { } problem) return problem;
+        return new UploadState(found.Value!, (await CommittedAsync(found.Value!, cancellationToken)).Offset);
+    }
+
+    /// <summary>
+    /// The upload's record, checked: 404 when unknown (or another unit's), 410 when expired. A PATCH may use the copy
+    /// kept since the upload was created here: what a PATCH needs of it (name, type, length, expiry) never changes.
+    /// </summary>
+    private async Task<Outcome<Upload>> FindAsync(string periodId, string unitCode, string id, bool fresh, CancellationToken cancellationToken)
+    {
+        var row = !fresh && _rows.TryGetValue(id, out var kept) && kept.UnitCode == unitCode ? kept : await ReadAsync(unitCode, id, cancellationToken);
         if (row is null || row.PeriodId != periodId) return Problems.NotFound($"Không có phiên tải lên '{id}'.");
+        _rows[id] = row;
         if (!row.Attached && row.ExpiresAt <= clock.GetUtcNow())
         {
             return Problems.Create(StatusCodes.Status410Gone, "upload-expired", "Phiên tải lên đã hết hạn", "Phiên tải lên này đã hết hạn; hãy tải tệp lên lại từ đầu.");
         }
-        var (offset, _) = await CommittedAsync(row, cancellationToken);
-        return new UploadState(row, offset);
+        return row;
     }
 
     /// <summary>
@@ -93,20 +108,21 @@ public sealed class ResumableUploads(TableServiceClient tables, BlobServiceClien
     /// </summary>
     public async Task<Outcome<UploadState>> AppendAsync(string periodId, string unitCode, string id, long offset, Stream body, CancellationToken cancellationToken)
     {
-        var found = await GetAsync(periodId, unitCode, id, cancellationToken);
+        var found = await FindAsync(periodId, unitCode, id, fresh: false, cancellationToken);
         if (found.Problem is { } problem) return problem;
-        var upload = found.Value!.Upload;
-        var (committed, blobTag) = await CommittedAsync(upload, cancellationToken);
+        var upload = found.Value!;
+        var (committed, blobTag, previous) = await CommittedAsync(upload, cancellationToken);
         if (offset != committed)
         {
             return Problems.Create(StatusCodes.Status409Conflict, "offset-mismatch", "Sai vị trí tải lên",
                 $"Upload-Offset {offset} không khớp với số byte đã nhận ({committed}); hãy hỏi lại bằng HEAD rồi gửi tiếp.");
         }
-        if (committed == upload.Length) return found.Value;
+        if (committed == upload.Length) return new UploadState(upload, committed);
 
         var hash = await HashUpToAsync(upload, committed, cancellationToken);
         var blob = _container.GetBlockBlobClient(upload.BlobName);
-        var appender = new BlockAppender(blob, hash);
+        // Smaller blocks for a chunk: less of each PATCH waits for its last block after the body has arrived.
+        var appender = new BlockAppender(blob, hash, ChunkBlockSize);
         var type = AttachmentRules.ByExtension(upload.FileName)!;
         AttachmentRefusal? refusal = null;
         try
@@ -125,9 +141,8 @@ public sealed class ResumableUploads(TableServiceClient tables, BlobServiceClien
         if (appender.Bytes == 0)
         {
             hash.Dispose();
-            return refusal is null ? found.Value : Refuse(refusal);
+            return refusal is null ? new UploadState(upload, committed) : Refuse(refusal);
         }
-        var previous = committed == 0 ? [] : (await blob.GetBlockListAsync(BlockListTypes.Committed, cancellationToken: CancellationToken.None)).Value.CommittedBlocks.Select(b => b.Name);
         try
         {
             await blob.CommitBlockListAsync([.. previous, .. appender.Blocks], new CommitBlockListOptions
@@ -148,6 +163,7 @@ public sealed class ResumableUploads(TableServiceClient tables, BlobServiceClien
             upload = upload with { Sha256 = Convert.ToHexStringLower(hash.GetHashAndReset()) };
             hash.Dispose();
             await _table.UpdateEntityAsync(Entity(upload), ETag.All, TableUpdateMode.Replace, CancellationToken.None);
+            _rows[upload.Id] = upload;
         }
         else
         {
@@ -195,6 +211,7 @@ public sealed class ResumableUploads(TableServiceClient tables, BlobServiceClien
         foreach (var upload in ready)
         {
             if (!upload.Attached) await _table.UpdateEntityAsync(Entity(upload with { Attached = true }), ETag.All, TableUpdateMode.Replace, cancellationToken);
+            _rows.TryRemove(upload.Id, out _);
             attachments.Add(upload.AsAttachment());
         }
         return attachments;
@@ -218,19 +235,23 @@ public sealed class ResumableUploads(TableServiceClient tables, BlobServiceClien
         await _container.DeleteBlobIfExistsAsync(upload.BlobName, cancellationToken: cancellationToken);
         await _table.DeleteEntityAsync(upload.UnitCode, upload.Id, cancellationToken: cancellationToken);
         _hashes.TryRemove(upload.Id, out _);
+        _rows.TryRemove(upload.Id, out _);
     }
 
-    /// <summary>The bytes committed so far (the blob's length) and the blob's ETag that guards the next commit.</summary>
-    private async Task<(long Offset, ETag Tag)> CommittedAsync(Upload upload, CancellationToken cancellationToken)
+    /// <summary>
+    /// The bytes committed so far (the blob's length), the blob's ETag that guards the next commit, and the committed
+    /// block ids the next commit extends: one request.
+    /// </summary>
+    private async Task<(long Offset, ETag Tag, IReadOnlyList<string> Blocks)> CommittedAsync(Upload upload, CancellationToken cancellationToken)
     {
         try
         {
-            var properties = await _container.GetBlobClient(upload.BlobName).GetPropertiesAsync(cancellationToken: cancellationToken);
-            return (properties.Value.ContentLength, properties.Value.ETag);
+            var list = await _container.GetBlockBlobClient(upload.BlobName).GetBlockListAsync(BlockListTypes.Committed, cancellationToken: cancellationToken);
+            return (list.Value.BlobContentLength, list.GetRawResponse().Headers.ETag ?? default, list.Value.CommittedBlocks.Select(b => b.Name).ToList());
         }
         catch (RequestFailedException error) when (error.Status == StatusCodes.Status404NotFound)
         {
-            return (0, default);
+            return (0, default, []);
         }
     }
 

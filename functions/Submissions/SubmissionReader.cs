@@ -74,6 +74,12 @@ public sealed class SubmissionReader(AttachmentStore store, IOptions<AttachmentL
                 }
             }
         }
+        catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // The server's body limit is a BadHttpRequestException, itself an IOException: too large, not broken off.
+            return Refuse(StatusCodes.Status413PayloadTooLarge, "submission-too-large",
+                $"Bài nộp vượt quá {limits.Value.MaxSubmissionBytes / (1024 * 1024)} MiB tệp đính kèm; tệp lớn hãy tải lên theo từng phần (tus).");
+        }
         catch (Exception error) when (error is IOException or InvalidDataException)
         {
             return Refuse(StatusCodes.Status400BadRequest, "truncated-multipart", "Nội dung multipart bị cắt ngang hoặc sai định dạng; hãy gửi lại.");

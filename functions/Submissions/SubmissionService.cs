@@ -36,6 +36,7 @@ public sealed partial class SubmissionService(
     PeopleTime time,
     IOptions<AttachmentLimits> limits,
     IOptions<IdempotencyOptions> idempotency,
+    BaocaoMetrics metrics,
     ILogger<SubmissionService> logger)
 {
     public const int MaxIdempotencyKeyLength = 255;
@@ -89,7 +90,7 @@ public sealed partial class SubmissionService(
 
         var version = new VersionDraft(body, receipt, late);
         // The first stage's people get their mail in the Submit's own transaction: no accepted report goes unannounced.
-        var work = await review.RequestsForSubmissionAsync(period, template, unitCode, report, version, cancellationToken);
+        var work = await review.RequestsForSubmissionAsync(period, template, unitCode, report, version, early.Read?.Instance, cancellationToken);
         var result = await engine.SubmitAsync(instanceId, unitCode, window, version, operation, work, early.Read, cancellationToken);
         if (result is FireResult.NotFound)
         {
@@ -97,6 +98,7 @@ public sealed partial class SubmissionService(
             await engine.StartAsync(period.Id, unitCode, cancellationToken);
             result = await engine.SubmitAsync(instanceId, unitCode, window, version, operation, work, seen: null, cancellationToken);
         }
+        metrics.Submission(accepted: result is FireResult.Applied);
         if (result is FireResult.Applied applied)
         {
             LogAccepted(logger, instanceId, applied.Instance.Version, late, report.Attachments.Count);

@@ -25,7 +25,7 @@ public sealed class OutboxDeliveryException(string partition, IReadOnlyList<stri
 /// becomes a receipt in the same transaction that deletes the row. A claim left by a dispatcher that died is taken over
 /// after <see cref="ClaimLease"/>.
 /// </summary>
-public sealed partial class OutboxDispatcher(WorkflowStore store, IEnumerable<IWorkReceiver> receivers, PeopleTime time, ILogger<OutboxDispatcher> logger)
+public sealed partial class OutboxDispatcher(WorkflowStore store, IEnumerable<IWorkReceiver> receivers, PeopleTime time, BaocaoMetrics metrics, ILogger<OutboxDispatcher> logger)
 {
     public static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(5);
 
@@ -88,6 +88,7 @@ public sealed partial class OutboxDispatcher(WorkflowStore store, IEnumerable<IW
             throw;
         }
         await store.CompleteDeliveryAsync(partition, item.Id, held, time.UtcNow, cancellationToken);
+        metrics.OutboxDelivered(time.UtcNow - item.CreatedAt);
         LogDelivered(logger, partition, item.Id, item.Kind);
     }
 

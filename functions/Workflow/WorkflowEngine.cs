@@ -9,7 +9,8 @@ namespace Baocao.Workflow;
 /// Task back end could take its place later.
 /// </summary>
 public sealed partial class WorkflowEngine(
-    WorkflowStore store, WorkflowDefinitions definitions, TimerIndex index, OutboxQueue outbox, PeopleTime time, ILogger<WorkflowEngine> logger)
+    WorkflowStore store, WorkflowDefinitions definitions, TimerIndex index, OutboxQueue outbox, PeopleTime time, BaocaoMetrics metrics,
+    ILogger<WorkflowEngine> logger)
 {
     /// <summary>Keeps a transition's batch (instance, event, items) far below Table Storage's 100 actions.</summary>
     public const int MaxWorkItems = 20;
@@ -131,6 +132,7 @@ public sealed partial class WorkflowEngine(
             if (await CommitAsync(read, next, e, work, timers, firing, version, operation, cancellationToken))
             {
                 LogApplied(logger, instanceId, trigger, e.From, e.To, e.Sequence, work.Count);
+                metrics.Transition(trigger.ToString(), e.To.ToString());
                 return new FireResult.Applied(next, e);
             }
             LogLostRace(logger, instanceId, trigger, attempt);

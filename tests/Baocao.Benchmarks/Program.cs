@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Baocao.Benchmarks.Scenarios;
 
 namespace Baocao.Benchmarks;
@@ -9,13 +10,13 @@ public sealed record Sizes(int Units, int Concurrency, int AttachmentBytes, long
     public static readonly Sizes Smoke = new(24, 8, 256 * 1024, 24L * 1024 * 1024, 200, 600, 10);
 }
 
-/// <summary>One line of the report: what was measured, against what, and whether the target holds.</summary>
-public sealed record Result(string Scenario, string Figure, string Target, bool Met);
+/// <summary>One line of the report: what was measured, against which baseline of the same run, and whether the target holds.</summary>
+public sealed record Result(string Scenario, double Value, string Unit, double? Baseline, double? Ratio, string Detail, string Target, bool Met);
 
 /// <summary>
 /// Runs the scenarios of the performance issue against Azurite and the real app, each beside a baseline measured in
 /// the same run, and prints one table. Usage: <c>dotnet run -c Release --project tests/Baocao.Benchmarks [-- --smoke]
-/// [--scenario rush|upload|timers|lifecycle]</c>. Exits non-zero when a full-size target is missed.
+/// [--scenario rush|upload|timers|lifecycle|dashboard]</c>. Exits non-zero when a full-size target is missed.
 /// </summary>
 public static class Harness
 {
@@ -29,18 +30,30 @@ public static class Harness
         var ct = cancel.Token;
 
         Console.WriteLine($"Baocao benchmarks ({(smoke ? "smoke size: figures are not meaningful" : "full size")}), {Environment.ProcessorCount} cores");
-        await using var app = await BenchmarkApp.StartAsync(RepositoryRoot(), ct);
+        var root = RepositoryRoot();
+        await using var app = await BenchmarkApp.StartAsync(root, ct);
         var results = new List<Result>();
         bool Wanted(string name) => only is null || only == name;
+        // The sweep runs first: the other scenarios leave outbox recovery entries that would come due during it.
+        if (Wanted("timers")) results.AddRange(await TimerSweep.RunAsync(app, sizes, ct));
         if (Wanted("rush")) results.AddRange(await DeadlineRush.RunAsync(app, sizes, ct));
         if (Wanted("upload")) results.AddRange(await LargeUpload.RunAsync(app, sizes, ct));
-        if (Wanted("timers")) results.AddRange(await TimerSweep.RunAsync(app, sizes, ct));
         if (Wanted("lifecycle")) results.AddRange(await Lifecycle.RunAsync(app, ct));
+        if (Wanted("dashboard")) results.AddRange(await DashboardRender.RunAsync(app, sizes, ct));
 
         Console.WriteLine();
         Console.WriteLine("| scenario | measured | target | met |");
         Console.WriteLine("|---|---|---|---|");
-        foreach (var r in results) Console.WriteLine($"| {r.Scenario} | {r.Figure} | {r.Target} | {(r.Met ? "yes" : "NO")} |");
+        foreach (var r in results) Console.WriteLine($"| {r.Scenario} | {r.Detail} | {r.Target} | {(r.Met ? "yes" : "NO")} |");
+        var output = Path.Combine(root, "bench", "results", smoke ? "smoke.json" : "latest.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        await File.WriteAllTextAsync(output, JsonSerializer.Serialize(new
+        {
+            machine = new { cores = Environment.ProcessorCount, memoryGiB = Math.Round(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024), 1) },
+            size = smoke ? "smoke" : "full",
+            results = results.Select(r => new { name = r.Scenario, value = r.Value, unit = r.Unit, baseline = r.Baseline, ratio = r.Ratio, target = r.Target, holds = r.Met }),
+        }, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }), ct);
+        Console.WriteLine($"Results written to {output}");
         return smoke || results.All(r => r.Met) ? 0 : 1;
     }
 

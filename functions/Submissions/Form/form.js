@@ -24,6 +24,7 @@
     return { response, body: type.includes('json') ? await response.json() : null };
   }
 
+  const day = (iso) => iso.split('-').reverse().join('/');
   const dateTime = (text) => new Date(text).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit', year: 'numeric' });
 
   function say(text, kind = 'info') {
@@ -69,7 +70,7 @@
 
   async function choosePeriod() {
     state.period = state.periods.find((p) => p.id === $('period').value);
-    $('deadline').textContent = `Số liệu từ ${state.period.dataFrom} đến ${state.period.dataTo}; hạn nộp ${dateTime(state.period.deadline)}.`;
+    $('deadline').textContent = `Số liệu từ ${day(state.period.dataFrom)} đến ${day(state.period.dataTo)}; hạn nộp ${dateTime(state.period.deadline)}.`;
     const template = await api(`/api/periods/${encodeURIComponent(state.period.id)}/template`);
     if (!template.response.ok) return problem(template.body, 'Không tải được mẫu báo cáo.');
     state.template = template.body;

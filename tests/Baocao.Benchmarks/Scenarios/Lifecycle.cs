@@ -38,7 +38,7 @@ public static class Lifecycle
         await Count("leader approves", () => engine.FireAsync(id, ReportTrigger.Approve, "Trần Văn Dũng", WorkflowChannel.Link, null, null, null, ReportState.AwaitingApproval, ct));
         foreach (var (step, requests) in lines) Console.WriteLine($"lifecycle: {step,-40} {requests,3} requests");
         var total = lines.Sum(l => l.Requests);
-        return [new("5. lifecycle cost", $"{total} storage requests: " + string.Join("; ", lines.Select(l => $"{l.Step} {l.Requests}")) + " (timer firings: see scenario 4)", "see docs/durable-cost.md", true)];
+        return [new("5. lifecycle cost", total, "requests", null, null, $"{total} storage requests: " + string.Join("; ", lines.Select(l => $"{l.Step} {l.Requests}")) + " (timer firings: see scenario 4)", "see docs/durable-cost.md", true)];
     }
 
     private static void Require<T>(Baocao.Hosting.Outcome<T> outcome)

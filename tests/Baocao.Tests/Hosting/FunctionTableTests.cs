@@ -9,7 +9,7 @@ namespace Baocao.Tests.Hosting;
 
 public sealed class FunctionTableTests(TestApp app) : IClassFixture<TestApp>
 {
-    private IReadOnlyList<HttpFunction> Table => FunctionTable.From(app.Factory.Services.GetRequiredService<EndpointDataSource>());
+    private IReadOnlyList<HttpFunction> Table => FunctionTable.Http(app.Factory.Services.GetRequiredService<EndpointDataSource>());
 
     [Fact]
     public void Every_api_route_of_the_app_is_a_function_with_a_unique_name()
@@ -37,7 +37,7 @@ public sealed class FunctionTableTests(TestApp app) : IClassFixture<TestApp>
     [Fact]
     public void Function_json_forwards_plain_http_with_one_trigger_and_one_output()
     {
-        var json = FunctionTable.FunctionJson(Table.Single(f => f.Route == "health"));
+        var json = Table.Single(f => f.Route == "health").FunctionJson();
         var bindings = json["bindings"]!.AsArray();
         Assert.Equal(2, bindings.Count);
         Assert.Equal("httpTrigger", bindings[0]!["type"]!.GetValue<string>());
@@ -60,7 +60,8 @@ public sealed class FunctionTableTests(TestApp app) : IClassFixture<TestApp>
         var written = Directory.GetDirectories(folder).Select(d => (Name: Path.GetFileName(d), Json: JsonNode.Parse(File.ReadAllText(Path.Combine(d, "function.json")))!.ToJsonString()))
             .OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
         Directory.Delete(folder, recursive: true);
-        var expected = Table.Select(f => (f.Name, Json: FunctionTable.FunctionJson(f).ToJsonString())).ToList();
+        // The whole table of the app as Program composes it: HTTP routes and every registered trigger function.
+        var expected = FunctionTable.From(app.Factory.Services).Select(f => (f.Name, Json: f.FunctionJson().ToJsonString())).ToList();
         Assert.Equal(expected, written);
     }
 }

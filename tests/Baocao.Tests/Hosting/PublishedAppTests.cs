@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Baocao.Hosting;
 using Baocao.Storage;
 using Baocao.Tests.Infrastructure;
 
@@ -31,12 +33,31 @@ public sealed class PublishedAppTests(TestApp app) : IClassFixture<TestApp>
             Assert.True(host.GetProperty("enableForwardingHttpRequest").GetBoolean());
             Assert.True(File.Exists(Path.Combine(root, "Health", "function.json")));
             Assert.True(File.Exists(Path.Combine(root, "ImportUnits", "function.json")));
+            // Every function of the table, HTTP and trigger alike, and nothing else, beside host.json.
+            var table = FunctionTable.From(app.Factory.Services);
+            var published = Directory.GetDirectories(root).Where(d => File.Exists(Path.Combine(d, "function.json")))
+                .Select(d => (Name: Path.GetFileName(d), Json: JsonNode.Parse(File.ReadAllText(Path.Combine(d, "function.json")))!.ToJsonString()))
+                .OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
+            Assert.Equal(table.Select(f => (f.Name, Json: f.FunctionJson().ToJsonString())).ToList(), published);
+            var hostJson = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(root, "host.json"), ct))!;
+            Assert.Equal("Microsoft.Azure.Functions.ExtensionBundle", hostJson["extensionBundle"]!["id"]!.GetValue<string>());
+            Assert.True(hostJson["extensions"]!["queues"]!["maxDequeueCount"]!.GetValue<int>() > 1);
+            Assert.NotNull(hostJson["functionTimeout"]);
 
             await using var process = await AppProcess.StartAsync(executable, [], workingDirectory,
                 AppProcess.HostSettings(app.Azurite.ConnectionString, LocalAzurite.FreePort()), ct);
             using var client = process.Client(TimeSpan.FromSeconds(5));
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/health", ct)).StatusCode);
             Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/dev/mail", ct)).StatusCode);
+            // The host's invocation route of each trigger function answers in the host's shape (here refusing an
+            // empty Data, so no handler runs); a name that is no function is not found.
+            foreach (var trigger in table.OfType<TriggerFunction>())
+            {
+                using var invocation = await client.PostAsync("/" + trigger.Name, new StringContent("""{"Data":{},"Metadata":{}}""", System.Text.Encoding.UTF8, "application/json"), ct);
+                Assert.Equal(HttpStatusCode.BadRequest, invocation.StatusCode);
+                Assert.NotNull(JsonNode.Parse(await invocation.Content.ReadAsStringAsync(ct))!["Logs"]);
+            }
+            Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync("/NoSuchFunction", new StringContent("{}"), ct)).StatusCode);
         }
         finally
         {

@@ -32,11 +32,19 @@ public class TestApp : IAsyncLifetime
     /// <summary>Settings a test class wants to differ from the defaults.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>Keeps Azurite's data in a folder rather than in memory, so Azurite can be stopped and started again with it.</summary>
+    protected virtual bool PersistsStorage => false;
+
+    private string? _storageFolder;
+
     /// <summary>Serves on a real port (for a browser) rather than in memory; links in mail then lead there.</summary>
     protected virtual bool ServesOverHttp => false;
 
     /// <summary>Where a browser reaches the app, when it <see cref="ServesOverHttp"/>.</summary>
     public string BaseUrl { get; private set; } = "http://localhost";
+
+    /// <summary>Services a test class adds to the app's own, such as test handlers of trigger functions.</summary>
+    protected virtual void AddServices(IServiceCollection services) { }
 
     public async ValueTask InitializeAsync()
     {
@@ -64,14 +72,15 @@ public class TestApp : IAsyncLifetime
     /// A port found free can be taken (by another class's Azurite, or an outgoing connection) before Azurite binds it,
     /// and Azurite then exits; fresh ports fix that.
     /// </summary>
-    private static async Task<LocalAzurite> StartAzuriteAsync()
+    private async Task<LocalAzurite> StartAzuriteAsync()
     {
+        _storageFolder = PersistsStorage ? Directory.CreateTempSubdirectory("baocao-azurite-").FullName : null;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 return await LocalAzurite.StartAsync(Repository.Root, LocalAzurite.FreePort(), LocalAzurite.FreePort(), LocalAzurite.FreePort(),
-                    location: null, TestContext.Current.CancellationToken);
+                    _storageFolder, TestContext.Current.CancellationToken);
             }
             catch (InvalidOperationException) when (attempt < 3)
             {
@@ -86,6 +95,9 @@ public class TestApp : IAsyncLifetime
             web.UseEnvironment("Testing");
             web.UseSetting("AzureWebJobsStorage", storage);
             web.UseSetting("Baocao:AdminKey", AdminKey);
+            // Test classes send bursts from one in-memory address; a class that tests the limits sets its own.
+            web.UseSetting("RateLimits:PerKeyPerMinute", "1000000");
+            web.UseSetting("RateLimits:PerAddressPerMinute", "1000000");
             web.UseSetting("Baocao:SeedDemoData", SeedDemoData ? "true" : "false");
             web.UseSetting("Baocao:StartLocalAzurite", "false");
             // Tests call the outbox dispatcher and the timer sweep themselves, as the Functions host's triggers would.
@@ -99,8 +111,20 @@ public class TestApp : IAsyncLifetime
                 services.AddHttpClient(MailSetup.HttpClientName)
                     .ConfigurePrimaryHttpMessageHandler(provider =>
                         provider.GetRequiredService<IServer>() is TestServer server ? server.CreateHandler() : new SocketsHttpHandler());
+                AddServices(services);
             });
         });
+
+    /// <summary>Storage goes away, as in an outage: Azurite stops and its ports refuse connections.</summary>
+    public ValueTask StopStorageAsync() => Azurite.DisposeAsync();
+
+    /// <summary>Storage comes back on the same ports with the data it held (see <see cref="PersistsStorage"/>).</summary>
+    public async Task StartStorageAgainAsync()
+    {
+        Assert.True(PersistsStorage, "only storage kept in a folder comes back with its data");
+        Azurite = await LocalAzurite.StartAsync(Repository.Root, Azurite.BlobPort, Azurite.QueuePort, Azurite.TablePort, _storageFolder,
+            TestContext.Current.CancellationToken);
+    }
 
     public HttpClient Anonymous() => Factory.CreateClient();
 
@@ -127,6 +151,7 @@ public class TestApp : IAsyncLifetime
     {
         if (Factory is not null) await Factory.DisposeAsync();
         if (Azurite is not null) await Azurite.DisposeAsync();
+        if (_storageFolder is not null) Directory.Delete(_storageFolder, recursive: true);
         GC.SuppressFinalize(this);
     }
 }

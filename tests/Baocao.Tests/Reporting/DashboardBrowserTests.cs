@@ -16,8 +16,6 @@ namespace Baocao.Tests.Reporting;
 /// </summary>
 public sealed class DashboardBrowserTests(DemoApp app) : IClassFixture<DemoApp>
 {
-    public const string Chromium = "/usr/bin/chromium";
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static string Artifacts { get; } = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "artifacts")).FullName;
@@ -32,8 +30,7 @@ public sealed class DashboardBrowserTests(DemoApp app) : IClassFixture<DemoApp>
         web.StartServer();
         var baseUrl = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
+        await using var browser = await Browsers.LaunchAsync();
         var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 }, AcceptDownloads = true, Locale = "vi-VN" });
         // Two shared cores run the whole suite at once; give a slow moment room rather than fail on it.
         context.SetDefaultTimeout(120_000);

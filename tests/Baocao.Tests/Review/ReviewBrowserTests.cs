@@ -7,14 +7,6 @@ using Microsoft.Playwright;
 
 namespace Baocao.Tests.Review;
 
-/// <summary>The demo province served on a real port, so a browser can follow the links in its mail.</summary>
-public sealed class BrowserApp : TestApp
-{
-    protected override bool SeedDemoData => true;
-
-    protected override bool ServesOverHttp => true;
-}
-
 /// <summary>
 /// The whole review story in a real browser (Debian's chromium, headless): the unit submits, the reviewer opens the
 /// mail from the local sink, follows the link and returns the report; the unit resubmits; the reviewer and the leader
@@ -48,13 +40,7 @@ public sealed class ReviewBrowserTests(BrowserApp app) : IClassFixture<BrowserAp
     [Fact]
     public async Task A_report_is_returned_resubmitted_reviewed_and_approved_from_the_mail_in_a_browser()
     {
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox"],
-        });
+        await using var browser = await Browsers.LaunchAsync();
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { Locale = "vi-VN", ViewportSize = new ViewportSize { Width = 430, Height = 900 } });
         var unit = await Submitter.ForAsync(app, "HU-DONGSON");
 

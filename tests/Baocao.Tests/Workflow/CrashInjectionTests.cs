@@ -63,20 +63,6 @@ public sealed class CrashInjectionTests(TestApp app) : IClassFixture<TestApp>
         return true;
     }
 
-    private static async Task DispatchAllAsync(WebApplicationFactory<Program> factory, QueueClient queue)
-    {
-        var dispatcher = factory.Services.GetRequiredService<OutboxDispatcher>();
-        for (var messages = (await queue.ReceiveMessagesAsync(32, cancellationToken: Ct)).Value; messages.Length > 0;
-             messages = (await queue.ReceiveMessagesAsync(32, cancellationToken: Ct)).Value)
-        {
-            foreach (var m in messages)
-            {
-                await dispatcher.DispatchAsync(m.MessageText, Ct);
-                await queue.DeleteMessageAsync(m.MessageId, m.PopReceipt, Ct);
-            }
-        }
-    }
-
     [Fact]
     public async Task A_crash_at_any_storage_request_of_a_transition_leaves_old_or_whole_new_state_and_a_retry_delivers_its_work_once()
     {
@@ -92,7 +78,7 @@ public sealed class CrashInjectionTests(TestApp app) : IClassFixture<TestApp>
         Assert.IsType<FireResult.Applied>(await ClaimAsync(engine, dry, "DRY"));
         var requests = probe.Requests;
         Assert.True(requests >= 5, $"a claim with work and a timer makes {requests} requests");
-        await DispatchAllAsync(factory, queue);
+        await OutboxDrain.DrainAsync(factory, queue, Ct);
 
         var outcomes = new List<(int At, CrashPoint Point, bool Committed)>();
         foreach (var point in Enum.GetValues<CrashPoint>())
@@ -114,7 +100,7 @@ public sealed class CrashInjectionTests(TestApp app) : IClassFixture<TestApp>
                 Assert.True(committed ? retry is FireResult.Refused : retry is FireResult.Applied, $"retry after a crash at {at} ({point}): {retry}");
                 app.Clock.Advance(OutboxQueue.RecoveryDelay);
                 await sweeper.SweepAsync(Ct);
-                await DispatchAllAsync(factory, queue);
+                await OutboxDrain.DrainAsync(factory, queue, Ct);
 
                 Assert.True(await AssertOldOrWholeNewAsync(id));
                 var view = (await engine.GetAsync(id, Ct))!;

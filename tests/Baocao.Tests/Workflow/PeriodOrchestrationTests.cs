@@ -39,21 +39,6 @@ public sealed class PeriodOrchestrationTests(DemoApp app) : IClassFixture<DemoAp
     private async Task<List<string>> InstanceUnitsAsync(string periodId) =>
         (await _store.PeriodInstancesAsync(periodId, Ct)).Select(i => i.UnitCode).Order().ToList();
 
-    private async Task DispatchAllAsync()
-    {
-        var dispatcher = app.Factory.Services.GetRequiredService<OutboxDispatcher>();
-        var queue = new QueueClient(app.Azurite.ConnectionString, "outbox");
-        for (var messages = (await queue.ReceiveMessagesAsync(32, cancellationToken: Ct)).Value; messages.Length > 0;
-             messages = (await queue.ReceiveMessagesAsync(32, cancellationToken: Ct)).Value)
-        {
-            foreach (var m in messages)
-            {
-                await dispatcher.DispatchAsync(m.MessageText, Ct);
-                await queue.DeleteMessageAsync(m.MessageId, m.PopReceipt, Ct);
-            }
-        }
-    }
-
     [Fact]
     public async Task Opening_a_period_starts_one_instance_per_unit_in_scope_each_with_its_deadline_timer()
     {
@@ -114,14 +99,14 @@ public sealed class PeriodOrchestrationTests(DemoApp app) : IClassFixture<DemoAp
         var periodId = await OpenMonthAsync(2, "HND", "DUQS");
         var hnd = WorkflowEngine.InstanceId(periodId, "HND");
         Assert.IsType<FireResult.Applied>(await _engine.FireAsync(WorkflowEngine.InstanceId(periodId, "DUQS"), ReportTrigger.Exempt, "quản trị viên", WorkflowChannel.Admin, "Đơn vị sáp nhập.", null, null, null, Ct));
-        await DispatchAllAsync();
+        await OutboxDrain.DrainAsync(app.Factory, new QueueClient(app.Azurite.ConnectionString, "outbox"), Ct);
         Assert.Null(await _store.PeriodCompletionAsync(periodId, Ct));
 
         foreach (var trigger in new[] { ReportTrigger.Submit, ReportTrigger.Claim, ReportTrigger.Approve, ReportTrigger.Approve })
         {
             Assert.IsType<FireResult.Applied>(await _engine.FireAsync(hnd, trigger, "cv.lan", WorkflowChannel.Link, null, null, null, null, Ct));
         }
-        await DispatchAllAsync();
+        await OutboxDrain.DrainAsync(app.Factory, new QueueClient(app.Azurite.ConnectionString, "outbox"), Ct);
 
         Assert.Equal("all-finished", (await _store.PeriodCompletionAsync(periodId, Ct))!.Value.Reason);
         var consolidate = Assert.Single(await _store.OutboxAsync(periodId, Ct));
