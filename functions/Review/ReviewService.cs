@@ -111,7 +111,8 @@ public sealed partial class ReviewService(
     /// <summary>
     /// The mail a submission sends to the first stage's people, made for the version number the Submit turns out to
     /// create: figures, what changed since the version before, files and each reviewer's own link. <paramref name="current"/>
-    /// is the instance as the submission read it (null before it exists): only a resubmission reads its previous version.
+    /// is the instance as the submission read it (null before it exists): only a resubmission reads its previous version,
+    /// and its history, where an admin's reassignment of the stage lives (a first submission cannot have one).
     /// </summary>
     public async Task<Func<int, IReadOnlyList<WorkItem>>> RequestsForSubmissionAsync(
         Period period, ReportTemplate template, string unitCode, SubmittedReport report, VersionDraft draft, WorkflowInstance? current,
@@ -121,7 +122,8 @@ public sealed partial class ReviewService(
         var instanceId = WorkflowEngine.InstanceId(period.Id, unitCode);
         var previous = current is { Version: > 0 } ? await engine.GetVersionAsync(instanceId, current.Version, cancellationToken) : null;
         var stage = period.Stages[0];
-        var reviewers = (await people.OfAsync(stage, unit.Code, current?.History ?? [], cancellationToken)).On(time.Today);
+        var history = current is { Version: > 0 } ? (await engine.GetAsync(instanceId, cancellationToken))?.History ?? [] : [];
+        var reviewers = (await people.OfAsync(stage, unit.Code, history, cancellationToken)).On(time.Today);
         var receivedAt = time.UtcNow;
         return number => mail.Requests(instanceId, new ReportFacts(period, template, unit, number, receivedAt, draft.Late, draft.Receipt, report,
             previous?.Number, previous is null ? null : SubmittedReport.Read(previous)), stage, reviewers);
