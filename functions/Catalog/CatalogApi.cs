@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Baocao.Catalog;
 
-/// <summary>The admin API of the catalogue: levels, units (with JSON and CSV import), templates and periods.</summary>
+/// <summary>The admin API of the catalogue: levels, units (with JSON and CSV import), posts, templates and periods.</summary>
 public static class CatalogApi
 {
     public static IServiceCollection AddCatalog(this IServiceCollection services) =>
@@ -31,6 +31,16 @@ public static class CatalogApi
             .WithSummary("Nhập nhiều đơn vị từ JSON (mảng) hoặc CSV (text/csv)")
             .WithDescription($"CSV UTF-8, dòng đầu là tiêu đề, các cột: {string.Join(",", UnitCsv.Columns)}. Toàn bộ tệp được kiểm tra trước; có lỗi thì không ghi gì.")
             .Accepts<List<OrgUnit>>("application/json", "text/csv").ProducesValidationProblems().ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+        var posts = api.MapGroup("/posts").WithTags("Danh mục: chức vụ");
+        posts.MapGet("/", ListPosts).WithName("ListPosts").WithSummary("Các chức vụ, người giữ và ủy quyền");
+        posts.MapGet("/{code}", GetPost).WithName("GetPost").WithSummary("Một chức vụ").ProducesProblem(StatusCodes.Status404NotFound);
+        posts.MapPut("/{code}", SavePost).WithName("SavePost")
+            .WithSummary("Thêm hoặc sửa chức vụ: đơn vị phụ trách (cả cây bên dưới), người giữ, các lần ủy quyền")
+            .WithDescription("Ủy quyền (delegations) tính theo ngày giờ Việt Nam, tính cả ngày đầu và ngày cuối; các lần ủy quyền không được trùng ngày.")
+            .Accepts<Post>("application/json").ProducesValidationProblems().ProducesProblem(StatusCodes.Status409Conflict);
+        posts.MapDelete("/{code}", DeletePost).WithName("DeletePost").WithSummary("Xoá chức vụ không còn kỳ nào đang dùng")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         var templates = api.MapGroup("/templates").WithTags("Danh mục: mẫu báo cáo");
         templates.MapGet("/", ListTemplates).WithName("ListTemplates").WithSummary("Phiên bản mới nhất của mỗi mẫu");
@@ -112,6 +122,32 @@ public static class CatalogApi
             saved = await catalog.SaveUnitsAsync(body.Value!, createOnly: false, i => $"/{i}", null, ct);
         }
         return saved.Problem is { } refused ? refused : TypedResults.Ok(saved.Value!);
+    }
+
+    public static async Task<Ok<IReadOnlyList<Post>>> ListPosts(CatalogService catalog, CancellationToken ct) =>
+        TypedResults.Ok(await catalog.GetPostsAsync(ct));
+
+    public static async Task<Results<Ok<Post>, ProblemHttpResult>> GetPost(string code, CatalogService catalog, CancellationToken ct) =>
+        await catalog.GetPostAsync(code, ct) is { } post ? TypedResults.Ok(post) : Problems.NotFound($"Không có chức vụ '{code}'.");
+
+    public static async Task<Results<Created<Post>, Ok<Post>, ProblemHttpResult>> SavePost(string code, HttpRequest request, CatalogService catalog, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadAsync<Post>(request, ct);
+        if (body.Problem is { } problem) return problem;
+        if (CatalogText.NormalizeCode(body.Value!.Code) != CatalogText.NormalizeCode(code))
+        {
+            return Problems.Validation([new FieldError("/code", "code-mismatch", $"Mã chức vụ trong nội dung ('{body.Value.Code}') khác mã trên đường dẫn ('{code}').")]);
+        }
+        var saved = await catalog.SavePostAsync(body.Value, ct);
+        if (saved.Problem is { } refused) return refused;
+        var (post, created) = saved.Value;
+        return created ? TypedResults.Created($"/api/catalog/posts/{post.Code}", post) : TypedResults.Ok(post);
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeletePost(string code, CatalogService catalog, CancellationToken ct)
+    {
+        var deleted = await catalog.DeletePostAsync(code, ct);
+        return deleted.Problem is { } refused ? refused : TypedResults.NoContent();
     }
 
     public static async Task<Ok<IReadOnlyList<ReportTemplate>>> ListTemplates(CatalogService catalog, CancellationToken ct) =>

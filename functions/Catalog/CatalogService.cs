@@ -138,7 +138,8 @@ public sealed class CatalogService(CatalogStore store, PeopleTime time, IEnumera
     {
         var template = await GetTemplateAsync(draft.TemplateCode, draft.TemplateVersion, cancellationToken);
         var units = (await GetUnitsAsync(cancellationToken)).ToDictionary(u => u.Code);
-        var (period, errors) = PeriodRules.Build(draft, template, units, time);
+        var posts = (await GetPostsAsync(cancellationToken)).ToDictionary(p => p.Code);
+        var (period, errors) = PeriodRules.Build(draft, template, units, posts, time);
         if (errors.Any) return errors.ToProblem();
         if (!await store.TryAddAsync(CatalogStore.Periods, period!.Id, period, cancellationToken))
         {
@@ -201,6 +202,44 @@ public sealed class CatalogService(CatalogStore store, PeopleTime time, IEnumera
         if (period.Scope.Root is { } root) return UnitRules.Descendants(root, units);
         var listed = period.Scope.Units!.ToHashSet();
         return units.Where(u => u.Active && listed.Contains(u.Code)).ToList();
+    }
+
+    public Task<IReadOnlyList<Post>> GetPostsAsync(CancellationToken cancellationToken) => store.ListAsync<Post>(CatalogStore.Posts, cancellationToken);
+
+    public async Task<Post?> GetPostAsync(string code, CancellationToken cancellationToken) =>
+        (await store.GetAsync<Post>(CatalogStore.Posts, CatalogText.NormalizeCode(code), cancellationToken))?.Value;
+
+    /// <summary>
+    /// Adds or replaces a post with its holder and delegations. Reports already mailed keep their links: a holder's
+    /// link stays valid after a new holder or a delegation, until an admin reassigns the report.
+    /// </summary>
+    public async Task<Outcome<(Post Post, bool Created)>> SavePostAsync(Post draft, CancellationToken cancellationToken)
+    {
+        var post = PostRules.Normalize(draft);
+        var units = (await GetUnitsAsync(cancellationToken)).ToDictionary(u => u.Code);
+        var errors = PostRules.Validate(post, units);
+        if (errors.Any) return errors.ToProblem();
+        var existing = await store.GetAsync<Post>(CatalogStore.Posts, post.Code, cancellationToken);
+        var saved = existing is null
+            ? await store.TryAddAsync(CatalogStore.Posts, post.Code, post, cancellationToken)
+            : await store.TryReplaceAsync(CatalogStore.Posts, post.Code, post, existing.ETag, cancellationToken);
+        if (!saved) return Problems.Conflict("concurrent-edit", $"Chức vụ '{post.Code}' vừa được người khác thay đổi; hãy thử lại.");
+        return (post, existing is null);
+    }
+
+    /// <summary>Removes a post no period still open or planned names; a closed period keeps its history by name.</summary>
+    public async Task<Outcome<Post>> DeletePostAsync(string code, CancellationToken cancellationToken)
+    {
+        var post = await GetPostAsync(code, cancellationToken);
+        if (post is null) return Problems.NotFound($"Không có chức vụ '{code}'.");
+        var usedBy = (await ListPeriodsAsync(null, cancellationToken))
+            .Where(p => p.Status != PeriodStatus.Closed && p.Stages.Any(s => s.PostCodes.Contains(post.Code))).Select(p => p.Id).ToList();
+        if (usedBy.Count > 0)
+        {
+            return Problems.Conflict("post-in-use", $"Chức vụ '{post.Code}' đang được kỳ {string.Join(", ", usedBy)} dùng trong bước duyệt; hãy giao chức vụ cho người khác thay vì xoá.");
+        }
+        await store.DeleteAsync(CatalogStore.Posts, post.Code, cancellationToken);
+        return post;
     }
 
     public static string Vietnamese(PeriodStatus status) => status switch

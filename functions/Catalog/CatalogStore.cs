@@ -7,7 +7,7 @@ using Baocao.Storage;
 namespace Baocao.Catalog;
 
 /// <summary>
-/// The catalogue in one table: a partition per kind (levels, units, templates, periods), each record kept whole as JSON.
+/// The catalogue in one table: a partition per kind (levels, units, templates, periods, posts), each record kept whole as JSON.
 /// A province has at most a few thousand units, so one partition per kind keeps reads to a single range query.
 /// </summary>
 public sealed class CatalogStore(TableServiceClient service)
@@ -16,6 +16,7 @@ public sealed class CatalogStore(TableServiceClient service)
     public const string Units = "unit";
     public const string Templates = "template";
     public const string Periods = "period";
+    public const string Posts = "post";
 
     /// <summary>Table Storage keeps a string property up to 32K UTF-16 characters.</summary>
     public const int MaxRecordChars = 32_000;

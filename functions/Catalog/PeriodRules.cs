@@ -16,6 +16,7 @@ public static partial class PeriodRules
         PeriodDraft draft,
         ReportTemplate? template,
         IReadOnlyDictionary<string, OrgUnit> units,
+        IReadOnlyDictionary<string, Post> posts,
         PeopleTime time)
     {
         var errors = new ValidationErrors();
@@ -60,7 +61,8 @@ public static partial class PeriodRules
                 $"Hạn nộp ({time.ToLocal(deadline.Value):HH:mm dd/MM/yyyy}) trước khi kết thúc kỳ số liệu ({cutoff:dd/MM/yyyy}).");
 
         CheckScope(errors, draft.Scope, units);
-        CheckStages(errors, draft.Stages);
+        CheckStages(errors, draft.Stages, posts);
+        if (!errors.Any) CheckEveryUnitHasPeople(errors, Normalize(draft.Scope), draft.Stages.Select(Normalize).ToList(), units, posts);
         var reminders = draft.Reminders ?? PeriodCalendar.DefaultReminders;
         CheckReminders(errors, reminders);
         if (errors.Any) return (null, errors);
@@ -103,7 +105,8 @@ public static partial class PeriodRules
     {
         Code = CatalogText.NormalizeCode(stage.Code),
         Name = CatalogText.Clean(stage.Name),
-        Assignees = stage.Assignees.Select(a => a with { Name = CatalogText.Clean(a.Name), Email = a.Email.Trim().ToLowerInvariant() }).ToList(),
+        Assignees = stage.NamedPeople.Select(a => a with { Name = CatalogText.Clean(a.Name), Email = a.Email.Trim().ToLowerInvariant() }).ToList(),
+        Posts = stage.PostCodes.Select(CatalogText.NormalizeCode).Distinct().ToList(),
     };
 
     private static void CheckScope(ValidationErrors errors, PeriodScope scope, IReadOnlyDictionary<string, OrgUnit> units)
@@ -127,7 +130,7 @@ public static partial class PeriodRules
         }
     }
 
-    private static void CheckStages(ValidationErrors errors, IReadOnlyList<ReviewStage> stages)
+    private static void CheckStages(ValidationErrors errors, IReadOnlyList<ReviewStage> stages, IReadOnlyDictionary<string, Post> posts)
     {
         if (stages.Count == 0) errors.Add("/stages", "no-stages", "Kỳ báo cáo phải có ít nhất một bước duyệt.");
         // The workflow has a review and an approval: a first stage (thẩm định) and a last one (phê duyệt).
@@ -139,12 +142,33 @@ public static partial class PeriodRules
             if (!CatalogText.IsCode(stage.Code)) errors.Add($"/stages/{s}/code", "invalid-code", $"Mã bước duyệt '{stage.Code}' không hợp lệ: {CatalogText.CodeRule}.");
             else if (!codes.Add(stage.Code)) errors.Add($"/stages/{s}/code", "duplicate-code", $"Mã bước duyệt '{stage.Code}' bị trùng.");
             if (stage.Name.Length == 0) errors.Add($"/stages/{s}/name", "invalid-name", "Tên bước duyệt không được để trống.");
-            if (stage.Assignees.Count == 0) errors.Add($"/stages/{s}/assignees", "no-assignees", "Bước duyệt phải có ít nhất một người duyệt.");
-            for (var a = 0; a < stage.Assignees.Count; a++)
+            if (stage.NamedPeople.Count == 0 && stage.PostCodes.Count == 0)
+                errors.Add($"/stages/{s}/assignees", "no-assignees", "Bước duyệt phải có ít nhất một người duyệt hoặc một chức vụ (posts).");
+            for (var a = 0; a < stage.NamedPeople.Count; a++)
             {
-                if (!CatalogText.IsEmail(stage.Assignees[a].Email))
-                    errors.Add($"/stages/{s}/assignees/{a}/email", "invalid-email", $"Địa chỉ email '{stage.Assignees[a].Email}' không hợp lệ.");
+                if (!CatalogText.IsEmail(stage.NamedPeople[a].Email))
+                    errors.Add($"/stages/{s}/assignees/{a}/email", "invalid-email", $"Địa chỉ email '{stage.NamedPeople[a].Email}' không hợp lệ.");
             }
+            for (var p = 0; p < stage.PostCodes.Count; p++)
+            {
+                if (!posts.ContainsKey(stage.PostCodes[p])) errors.Add($"/stages/{s}/posts/{p}", "unknown-post", $"Không có chức vụ '{stage.PostCodes[p]}'.");
+            }
+        }
+    }
+
+    /// <summary>A stage that names only posts must reach every unit in scope: a unit outside every post's subtree would wait for nobody.</summary>
+    private static void CheckEveryUnitHasPeople(
+        ValidationErrors errors, PeriodScope scope, IReadOnlyList<ReviewStage> stages, IReadOnlyDictionary<string, OrgUnit> units, IReadOnlyDictionary<string, Post> posts)
+    {
+        var inScope = scope.Root is { } root ? UnitRules.Descendants(root, units.Values.ToList()).Select(u => u.Code).ToList() : scope.Units!;
+        for (var s = 0; s < stages.Count; s++)
+        {
+            if (stages[s].NamedPeople.Count > 0) continue;
+            var named = stages[s].PostCodes.Select(code => posts[code]).ToList();
+            var nobody = inScope.Where(unit => PostRules.Nearest(named, unit, units).Count == 0).ToList();
+            if (nobody.Count > 0)
+                errors.Add($"/stages/{s}/posts", "unit-without-reviewer",
+                    $"Không chức vụ nào của bước '{stages[s].Code}' phụ trách đơn vị {string.Join(", ", nobody)}; hãy thêm chức vụ hoặc người duyệt.");
         }
     }
 

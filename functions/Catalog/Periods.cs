@@ -35,8 +35,19 @@ public enum ReminderAudience
 /// <summary>Which units must report: a subtree below a unit, or a list of units.</summary>
 public sealed record PeriodScope(string? Root = null, IReadOnlyList<string>? Units = null);
 
-/// <summary>A review stage (chuyên viên thẩm định, lãnh đạo Ban duyệt) and the people who decide in it.</summary>
-public sealed record ReviewStage(string Code, string Name, IReadOnlyList<Contact> Assignees, StageMode Mode = StageMode.AnyOf);
+/// <summary>
+/// A review stage (chuyên viên thẩm định, lãnh đạo Ban duyệt) and who decides in it: people named here, and the holders
+/// of the posts named here whose subtree holds the unit most closely (see <see cref="PostRules.Nearest"/>).
+/// </summary>
+public sealed record ReviewStage(
+    string Code, string Name, IReadOnlyList<Contact>? Assignees = null, StageMode Mode = StageMode.AnyOf, IReadOnlyList<string>? Posts = null)
+{
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<Contact> NamedPeople => Assignees ?? [];
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<string> PostCodes => Posts ?? [];
+}
 
 /// <summary>A reminder or escalation step: an ISO-8601 offset from the deadline (negative before it), who gets it, which mail.</summary>
 public sealed record ReminderStep(string Offset, ReminderAudience Audience, string Template);

@@ -18,7 +18,7 @@ public static class UnitRules
         Head = Normalize(unit.Head),
     };
 
-    private static Contact? Normalize(Contact? contact) => contact is null ? null : contact with
+    public static Contact? Normalize(Contact? contact) => contact is null ? null : contact with
     {
         Name = CatalogText.Clean(contact.Name),
         Email = contact.Email.Trim().ToLowerInvariant(),
@@ -77,7 +77,7 @@ public static class UnitRules
         return errors;
     }
 
-    private static void CheckContact(ValidationErrors errors, string at, Contact? contact, int? line)
+    public static void CheckContact(ValidationErrors errors, string at, Contact? contact, int? line)
     {
         if (contact is null) return;
         if (contact.Name.Length == 0) errors.Add($"{at}/name", "invalid-name", "Tên người liên hệ không được để trống.", line);

@@ -91,7 +91,7 @@ public sealed record PeriodGrid(
     private static (string? Stage, IReadOnlyList<string> Holders) Holder(UnitReport report, Period period)
     {
         IReadOnlyList<string> Unit() => report.Unit.ReportingOfficer is { } officer ? [officer.Name] : [];
-        IReadOnlyList<string> People(ReviewStage stage) => stage.Assignees.Select(a => a.Name).ToList();
+        IReadOnlyList<string> People(ReviewStage stage) => stage.NamedPeople.Select(a => a.Name).ToList();
         return report.State switch
         {
             ReportState.NotStarted => ("Đơn vị lập báo cáo", Unit()),

@@ -1,8 +1,17 @@
+using Baocao.Catalog;
 using Baocao.Hosting;
 using Baocao.Submissions;
+using Baocao.Workflow;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Baocao.Review;
+
+/// <summary>
+/// An admin moves a report's current stage to <see cref="To"/>, in place of the assignee whose e-mail is
+/// <see cref="From"/>, or of everybody the stage has when it is left out; the reason lands in history.
+/// </summary>
+public sealed record ReassignRequest(Contact? To = null, string? From = null, string? Reason = null);
 
 /// <summary>
 /// The link in a reviewer's mail. GET and HEAD only show (mail scanners open every link); POST, with the page's
@@ -35,7 +44,34 @@ public static class ReviewApi
         review.MapGet("/{token}/attachments/{number:int}", Download).WithName("DownloadReviewAttachment")
             .WithSummary("Tải tệp đính kèm của phiên bản mà liên kết dẫn tới")
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream");
+
+        var admin = app.MapGroup("/api/instances").RequireAdminKey().WithTags("Quy trình báo cáo").ProducesProblem(StatusCodes.Status401Unauthorized);
+        admin.MapPost("/{instanceId}/reassign", Reassign).WithName("ReassignInstance")
+            .WithSummary("Giao bước duyệt hiện tại của báo cáo cho người khác: liên kết của người cũ hết dùng được, người mới nhận thư")
+            .WithDescription("Bỏ trống from để giao cả bước cho một người; ghi from (email) để thay đúng một người trong bước «tất cả cùng duyệt». Việc giao lại được ghi vào lịch sử kèm lý do và giữ cho các phiên bản sau của báo cáo.")
+            .Accepts<ReassignRequest>("application/json").ProducesValidationProblems()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return app;
+    }
+
+    public static async Task<Results<Ok<WorkflowInstance>, ProblemHttpResult>> Reassign(string instanceId, HttpRequest request, ReviewService review, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadAsync<ReassignRequest>(request, ct);
+        if (body.Problem is { } problem) return problem;
+        var errors = new ValidationErrors();
+        var to = body.Value!.To is { } given ? UnitRules.Normalize(given)! : null;
+        if (to is null) errors.Add("/to", "to-required", "Cần nêu người được giao (to: name, email).");
+        else
+        {
+            UnitRules.CheckContact(errors, "/to", to, null);
+            if (to.Name.IndexOfAny(['<', '>']) >= 0) errors.Add("/to/name", "invalid-name", "Tên người được giao không được chứa '<' hay '>'.");
+        }
+        var from = CatalogText.CleanOptional(body.Value.From)?.ToLowerInvariant();
+        if (from is not null && !CatalogText.IsEmail(from)) errors.Add("/from", "invalid-email", $"Địa chỉ email '{from}' không hợp lệ.");
+        var reason = WorkflowApi.Reason(body.Value.Reason, errors);
+        if (errors.Any) return errors.ToProblem();
+        var outcome = await review.ReassignAsync(instanceId, to!, from, reason!, WorkflowApi.AdminActor, ct);
+        return outcome.Problem is { } refused ? refused : WorkflowApi.Answer(instanceId, outcome.Value!);
     }
 
     public static async Task<IResult> Show(string token, HttpContext context, ReviewService review, IAntiforgery antiforgery, PeopleTime time, CancellationToken ct)

@@ -34,7 +34,7 @@ public sealed class ReviewMail(ReviewTokens tokens, PeopleTime time, IOptions<Ba
     public IReadOnlyList<WorkItem> Requests(string instanceId, ReportFacts facts, ReviewStage stage, IReadOnlyList<Reviewer> people) =>
         people.Select(reviewer =>
         {
-            var link = tokens.NewLink(instanceId, facts.Version, stage.Code, reviewer.Person.Email);
+            var link = tokens.NewLink(instanceId, facts.Version, stage.Code, reviewer.Person.Email, reviewer.OnBehalfOf?.Email);
             var url = LinkUrl(tokens.Sign(link));
             var model = new RequestMailModel(facts.Model(time, n => $"{url}/attachments/{n}"), reviewer.Person.Name, reviewer.OnBehalfOf?.Name,
                 stage.Name, url, time.Describe(link.Expires));
@@ -48,7 +48,7 @@ public sealed class ReviewMail(ReviewTokens tokens, PeopleTime time, IOptions<Ba
         if (recipients.Count == 0) return [];
         var names = facts.Template.Indicators.ToDictionary(i => i.Code, i => i.Name);
         var model = new ReturnMailModel(facts.Model(time, n => $"{Base}{ReportLinks.Report(facts.Period.Id, facts.Unit.Code)}/versions/{facts.Version}/attachments/{n}"),
-            reviewer.Person.Name, time.Describe(time.UtcNow), decision.Comment ?? "",
+            reviewer.DisplayName, time.Describe(time.UtcNow), decision.Comment ?? "",
             decision.Reasons.Select(r => new ReasonModel(r, ReviewDecision.ReasonNames[r])).ToList(),
             decision.FieldComments.Select(f => new FieldCommentModel(names.GetValueOrDefault(f.Key, f.Key), f.Value)).ToList(),
             $"{Base}{ReportLinks.Report(facts.Period.Id, facts.Unit.Code)}/submissions");
@@ -66,7 +66,7 @@ public sealed class ReviewMail(ReviewTokens tokens, PeopleTime time, IOptions<Ba
         var at = time.UtcNow;
         var signed = $"{instanceId}|v{facts.Version}|{facts.Receipt}|{at:yyyy-MM-ddTHH:mm:ssZ}";
         var model = new ReceiptMailModel(facts.Model(time, n => $"{Base}{ReportLinks.Report(facts.Period.Id, facts.Unit.Code)}/versions/{facts.Version}/attachments/{n}"),
-            approver.Person.Name, time.Describe(at), instanceId, signed, tokens.SignReceipt(signed));
+            approver.DisplayName, time.Describe(at), instanceId, signed, tokens.SignReceipt(signed));
         return [Work(recipients, "receipt", model, ReceiptCategory)];
     }
 

@@ -93,6 +93,8 @@ public sealed record ReportFacts(
         bytes >= 1024 * 1024 ? $"{bytes / 1024d / 1024d:0.#} MB" : bytes >= 1024 ? $"{bytes / 1024d:0} KB" : $"{bytes} byte";
 
     public static HistoryModel History(HistoryEvent e, PeopleTime time) =>
-        new(time.Describe(e.At), e.Actor, e.Trigger == ReportTrigger.Note && e.ReasonCode?.StartsWith("stage-approval:", StringComparison.Ordinal) == true
-            ? "đồng ý (chờ những người cùng duyệt)" : WorkflowDefinition.Verb(e.Trigger), e.Comment, e.Version);
+        new(time.Describe(e.At), e.Actor, e.Trigger != ReportTrigger.Note ? WorkflowDefinition.Verb(e.Trigger)
+            : e.ReasonCode?.StartsWith("stage-approval:", StringComparison.Ordinal) == true ? "đồng ý (chờ những người cùng duyệt)"
+            : ReviewStages.IsReassignment(e.ReasonCode) ? "giao lại bước duyệt"
+            : WorkflowDefinition.Verb(e.Trigger), e.Comment, e.Version);
 }

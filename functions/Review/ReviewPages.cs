@@ -28,7 +28,7 @@ public static class ReviewPages
             report.Sections.SelectMany(s => s.Figures).ToList(),
             decision?.FieldComments ?? new Dictionary<string, string>(), error, decision?.Comment,
             o.Stage.Mode == Catalog.StageMode.AllOf,
-            string.Join(", ", o.StagePeople.Where(p => p != o.Reviewer).Select(p => p.Person.Name)),
+            string.Join(", ", o.StagePeople.Where(p => p.DecidesFor != o.Reviewer.DecidesFor).Select(p => p.DisplayName)),
             o.View.Instance.State.ToString());
         return Hosting.Page.Html($"{o.Unit.Name} – {o.Period.Name}", ReviewTemplates.RenderHtml("page-review", model),
             error is null ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);

@@ -77,7 +77,10 @@ public sealed partial class ReviewService(
 
         if (await engine.OperationAsync(instance.Id, link.UseKey("", TimeSpan.Zero).Key, cancellationToken) is { } used)
         {
-            return new LinkCase(LinkStatus.DecidedHere, link, Decision: view.History.LastOrDefault(e => e.At == used.At), Instance: instance);
+            // Decisions in one instant (an all-of stage's approval and a return) are told apart by who made them.
+            var decision = view.History.LastOrDefault(e => e.At == used.At && e.Channel == WorkflowChannel.Link
+                && e.Actor.Contains($"<{link.Recipient}>", StringComparison.OrdinalIgnoreCase)) ?? view.History.LastOrDefault(e => e.At == used.At);
+            return new LinkCase(LinkStatus.DecidedHere, link, Decision: decision, Instance: instance);
         }
         if (instance.Version != link.Version) return new LinkCase(LinkStatus.Superseded, link, Instance: instance);
         var deciding = ReviewStages.Deciding(period, instance.State);
@@ -89,21 +92,27 @@ public sealed partial class ReviewService(
         {
             return new LinkCase(LinkStatus.DecidedElsewhere, link, Decision: view.History.LastOrDefault(e => e.From != e.To), Instance: instance);
         }
-        var stagePeople = await people.OfAsync(period, stage, unit.Code, cancellationToken);
-        if (stagePeople.FirstOrDefault(p => string.Equals(p.Person.Email, link.Recipient, StringComparison.OrdinalIgnoreCase)) is not { } reviewer)
-        {
-            return new LinkCase(LinkStatus.NotAssigned, link, Instance: instance);
-        }
-        var previous = link.Version > 1 ? await engine.GetVersionAsync(instance.Id, link.Version - 1, cancellationToken) : null;
-        var facts = new ReportFacts(period, template, unit, version.Number, version.ReceivedAt, version.Late, version.Receipt,
+        var assignment = await people.OfAsync(stage, unit.Code, view.History, cancellationToken);
+        if (assignment.For(link) is not { } reviewer) return new LinkCase(LinkStatus.NotAssigned, link, Instance: instance);
+        var facts = await FactsAsync(period, template, unit, version, cancellationToken);
+        return new LinkCase(LinkStatus.Open, link,
+            new OpenedLink(link, period, template, unit, stage, reviewer, assignment.On(time.Today), view, facts), Instance: instance);
+    }
+
+    /// <summary>What a stored version says, with the version before it for the changes.</summary>
+    private async Task<ReportFacts> FactsAsync(Period period, ReportTemplate template, OrgUnit unit, ReportVersion version, CancellationToken cancellationToken)
+    {
+        var instanceId = WorkflowEngine.InstanceId(period.Id, unit.Code);
+        var previous = version.Number > 1 ? await engine.GetVersionAsync(instanceId, version.Number - 1, cancellationToken) : null;
+        return new ReportFacts(period, template, unit, version.Number, version.ReceivedAt, version.Late, version.Receipt,
             SubmittedReport.Read(version), previous?.Number, previous is null ? null : SubmittedReport.Read(previous));
-        return new LinkCase(LinkStatus.Open, link, new OpenedLink(link, period, template, unit, stage, reviewer, stagePeople, view, facts), Instance: instance);
     }
 
     /// <summary>
     /// The mail a submission sends to the first stage's people, made for the version number the Submit turns out to
     /// create: figures, what changed since the version before, files and each reviewer's own link. <paramref name="current"/>
-    /// is the instance as the submission read it (null before it exists): only a resubmission reads its previous version.
+    /// is the instance as the submission read it (null before it exists): only a resubmission reads its previous version,
+    /// and its history, where an admin's reassignment of the stage lives (a first submission cannot have one).
     /// </summary>
     public async Task<Func<int, IReadOnlyList<WorkItem>>> RequestsForSubmissionAsync(
         Period period, ReportTemplate template, string unitCode, SubmittedReport report, VersionDraft draft, WorkflowInstance? current,
@@ -113,7 +122,8 @@ public sealed partial class ReviewService(
         var instanceId = WorkflowEngine.InstanceId(period.Id, unitCode);
         var previous = current is { Version: > 0 } ? await engine.GetVersionAsync(instanceId, current.Version, cancellationToken) : null;
         var stage = period.Stages[0];
-        var reviewers = await people.OfAsync(period, stage, unit.Code, cancellationToken);
+        var history = current is { Version: > 0 } ? (await engine.GetAsync(instanceId, cancellationToken))?.History ?? [] : [];
+        var reviewers = (await people.OfAsync(stage, unit.Code, history, cancellationToken)).On(time.Today);
         var receivedAt = time.UtcNow;
         return number => mail.Requests(instanceId, new ReportFacts(period, template, unit, number, receivedAt, draft.Late, draft.Receipt, report,
             previous?.Number, previous is null ? null : SubmittedReport.Read(previous)), stage, reviewers);
@@ -176,7 +186,7 @@ public sealed partial class ReviewService(
             if (waiting.Count > 0)
             {
                 return (ReportTrigger.Note, [],
-                    $"Đã ghi nhận ý kiến đồng ý của anh/chị. Bước «{o.Stage.Name}» cần tất cả cùng duyệt; còn chờ: {string.Join(", ", waiting.Select(w => w.Person.Name))}.");
+                    $"Đã ghi nhận ý kiến đồng ý của anh/chị. Bước «{o.Stage.Name}» cần tất cả cùng duyệt; còn chờ: {string.Join(", ", waiting.Select(w => w.DisplayName))}.");
             }
         }
         if (instance.State == ReportState.AwaitingApproval)
@@ -185,10 +195,53 @@ public sealed partial class ReviewService(
                 $"Báo cáo của {o.Unit.Name} đã được phê duyệt. Đơn vị nhận biên nhận phê duyệt (phiên bản {o.Facts.Version} và mã băm nội dung) qua thư.");
         }
         var nextStage = ReviewStages.Deciding(o.Period, ReportState.AwaitingApproval)!;
-        var nextPeople = await people.OfAsync(o.Period, nextStage, o.Unit.Code, cancellationToken);
+        var nextPeople = (await people.OfAsync(nextStage, o.Unit.Code, o.View.History, cancellationToken)).On(time.Today);
         return (ReportTrigger.Approve, mail.Requests(instance.Id, o.Facts, nextStage, nextPeople),
-            $"Báo cáo được chuyển sang bước «{nextStage.Name}»; {string.Join(", ", nextPeople.Select(p => p.Person.Name))} đã được gửi thư để phê duyệt.");
+            $"Báo cáo được chuyển sang bước «{nextStage.Name}»; {string.Join(", ", nextPeople.Select(p => p.DisplayName))} đã được gửi thư để phê duyệt.");
     }
+
+    /// <summary>
+    /// Moves the stage a report waits in to <paramref name="to"/>, in place of the assignee <paramref name="replaces"/>
+    /// or of everybody. The note in history (which is where the report's assignment lives), and the new person's mail
+    /// with a fresh link, commit together, for the exact event the admin saw; the old person's link then reads as no
+    /// longer assigned. Refused when the report waits for no review decision, or the people named do not fit the stage.
+    /// </summary>
+    public async Task<Outcome<FireResult>> ReassignAsync(string instanceId, Contact to, string? replaces, string reason, string actor, CancellationToken cancellationToken)
+    {
+        var view = await engine.GetAsync(instanceId, cancellationToken);
+        if (view is null) return new FireResult.NotFound(instanceId);
+        var instance = view.Instance;
+        var period = await catalog.GetPeriodAsync(instance.PeriodId, cancellationToken);
+        var stage = period is null ? null : ReviewStages.Deciding(period, instance.State);
+        if (period is null || stage is null)
+        {
+            return Problems.Conflict("not-in-review", $"Báo cáo đang ở trạng thái «{WorkflowDefinition.Name(instance.State)}», không chờ bước duyệt nào để giao lại.");
+        }
+        var assignment = await people.OfAsync(stage, instance.UnitCode, view.History, cancellationToken);
+        var assigned = assignment.Assignees.Select(a => a.Person.Email).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (replaces is not null && !assigned.Contains(replaces))
+        {
+            return Problems.Validation([new FieldError("/from", "not-assigned", $"'{replaces}' không phải người đang được giao bước «{stage.Name}» ({string.Join(", ", assigned)}).")]);
+        }
+        if (assigned.Contains(to.Email) && (replaces is not null || assigned.Count == 1))
+        {
+            return Problems.Conflict("already-assigned", $"{to.Name} <{to.Email}> đã được giao bước «{stage.Name}» của báo cáo này.");
+        }
+        var unit = (await catalog.GetUnitAsync(instance.UnitCode, cancellationToken))!;
+        var template = (await catalog.GetTemplateAsync(period.TemplateCode, period.TemplateVersion, cancellationToken))!;
+        var version = (await engine.GetVersionAsync(instance.Id, instance.Version, cancellationToken))!;
+        var facts = await FactsAsync(period, template, unit, version, cancellationToken);
+        var moved = new Reassignment(stage.Code, replaces, to);
+        var before = replaces ?? string.Join(", ", assigned);
+        var result = await engine.FireAsync(instance.Id, ReportTrigger.Note, actor, WorkflowChannel.Admin,
+            $"Giao bước «{stage.Name}» cho {to.Name} <{to.Email}> thay {before}. Lý do: {reason}", ReviewStages.ReasonCode(moved),
+            mail.Requests(instance.Id, facts, stage, [new Reviewer(to)]), instance.State, cancellationToken, seenSequence: instance.Sequence);
+        if (result is FireResult.Applied applied) LogReassigned(logger, instance.Id, stage.Code, applied.Event.Sequence);
+        return result;
+    }
+
+    [LoggerMessage(LogLevel.Information, "Workflow {InstanceId}: stage {Stage} reassigned by an admin (event {Sequence})")]
+    private static partial void LogReassigned(ILogger logger, string instanceId, string stage, int sequence);
 
     [LoggerMessage(LogLevel.Information, "Workflow {InstanceId}: decided by link in stage {Stage}: {Trigger} (event {Sequence})")]
     private static partial void LogDecided(ILogger logger, string instanceId, string stage, ReportTrigger trigger, int sequence);

@@ -12,8 +12,17 @@ public sealed record Reviewer(Contact Person, Contact? OnBehalfOf = null)
     /// <summary>Whose decision this is: the assignee, even when an acting officer makes it.</summary>
     public string DecidesFor => (OnBehalfOf ?? Person).Email;
 
-    public string Actor => OnBehalfOf is null ? $"{Person.Name} <{Person.Email}>" : $"{Person.Name} <{Person.Email}> (thay {OnBehalfOf.Name} <{OnBehalfOf.Email}>)";
+    public string Actor => OnBehalfOf is null ? $"{Person.Name} <{Person.Email}>" : $"{Person.Name} <{Person.Email}> (thay mặt {OnBehalfOf.Name} <{OnBehalfOf.Email}>)";
+
+    /// <summary>The name a unit reads in mail: the acting officer, and for whom.</summary>
+    public string DisplayName => OnBehalfOf is null ? Person.Name : $"{Person.Name} (thay mặt {OnBehalfOf.Name})";
 }
+
+/// <summary>
+/// An admin moved a report's stage to <see cref="To"/>: in place of the assignee <see cref="Replaces"/> (an e-mail), or,
+/// when that is null, in place of everybody the stage had.
+/// </summary>
+public sealed record Reassignment(string Stage, string? Replaces, Contact To);
 
 /// <summary>
 /// How a period's stages meet the workflow: the first stage reviews (a report submitted or in review), the last one
@@ -25,6 +34,28 @@ public static class ReviewStages
     public static string PartialApproval(string stage) => "stage-approval:" + stage;
 
     public const int MaxStages = 2;
+
+    private const string ReassignPrefix = "reassign:";
+
+    /// <summary>
+    /// The reason code of a reassignment: history is where the report's own assignment lives, so the change, its note
+    /// and the new person's mail commit in one transaction. <c>reassign:{stage}:{replaced e-mail or *}:{Name &lt;e-mail&gt;}</c>.
+    /// </summary>
+    public static string ReasonCode(Reassignment r) => $"{ReassignPrefix}{r.Stage}:{r.Replaces ?? "*"}:{r.To.Name} <{r.To.Email}>";
+
+    public static Reassignment? ReadReassignment(string? reasonCode)
+    {
+        if (reasonCode?.StartsWith(ReassignPrefix, StringComparison.Ordinal) != true) return null;
+        var parts = reasonCode[ReassignPrefix.Length..].Split(':', 3);
+        if (parts.Length != 3) return null;
+        var to = parts[2];
+        var open = to.LastIndexOf('<');
+        return open > 0 && to.EndsWith('>')
+            ? new Reassignment(parts[0], parts[1] == "*" ? null : parts[1], new Contact(to[..open].Trim(), to[(open + 1)..^1]))
+            : null;
+    }
+
+    public static bool IsReassignment(string? reasonCode) => ReadReassignment(reasonCode) is not null;
 
     /// <summary>The stage whose people decide a report in <paramref name="state"/>, or null when nobody does.</summary>
     public static ReviewStage? Deciding(Period period, ReportState state) => state switch

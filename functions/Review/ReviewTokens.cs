@@ -9,7 +9,8 @@ namespace Baocao.Review;
 
 /// <summary>
 /// What an action link stands for: one recipient's decision in one stage on one version of one report, until
-/// <see cref="Expires"/>. <see cref="Nonce"/> names the link itself, so that it decides once.
+/// <see cref="Expires"/>. <see cref="Nonce"/> names the link itself, so that it decides once. An acting officer's link
+/// names the assignee they act <see cref="For"/>.
 /// </summary>
 public sealed record ReviewLink(
     [property: JsonPropertyName("i")] string InstanceId,
@@ -17,7 +18,8 @@ public sealed record ReviewLink(
     [property: JsonPropertyName("s")] string Stage,
     [property: JsonPropertyName("r")] string Recipient,
     [property: JsonPropertyName("e")] long ExpiresUnix,
-    [property: JsonPropertyName("n")] string Nonce)
+    [property: JsonPropertyName("n")] string Nonce,
+    [property: JsonPropertyName("f"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? For = null)
 {
     [JsonIgnore]
     public DateTimeOffset Expires => DateTimeOffset.FromUnixTimeSeconds(ExpiresUnix);
@@ -34,9 +36,9 @@ public sealed class ReviewTokens(IOptions<ReviewOptions> options, TimeProvider c
 {
     private static readonly JsonSerializerOptions Compact = new(JsonSerializerDefaults.Web);
 
-    public ReviewLink NewLink(string instanceId, int version, string stage, string recipient) =>
+    public ReviewLink NewLink(string instanceId, int version, string stage, string recipient, string? onBehalfOf = null) =>
         new(instanceId, version, stage, recipient.ToLowerInvariant(), (clock.GetUtcNow() + options.Value.LinkLifetime).ToUnixTimeSeconds(),
-            Base64Url(RandomNumberGenerator.GetBytes(12)));
+            Base64Url(RandomNumberGenerator.GetBytes(12)), onBehalfOf?.ToLowerInvariant());
 
     public string Sign(ReviewLink link)
     {

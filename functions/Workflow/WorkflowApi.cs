@@ -166,7 +166,7 @@ public static class WorkflowApi
     }
 
     /// <summary>Every admin action says why; the reason becomes the history event's comment.</summary>
-    private static string? Reason(string? reason, ValidationErrors errors)
+    public static string? Reason(string? reason, ValidationErrors errors)
     {
         var cleaned = CatalogText.CleanOptional(reason);
         if (cleaned is null) errors.Add("/reason", "reason-required", "Lệnh quản trị phải ghi rõ lý do.");
@@ -177,7 +177,7 @@ public static class WorkflowApi
     /// What a decision became, as HTTP: the instance, or why not. A missing reason or comment is the request's fault
     /// (422); any other refusal conflicts with the report's state (409), naming who put it there.
     /// </summary>
-    private static Results<Ok<WorkflowInstance>, ProblemHttpResult> Answer(string instanceId, FireResult result) => result switch
+    public static Results<Ok<WorkflowInstance>, ProblemHttpResult> Answer(string instanceId, FireResult result) => result switch
     {
         FireResult.Applied applied => TypedResults.Ok(applied.Instance),
         FireResult.NotFound => NotFound(instanceId),

@@ -1,0 +1,77 @@
+using Baocao.Hosting;
+
+namespace Baocao.Catalog;
+
+/// <summary>
+/// A holder's stand-in (người được ủy quyền) for a range of local dates (Asia/Ho_Chi_Minh), both days included: while it
+/// lasts, review mail for the post goes to <see cref="Acting"/>, who decides on the holder's behalf.
+/// </summary>
+public sealed record Delegation(Contact Acting, DateOnly From, DateOnly To)
+{
+    public bool CoversDay(DateOnly day) => From <= day && day <= To;
+}
+
+/// <summary>
+/// A post (chức vụ) such as «chuyên viên phụ trách khối huyện» or «phó trưởng ban phụ trách»: held by one person, with a
+/// role on the subtree of units below and including <see cref="Unit"/>. A period's stage names posts, so reports reach
+/// whoever holds the post when they arrive, and a holder away for a while delegates without touching the period.
+/// </summary>
+public sealed record Post(string Code, string Name, string Unit, Contact Holder, IReadOnlyList<Delegation>? Delegations = null)
+{
+    /// <summary>The delegation covering <paramref name="day"/>, whose acting officer decides for the holder that day; null when the holder decides.</summary>
+    public Delegation? DelegationOn(DateOnly day) => (Delegations ?? []).FirstOrDefault(d => d.CoversDay(day));
+}
+
+/// <summary>Rules of posts: codes, names, a known unit, valid people, and delegations that make sense and do not overlap.</summary>
+public static class PostRules
+{
+    public static Post Normalize(Post post) => post with
+    {
+        Code = CatalogText.NormalizeCode(post.Code),
+        Name = CatalogText.Clean(post.Name),
+        Unit = CatalogText.NormalizeCode(post.Unit),
+        Holder = UnitRules.Normalize(post.Holder)!,
+        Delegations = (post.Delegations ?? []).Select(d => d with { Acting = UnitRules.Normalize(d.Acting)! }).OrderBy(d => d.From).ToList(),
+    };
+
+    /// <param name="post">The post, already normalized.</param>
+    /// <param name="units">Every unit of the catalogue, by code.</param>
+    public static ValidationErrors Validate(Post post, IReadOnlyDictionary<string, OrgUnit> units)
+    {
+        var errors = new ValidationErrors();
+        if (!CatalogText.IsCode(post.Code)) errors.Add("/code", "invalid-code", $"Mã chức vụ '{post.Code}' không hợp lệ: {CatalogText.CodeRule}.");
+        if (post.Name.Length is 0 or > 200) errors.Add("/name", "invalid-name", "Tên chức vụ không được để trống và tối đa 200 ký tự.");
+        if (!units.ContainsKey(post.Unit)) errors.Add("/unit", "unknown-unit", $"Không có đơn vị '{post.Unit}'.");
+        UnitRules.CheckContact(errors, "/holder", post.Holder, null);
+        var delegations = post.Delegations ?? [];
+        for (var i = 0; i < delegations.Count; i++)
+        {
+            var d = delegations[i];
+            UnitRules.CheckContact(errors, $"/delegations/{i}/acting", d.Acting, null);
+            if (d.Acting.Email == post.Holder.Email)
+                errors.Add($"/delegations/{i}/acting/email", "acting-is-holder", "Người được ủy quyền phải khác người giữ chức vụ.");
+            if (d.To < d.From)
+                errors.Add($"/delegations/{i}/to", "range-inverted", $"Ngày kết thúc ủy quyền ({d.To:dd/MM/yyyy}) trước ngày bắt đầu ({d.From:dd/MM/yyyy}).");
+            else if (i > 0 && delegations[i - 1].To >= d.From)
+                errors.Add($"/delegations/{i}/from", "delegation-overlap",
+                    $"Ủy quyền từ {d.From:dd/MM/yyyy} trùng với ủy quyền đến {delegations[i - 1].To:dd/MM/yyyy}; mỗi ngày chỉ một người thay mặt.");
+        }
+        return errors;
+    }
+
+    /// <summary>
+    /// Of the posts named, those whose subtree holds <paramref name="unitCode"/> most closely: the posts on the unit
+    /// itself, else on its parent, and so on up to the root. A post for one district thus takes that district's reports
+    /// from a post for the whole province; posts on the same unit all apply.
+    /// </summary>
+    public static IReadOnlyList<Post> Nearest(IEnumerable<Post> posts, string unitCode, IReadOnlyDictionary<string, OrgUnit> units)
+    {
+        var byUnit = posts.ToLookup(p => p.Unit);
+        var seen = new HashSet<string>();
+        for (string? code = unitCode; code is not null && seen.Add(code); code = units.GetValueOrDefault(code)?.Parent)
+        {
+            if (byUnit[code].Any()) return byUnit[code].OrderBy(p => p.Code, StringComparer.Ordinal).ToList();
+        }
+        return [];
+    }
+}
