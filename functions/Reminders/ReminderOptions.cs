@@ -28,10 +28,10 @@ public sealed class ReminderOptions
     /// <summary>Limits of particular stages by stage code (<c>Reminders__StageLimits__THAM-DINH</c>), overriding <see cref="ReviewLimit"/>.</summary>
     public Dictionary<string, TimeSpan> StageLimits { get; set; } = [];
 
-    public IReadOnlySet<DayOfWeek> Days => WorkingDays.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+    public IReadOnlySet<DayOfWeek> WorkingDaySet() => WorkingDays.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
         .Select(d => Enum.Parse<DayOfWeek>(d, ignoreCase: true)).ToHashSet();
 
-    public IReadOnlySet<DateOnly> HolidayDates => Holidays.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+    public IReadOnlySet<DateOnly> HolidaySet() => Holidays.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
         .Select(d => DateOnly.ParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture)).ToHashSet();
 
     public TimeSpan LimitOf(string stageCode) => StageLimits.TryGetValue(stageCode, out var limit) ? limit : ReviewLimit;

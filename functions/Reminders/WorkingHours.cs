@@ -14,7 +14,7 @@ public sealed class WorkingHours(IOptions<ReminderOptions> options, PeopleTime t
     public DateTimeOffset Next(DateTimeOffset instant)
     {
         var o = options.Value;
-        var (days, holidays) = (o.Days, o.HolidayDates);
+        var (days, holidays) = (o.WorkingDaySet(), o.HolidaySet());
         var local = time.ToLocal(instant).DateTime;
         var moved = false;
         // A year of days off in a row would be a misconfiguration; stop looking rather than loop.
@@ -36,7 +36,7 @@ public sealed class WorkingHours(IOptions<ReminderOptions> options, PeopleTime t
     public DateTimeOffset Previous(DateTimeOffset instant)
     {
         var o = options.Value;
-        var (days, holidays) = (o.Days, o.HolidayDates);
+        var (days, holidays) = (o.WorkingDaySet(), o.HolidaySet());
         var local = time.ToLocal(instant).DateTime;
         var moved = false;
         for (var tries = 0; tries < 366; tries++)

@@ -14,7 +14,7 @@ namespace Baocao.Tests.Reminders;
 
 /// <summary>
 /// The demo province's units, levels and template (no period: each test plans its own), 10 December 2026 a holiday,
-/// and a review limit long enough to stay out of the way except in stage <c>CHAM</c> (one day).
+/// and a review limit long enough to stay out of the way except in stages <c>CHAM</c> (one day) and <c>PHE-DUYET</c> (two).
 /// </summary>
 public sealed class ReminderApp : TestApp, IAsyncLifetime
 {
@@ -25,6 +25,7 @@ public sealed class ReminderApp : TestApp, IAsyncLifetime
         ["Reminders:Holidays"] = Holiday,
         ["Reminders:ReviewLimit"] = "30.00:00:00",
         ["Reminders:StageLimits:CHAM"] = "1.00:00:00",
+        ["Reminders:StageLimits:PHE-DUYET"] = "2.00:00:00",
     };
 
     public new async ValueTask InitializeAsync()
@@ -55,6 +56,7 @@ public sealed class ReminderDesk(TestApp app)
         """;
 
     private int _seen;
+    private readonly Dictionary<string, string> _names = [];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -77,6 +79,7 @@ public sealed class ReminderDesk(TestApp app)
             """;
         var period = await (await Admin.PostJsonAsync("/api/catalog/periods", draft)).ReadAsAsync<Period>();
         (await Admin.PostAsync($"/api/catalog/periods/{period.Id}/open", null, Ct)).EnsureSuccessStatusCode();
+        _names[period.Id] = period.Name;
         return period.Id;
     }
 
@@ -114,17 +117,17 @@ public sealed class ReminderDesk(TestApp app)
         }
     }
 
-    /// <summary>The digest mails received since the last call, as (recipient, mail).</summary>
-    public IReadOnlyList<CapturedMail> NewDigests()
+    /// <summary>The digest mails received since the last look that name the period (a digest may list other periods' items too).</summary>
+    public IReadOnlyList<CapturedMail> NewDigests(string periodId)
     {
         var all = app.Factory.Services.GetRequiredService<LocalMailbox>().All.Where(m => m.Categories.Contains(ReminderMail.Category)).ToList();
         var fresh = all.Skip(_seen).ToList();
         _seen = all.Count;
-        return fresh;
+        return fresh.Where(m => m.Text!.Contains($"– {_names[periodId]} (", StringComparison.Ordinal)).ToList();
     }
 
-    /// <summary>Who got a digest since the last look, in order, each once: a duplicate would show twice.</summary>
-    public IReadOnlyList<string> NewRecipients() => NewDigests().SelectMany(m => m.To).Order(StringComparer.Ordinal).ToList();
+    /// <summary>Who got a digest about the period since the last look, in order: a duplicate would show twice.</summary>
+    public IReadOnlyList<string> NewRecipients(string periodId) => NewDigests(periodId).SelectMany(m => m.To).Order(StringComparer.Ordinal).ToList();
 
     /// <summary>The instance's timers of a kind, by name.</summary>
     public async Task<IReadOnlyList<DurableTimer>> TimersAsync(string periodId, string unit, string kind) =>
