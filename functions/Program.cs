@@ -3,6 +3,7 @@ using Baocao.Catalog;
 using Baocao.Demo;
 using Baocao.Hosting;
 using Baocao.Mail;
+using Baocao.Reminders;
 using Baocao.Reporting;
 using Baocao.Review;
 using Baocao.Storage;
@@ -21,6 +22,7 @@ builder.Services.AddMail();
 builder.Services.AddSubmissions();
 builder.Services.AddWorkflow();
 builder.Services.AddReview();
+builder.Services.AddReminders();
 builder.Services.AddReporting();
 builder.Services.AddDemoData();
 
@@ -42,6 +44,7 @@ app.MapReportForm();
 app.MapDashboard();
 app.MapWorkflowApi();
 app.MapReviewApi();
+app.MapRemindersApi();
 app.MapLocalMailSinkWhenLocal();
 app.PrintDemoBanner();
 

@@ -76,7 +76,10 @@ public static class PeriodCalendar
         }
     }
 
-    /// <summary>Standard reminders when a period names none: a week, three days and a day before, at the deadline, and two days after.</summary>
+    /// <summary>
+    /// Standard reminders when a period names none: a week, three days and a day before, at the deadline; then
+    /// escalation up the tree, to the unit's head two days after and to the province reviewer five days after.
+    /// </summary>
     public static IReadOnlyList<ReminderStep> DefaultReminders { get; } =
     [
         new("-P7D", ReminderAudience.UnitReportingOfficer, "reminder-before"),
@@ -84,5 +87,9 @@ public static class PeriodCalendar
         new("-P1D", ReminderAudience.UnitReportingOfficer, "reminder-before"),
         new("PT0S", ReminderAudience.UnitReportingOfficer, "reminder-due"),
         new("P2D", ReminderAudience.UnitHead, "escalation"),
+        new("P5D", ReminderAudience.ProvinceReviewer, "escalation"),
     ];
+
+    /// <summary>The mails a reminder step may name: before the deadline, at it, and escalation after it.</summary>
+    public static IReadOnlySet<string> ReminderTemplates { get; } = new HashSet<string> { "reminder-before", "reminder-due", "escalation" };
 }

@@ -180,6 +180,9 @@ public static partial class PeriodRules
                 errors.Add($"/reminders/{r}/offset", "invalid-offset", $"'{reminders[r].Offset}' không phải khoảng thời gian ISO 8601 (ví dụ -P3D, PT0S, P2D, -PT30M).");
             if (string.IsNullOrWhiteSpace(reminders[r].Template))
                 errors.Add($"/reminders/{r}/template", "missing-template", "Nhắc hạn phải có mẫu thư (template).");
+            else if (!PeriodCalendar.ReminderTemplates.Contains(reminders[r].Template))
+                errors.Add($"/reminders/{r}/template", "unknown-template",
+                    $"Không có mẫu thư nhắc '{reminders[r].Template}'; chọn một trong {string.Join(", ", PeriodCalendar.ReminderTemplates)}.");
         }
     }
 }

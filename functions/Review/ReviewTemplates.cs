@@ -6,9 +6,10 @@ using Fluid;
 namespace Baocao.Review;
 
 /// <summary>
-/// The Liquid templates of review mail and pages, embedded in the app (<c>Review/Templates/*.liquid</c>), parsed once.
-/// HTML is rendered through an HTML encoder, so every value a unit or reviewer typed is escaped; plain text and
-/// subjects are rendered as they are.
+/// The Liquid templates of the app's mail and pages, embedded in the app (<c>{Feature}/Templates/*.liquid</c>), parsed
+/// once. A bare name is a review template (<c>request</c>); another feature's is qualified by its folder
+/// (<c>Reminders/digest</c>). HTML is rendered through an HTML encoder, so every value a unit or reviewer typed is
+/// escaped; plain text and subjects are rendered as they are. Models are the app's records named <c>…Model</c>.
 /// </summary>
 public static class ReviewTemplates
 {
@@ -30,7 +31,8 @@ public static class ReviewTemplates
 
     private static IFluidTemplate Load(string name)
     {
-        var resource = $"Baocao.Review.Templates.{name}.liquid";
+        var slash = name.IndexOf('/', StringComparison.Ordinal);
+        var resource = slash < 0 ? $"Baocao.Review.Templates.{name}.liquid" : $"Baocao.{name[..slash]}.Templates.{name[(slash + 1)..]}.liquid";
         using var stream = typeof(ReviewTemplates).Assembly.GetManifestResourceStream(resource)
             ?? throw new InvalidOperationException($"Template {resource} is not embedded.");
         using var reader = new StreamReader(stream);
@@ -41,7 +43,7 @@ public static class ReviewTemplates
     private static TemplateOptions CreateOptions()
     {
         var options = new TemplateOptions();
-        foreach (var type in typeof(ReviewTemplates).Assembly.GetTypes().Where(t => t.Namespace == typeof(ReviewTemplates).Namespace && t.Name.EndsWith("Model", StringComparison.Ordinal)))
+        foreach (var type in typeof(ReviewTemplates).Assembly.GetTypes().Where(t => t.IsPublic && t.Name.EndsWith("Model", StringComparison.Ordinal)))
         {
             options.MemberAccessStrategy.Register(type);
         }

@@ -53,13 +53,19 @@ public sealed partial class SubmissionService(
         if (reporting.Problem is { } notFound) return notFound;
         var (period, template) = reporting.Value!;
         var instanceId = WorkflowEngine.InstanceId(period.Id, unitCode);
-        var window = Window(period);
+        var window = Window(period, period.Deadline);
 
         // Ask the workflow before reading a body that may be hundreds of megabytes; it is asked again when committing.
         // A request with an Idempotency-Key may be the retry of one that was accepted: its body decides, so read on.
         // A report whose instance the period's fan-out has not made yet has not been started.
-        var proposal = new Proposal(ReportTrigger.Submit, WorkflowChannel.Api, null, null, window);
-        var early = await engine.PreviewAsync(instanceId, proposal, idempotencyKey, cancellationToken);
+        var early = await engine.PreviewAsync(instanceId, new Proposal(ReportTrigger.Submit, WorkflowChannel.Api, null, null, window), idempotencyKey, cancellationToken);
+        // A unit granted an extension is held to its own deadline, for lateness and for a hard close alike.
+        var deadline = early.Read?.Instance.DeadlineOr(period.Deadline) ?? period.Deadline;
+        if (deadline != period.Deadline && Window(period, deadline) is var own && own != window)
+        {
+            window = own;
+            early = await engine.PreviewAsync(instanceId, new Proposal(ReportTrigger.Submit, WorkflowChannel.Api, null, null, window), idempotencyKey, cancellationToken);
+        }
         if (!early.Verdict.Allowed && idempotencyKey is null) return Refusal(new FireResult.Refused(early.Verdict.RefusalCode!, early.Verdict.Refusal!));
 
         AllowBodyOf(request.HttpContext, limits.Value.MaxSubmissionBytes + SubmissionReader.MaxReportBytes);
@@ -85,7 +91,7 @@ public sealed partial class SubmissionService(
         // Files become visible before the version that names them, so no version can ever lack its files.
         foreach (var staged in files) await attachments.CommitAsync(staged, cancellationToken);
         var receipt = report.Receipt(period.Id, unitCode);
-        var late = time.UtcNow > period.Deadline;
+        var late = time.UtcNow > deadline;
         var operation = idempotencyKey is null ? null : new OperationKey(idempotencyKey, receipt, idempotency.Value.IdempotencyKeyLifetime);
 
         var version = new VersionDraft(body, receipt, late);
@@ -146,7 +152,7 @@ public sealed partial class SubmissionService(
         var history = (view?.History ?? []).Select(e => new HistoryEntry(e.Sequence, e.Trigger, e.Actor, e.Channel, time.ToLocal(e.At), e.Version,
             e.From, e.To, e.Comment, e.ReasonCode)).ToList();
         var state = view?.Instance.State ?? ReportState.NotStarted;
-        return new ReportView(period.Id, period.Name, unitCode, period.Deadline, state, WorkflowDefinition.Name(state),
+        return new ReportView(period.Id, period.Name, unitCode, view?.Instance.DeadlineOr(period.Deadline) ?? period.Deadline, state, WorkflowDefinition.Name(state),
             view?.Instance.Late ?? false, view?.Instance.Overdue ?? false,
             versions.Select(v => VersionView(period.Id, unitCode, v)).ToList(),
             history,
@@ -172,9 +178,9 @@ public sealed partial class SubmissionService(
             SubmissionReceipt.Links(periodId, unitCode, version.Number, report.Attachments));
     }
 
-    private SubmissionWindow Window(Period period) =>
+    private SubmissionWindow Window(Period period, DateTimeOffset deadline) =>
         period.Status == PeriodStatus.Closed ? SubmissionWindow.PeriodClosed
-        : period.HardClose && time.UtcNow > period.Deadline ? SubmissionWindow.PastHardDeadline
+        : period.HardClose && time.UtcNow > deadline ? SubmissionWindow.PastHardDeadline
         : SubmissionWindow.Open;
 
     /// <summary>Kestrel's default body limit (30 MB) is below what a submission may carry; the reader enforces the real budget.</summary>

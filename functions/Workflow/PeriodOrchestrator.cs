@@ -6,7 +6,8 @@ using Baocao.Hosting;
 namespace Baocao.Workflow;
 
 /// <summary>
-/// A period orchestrates its reports. Opening it fans out one instance per unit in scope, each with its deadline timer;
+/// A period orchestrates its reports. Opening it fans out one instance per unit in scope, each with its deadline timer
+/// and the timers the <see cref="ITimerPolicy"/>s give it (reminders);
 /// a unit that joins the scope later gets its instance when it is saved. The last report to finish, or the period's
 /// close, fans in: the period is recorded complete once, with a consolidation work item for the reporting side.
 /// Closing first marks every report never submitted as missed. Fan-out and close write a timer-index entry ahead, so
@@ -18,6 +19,7 @@ public sealed partial class PeriodOrchestrator(
     WorkflowEngine engine,
     TimerIndex index,
     OutboxQueue outbox,
+    IEnumerable<ITimerPolicy> policies,
     PeopleTime time,
     ILogger<PeriodOrchestrator> logger) : ICatalogObserver
 {
@@ -65,7 +67,8 @@ public sealed partial class PeriodOrchestrator(
         var missing = CatalogService.UnitsInScope(period, units).Where(u => !existing.Contains(u.Code)).ToList();
         foreach (var batch in missing.Chunk(FanOutBatch))
         {
-            await Task.WhenAll(batch.Select(u => engine.StartAsync(period.Id, u.Code, cancellationToken, [DeadlineTimer.For(period.Deadline)])));
+            await Task.WhenAll(batch.Select(u => engine.StartAsync(period.Id, u.Code, cancellationToken,
+                [DeadlineTimer.For(period.Deadline), .. policies.SelectMany(p => p.AtStart(period, u.Code))])));
         }
         LogFannedOut(logger, period.Id, missing.Count, existing.Count);
         return missing.Count;

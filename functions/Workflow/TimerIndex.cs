@@ -16,6 +16,9 @@ public enum DueKind
 
     /// <summary>Finish a period's fan-out or close that may have been interrupted.</summary>
     Period,
+
+    /// <summary>Notices wait in a digest partition (reminders): the sweep's finishers gather them, then the entry goes.</summary>
+    Digest,
 }
 
 /// <summary>One entry of the timer index: something in <see cref="Partition"/> to look at from <see cref="Due"/> on.</summary>

@@ -32,8 +32,24 @@ public sealed class DeadlineTimer(PeopleTime time) : ITimerKind
             : null;
 }
 
-/// <summary>What one sweep did: entries found due, timers fired, stale or dangling entries dropped, outboxes re-announced, period tasks resumed, failures left for the next sweep.</summary>
-public sealed record SweepResult(int Due, int Fired, int Stale, int Announced, int Resumed, int Failed);
+/// <summary>What one sweep did: entries found due, timers fired, stale or dangling entries dropped, outboxes re-announced, period tasks resumed, failures left for the next sweep, and work its finishers made (digest mails).</summary>
+public sealed record SweepResult(int Due, int Fired, int Stale, int Announced, int Resumed, int Failed, int Finished = 0);
+
+/// <summary>A timer the sweep fired: its instance and its kind.</summary>
+public sealed record FiredTimer(string InstanceId, string Kind);
+
+/// <summary>What a sweep hands its finishers: its time, the timers it fired and the digest entries that came due.</summary>
+public sealed record SweepFirings(DateTimeOffset Now, IReadOnlyList<FiredTimer> Fired, IReadOnlyList<DueEntry> Digests);
+
+/// <summary>
+/// Runs once at the end of a sweep that fired a timer or found a digest entry due: a feature whose timers record
+/// notices rather than send mail (reminders) gathers them here into one piece of work per recipient.
+/// </summary>
+public interface ISweepFinisher
+{
+    /// <summary>Gathers what the firings recorded; returns how many pieces of work it made. Throws to leave the digest entries for the next sweep.</summary>
+    Task<int> FinishAsync(SweepFirings firings, CancellationToken cancellationToken);
+}
 
 /// <summary>
 /// One sweep of the timer index, called by the Functions timer trigger in Azure and by a local loop: every entry due
@@ -47,6 +63,7 @@ public sealed partial class TimerSweeper(
     OutboxQueue outbox,
     PeriodOrchestrator periods,
     IEnumerable<ITimerKind> kinds,
+    IEnumerable<ISweepFinisher> finishers,
     PeopleTime time,
     ILogger<TimerSweeper> logger)
 {
@@ -62,19 +79,25 @@ public sealed partial class TimerSweeper(
     {
         var now = time.UtcNow;
         var due = await index.DueAsync(now, cancellationToken);
-        int fired = 0, stale = 0, announced = 0, resumed = 0, failed = 0;
+        int stale = 0, announced = 0, resumed = 0, failed = 0, finished = 0;
+        var fired = new List<FiredTimer>();
+        var digests = new List<DueEntry>();
         foreach (var entry in due)
         {
             try
             {
                 switch (entry.Kind)
                 {
-                    case DueKind.Timer when await FireAsync(entry, cancellationToken):
-                        fired++;
+                    case DueKind.Timer when await FireAsync(entry, cancellationToken) is { } kind:
+                        fired.Add(new FiredTimer(entry.Partition, kind));
                         break;
                     case DueKind.Timer:
                         stale++;
                         break;
+                    case DueKind.Digest:
+                        // Removed only once the finishers gathered it: a crash before leaves it for the next sweep.
+                        digests.Add(entry);
+                        continue;
                     case DueKind.Outbox when await ReannounceAsync(entry, now, cancellationToken):
                         announced++;
                         break;
@@ -94,16 +117,29 @@ public sealed partial class TimerSweeper(
                 failed++;
             }
         }
-        var result = new SweepResult(due.Count, fired, stale, announced, resumed, failed);
-        if (due.Count > 0) LogSwept(logger, result.Due, result.Fired, result.Stale, result.Announced, result.Resumed, result.Failed);
+        if (fired.Count > 0 || digests.Count > 0)
+        {
+            try
+            {
+                foreach (var finisher in finishers) finished += await finisher.FinishAsync(new SweepFirings(now, fired, digests), cancellationToken);
+                foreach (var entry in digests) await index.DeleteAsync(entry, cancellationToken);
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                LogFinishFailed(logger, error);
+                failed++;
+            }
+        }
+        var result = new SweepResult(due.Count, fired.Count, stale, announced, resumed, failed, finished);
+        if (due.Count > 0) LogSwept(logger, result.Due, result.Fired, result.Stale, result.Announced, result.Resumed, result.Failed, result.Finished);
         return result;
     }
 
-    /// <summary>Fires a due timer; false when the entry is stale or dangling (no such timer, a different due time, or the state moved on).</summary>
-    private async Task<bool> FireAsync(DueEntry entry, CancellationToken cancellationToken)
+    /// <summary>Fires a due timer and returns its kind; null when the entry is stale or dangling (no such timer, a different due time, or the state moved on).</summary>
+    private async Task<string?> FireAsync(DueEntry entry, CancellationToken cancellationToken)
     {
         var timer = await store.GetTimerAsync(entry.Partition, entry.Name, cancellationToken);
-        if (timer is null || timer.Timer.Due != entry.Due) return false;
+        if (timer is null || timer.Timer.Due != entry.Due) return null;
         var instance = (await store.GetAsync(entry.Partition, cancellationToken))?.Instance;
         var firing = instance is null ? null
             : _kinds.TryGetValue(timer.Timer.Kind, out var kind) ? kind.Fire(instance, timer.Timer)
@@ -112,15 +148,15 @@ public sealed partial class TimerSweeper(
         {
             await store.TryRemoveTimerAsync(timer, cancellationToken);
             LogStale(logger, entry.Partition, timer.Timer.Name);
-            return false;
+            return null;
         }
         var result = await engine.FireAsync(entry.Partition, firing.Trigger, Actor, WorkflowChannel.Timer, firing.Comment, null,
             firing.Work, instance!.State, cancellationToken, firing: timer);
-        if (result is FireResult.Applied) return true;
+        if (result is FireResult.Applied) return timer.Timer.Kind;
         // Another sweeper fired it, or the report moved on meanwhile: either way this timer has nothing left to do.
         await store.TryRemoveTimerAsync(timer, cancellationToken);
         LogStale(logger, entry.Partition, timer.Timer.Name);
-        return false;
+        return null;
     }
 
     /// <summary>Announces an outbox again when its rows outlived their announcement; checks again later, a few times.</summary>
@@ -140,8 +176,11 @@ public sealed partial class TimerSweeper(
         return true;
     }
 
-    [LoggerMessage(LogLevel.Information, "Timer sweep: {Due} due, {Fired} fired, {Stale} stale, {Announced} outboxes announced, {Resumed} period tasks resumed, {Failed} failed")]
-    private static partial void LogSwept(ILogger logger, int due, int fired, int stale, int announced, int resumed, int failed);
+    [LoggerMessage(LogLevel.Information, "Timer sweep: {Due} due, {Fired} fired, {Stale} stale, {Announced} outboxes announced, {Resumed} period tasks resumed, {Failed} failed, {Finished} digests made")]
+    private static partial void LogSwept(ILogger logger, int due, int fired, int stale, int announced, int resumed, int failed, int finished);
+
+    [LoggerMessage(LogLevel.Warning, "Timer sweep: gathering what the firings recorded failed; the digest entries stay for the next sweep")]
+    private static partial void LogFinishFailed(ILogger logger, Exception error);
 
     [LoggerMessage(LogLevel.Debug, "Workflow {InstanceId}: timer {Timer} came due with nothing to do")]
     private static partial void LogStale(ILogger logger, string instanceId, string timer);

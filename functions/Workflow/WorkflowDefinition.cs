@@ -36,6 +36,9 @@ public enum ReportTrigger
 
     /// <summary>A note in history (a reminder sent, an admin's remark); keeps the state.</summary>
     Note,
+
+    /// <summary>An admin grants a unit that still owes its report a later deadline (gia hạn): keeps the state, clears Overdue.</summary>
+    Extend,
 }
 
 /// <summary>Where a decision came from: a unit's system, a reviewer's e-mail link, an admin, or a durable timer.</summary>
@@ -55,9 +58,9 @@ public enum SubmissionWindow
     PastHardDeadline,
 }
 
-/// <summary>A decision put to the state machine: the trigger and what its guards look at.</summary>
+/// <summary>A decision put to the state machine: the trigger and what its guards look at; an Extend carries the new deadline.</summary>
 public sealed record Proposal(ReportTrigger Trigger, WorkflowChannel Channel, string? Comment, string? ReasonCode,
-    SubmissionWindow Window = SubmissionWindow.Open);
+    SubmissionWindow Window = SubmissionWindow.Open, DateTimeOffset? Deadline = null);
 
 /// <summary>The state a proposal leads to, or the code and Vietnamese reason it is refused.</summary>
 public sealed record Verdict(ReportState To, string? RefusalCode = null, string? Refusal = null)
@@ -85,6 +88,7 @@ public static class WorkflowDefinition
     {
         ReportTrigger.FlagOverdue => instance with { Overdue = true },
         ReportTrigger.MarkMissed => instance with { Missed = true },
+        ReportTrigger.Extend => instance with { Overdue = false },
         _ => instance,
     };
 
@@ -94,8 +98,9 @@ public static class WorkflowDefinition
     private static readonly Rule ByAdmin = new("admin-only", t => $"Chỉ quản trị viên mới được {Verb(t)} báo cáo.", p => p.Channel == WorkflowChannel.Admin);
     private static readonly Rule ReasonGiven = new("reason-required", t => $"Muốn {Verb(t)} báo cáo phải ghi rõ lý do.", p => p.Comment is not null);
     private static readonly Rule PeriodOpen = new("period-closed", _ => "Kỳ báo cáo đã đóng; không nhận bài nộp nữa.", p => p.Window != SubmissionWindow.PeriodClosed);
+    private static readonly Rule DeadlineGiven = new("deadline-required", _ => "Gia hạn phải nêu hạn nộp mới.", p => p.Deadline is not null);
     private static readonly Rule BeforeHardDeadline = new("deadline-passed", _ => "Đã quá hạn nộp và kỳ này không nhận bài nộp muộn.", p => p.Window != SubmissionWindow.PastHardDeadline);
-    private static readonly Dictionary<string, Rule> Rules = new[] { CommentGiven, ByAdmin, ReasonGiven, PeriodOpen, BeforeHardDeadline }.ToDictionary(r => r.Code);
+    private static readonly Dictionary<string, Rule> Rules = new[] { CommentGiven, ByAdmin, ReasonGiven, PeriodOpen, BeforeHardDeadline, DeadlineGiven }.ToDictionary(r => r.Code);
 
     private static StateMachine<ReportState, ReportTrigger> Machine(ReportState state, Proposal p)
     {
@@ -109,7 +114,9 @@ public static class WorkflowDefinition
         {
             machine.Configure(waiting)
                 .InternalTransition(ReportTrigger.FlagOverdue, () => { })
-                .InternalTransition(ReportTrigger.MarkMissed, () => { });
+                .InternalTransition(ReportTrigger.MarkMissed, () => { })
+                // A later deadline for a unit that still owes its report: the state stays, the timers move.
+                .PermitReentryIf(ReportTrigger.Extend, Guard(ByAdmin), Guard(ReasonGiven), Guard(DeadlineGiven));
         }
         machine.Configure(ReportState.NotStarted)
             .PermitIf(ReportTrigger.Submit, ReportState.Submitted, submittable)
@@ -185,6 +192,7 @@ public static class WorkflowDefinition
         ReportTrigger.Terminate => "dừng",
         ReportTrigger.FlagOverdue => "ghi nhận quá hạn",
         ReportTrigger.MarkMissed => "ghi nhận không nộp",
+        ReportTrigger.Extend => "gia hạn",
         _ => "ghi chú",
     };
 }

@@ -9,7 +9,8 @@ namespace Baocao.Workflow;
 /// Task back end could take its place later.
 /// </summary>
 public sealed partial class WorkflowEngine(
-    WorkflowStore store, WorkflowDefinitions definitions, TimerIndex index, OutboxQueue outbox, PeopleTime time, BaocaoMetrics metrics,
+    WorkflowStore store, WorkflowDefinitions definitions, TimerIndex index, OutboxQueue outbox, IEnumerable<ITimerPolicy> policies, PeopleTime time,
+    BaocaoMetrics metrics,
     ILogger<WorkflowEngine> logger)
 {
     /// <summary>Keeps a transition's batch (instance, event, items) far below Table Storage's 100 actions.</summary>
@@ -51,13 +52,15 @@ public sealed partial class WorkflowEngine(
     /// <paramref name="firing"/>, which the transaction deletes under its ETag, so it can fire only once.
     /// <paramref name="seenSequence"/> narrows the decision to the very event its maker saw (a resubmitted version, or
     /// another approver's note, makes it stale); <paramref name="operation"/> is a single-use key (an e-mail link's
-    /// token) recorded by a conditional insert in the same transaction, so one link decides once.
+    /// token) recorded by a conditional insert in the same transaction, so one link decides once. An Extend names the
+    /// unit's new <paramref name="deadline"/>.
     /// </summary>
     public Task<FireResult> FireAsync(
         string instanceId, ReportTrigger trigger, string actor, WorkflowChannel channel, string? comment, string? reasonCode,
         IReadOnlyList<WorkItem>? work, ReportState? seenState, CancellationToken cancellationToken,
-        IReadOnlyList<DurableTimer>? timers = null, StoredTimer? firing = null, int? seenSequence = null, OperationKey? operation = null) =>
-        TransitionAsync(instanceId, new Proposal(trigger, channel, CatalogText.CleanOptional(comment), CatalogText.CleanOptional(reasonCode)),
+        IReadOnlyList<DurableTimer>? timers = null, StoredTimer? firing = null, int? seenSequence = null, OperationKey? operation = null,
+        DateTimeOffset? deadline = null) =>
+        TransitionAsync(instanceId, new Proposal(trigger, channel, CatalogText.CleanOptional(comment), CatalogText.CleanOptional(reasonCode), Deadline: deadline),
             actor, _ => work ?? [], new Seen(seenState, seenSequence), version: null, operation, timers, firing, cancellationToken);
 
     /// <summary>
@@ -128,7 +131,11 @@ public sealed partial class WorkflowEngine(
                 proposal.Comment, proposal.ReasonCode, current.State, verdict.To, Hash: "");
             var e = unsigned with { Hash = HistoryChain.Hash(read.LastHash, unsigned) };
             var next = WorkflowDefinition.Flag(
-                current with { State = verdict.To, Version = number, Sequence = e.Sequence, UpdatedAt = at, Late = version?.Late ?? current.Late }, trigger);
+                current with
+                {
+                    State = verdict.To, Version = number, Sequence = e.Sequence, UpdatedAt = at, Late = version?.Late ?? current.Late,
+                    Deadline = proposal.Deadline ?? current.Deadline,
+                }, trigger);
             if (await CommitAsync(read, next, e, work, timers, firing, version, operation, cancellationToken))
             {
                 LogApplied(logger, instanceId, trigger, e.From, e.To, e.Sequence, work.Count);
@@ -169,20 +176,44 @@ public sealed partial class WorkflowEngine(
 
     /// <summary>
     /// Commits a transition with what it causes: a report that finishes cancels its timers and asks its period
-    /// whether it is complete. Index entries for new timers and for the outbox are written ahead; the outbox is
-    /// announced once the transaction stands.
+    /// whether it is complete; otherwise the timer policies the transition concerns say which timers move. Index
+    /// entries for new timers and for the outbox are written ahead; the outbox is announced once the transaction stands.
     /// </summary>
     private async Task<bool> CommitAsync(InstanceRow read, WorkflowInstance next, HistoryEvent e, IReadOnlyList<WorkItem> work,
         IReadOnlyList<DurableTimer>? timers, StoredTimer? firing, VersionDraft? version, OperationKey? operation, CancellationToken cancellationToken)
     {
         var finishing = e.From != e.To && WorkflowDefinition.Finished.Contains(e.To);
-        IReadOnlyList<StoredTimer> remove = finishing ? await store.TimersAsync(next.Id, cancellationToken) : firing is null ? [] : [firing];
+        var (set, remove) = finishing
+            ? (timers ?? [], await store.TimersAsync(next.Id, cancellationToken))
+            : await TimersAfterAsync(next, e, timers ?? [], firing, cancellationToken);
         IReadOnlyList<WorkItem> caused = finishing ? [.. work, PeriodOrchestrator.CheckCompletion(next.PeriodId)] : work;
-        await IndexAheadAsync(next.Id, timers, cancellationToken);
+        await IndexAheadAsync(next.Id, set, cancellationToken);
         if (caused.Count > 0) await outbox.PrepareAsync(next.Id, e.At, cancellationToken);
-        if (!await store.TryCommitAsync(read, next, e, caused, timers, remove, version, operation, cancellationToken)) return false;
+        if (!await store.TryCommitAsync(read, next, e, caused, set, remove, version, operation, cancellationToken)) return false;
         if (caused.Count > 0) await outbox.AnnounceAsync(next.Id, cancellationToken);
         return true;
+    }
+
+    /// <summary>
+    /// The timers a transition sets and removes: its own, the firing one, and what the policies it concerns say. A timer
+    /// set again is replaced rather than removed (one action per row in a batch); the firing one is removed under its ETag.
+    /// </summary>
+    private async Task<(IReadOnlyList<DurableTimer> Set, IReadOnlyList<StoredTimer> Remove)> TimersAfterAsync(
+        WorkflowInstance next, HistoryEvent e, IReadOnlyList<DurableTimer> timers, StoredTimer? firing, CancellationToken cancellationToken)
+    {
+        var concerned = policies.Where(p => p.Concerns(e)).ToList();
+        if (concerned.Count == 0) return (timers, firing is null ? [] : [firing]);
+        var current = await store.TimersAsync(next.Id, cancellationToken);
+        var changes = new List<TimerChange>();
+        foreach (var policy in concerned) changes.Add(await policy.ChangeAsync(next, e, current, cancellationToken));
+        var set = timers.Concat(changes.SelectMany(c => c.Set)).GroupBy(t => t.Name).Select(g => g.Last()).ToList();
+        var setNames = set.Select(t => t.Name).ToHashSet();
+        var remove = changes.SelectMany(c => c.Remove).Where(t => t.Timer.Name != firing?.Timer.Name)
+            .Concat(firing is null ? [] : [firing])
+            .Where(t => !setNames.Contains(t.Timer.Name))
+            .DistinctBy(t => t.Timer.Name)
+            .ToList();
+        return (set, remove);
     }
 
     private async Task IndexAheadAsync(string instanceId, IReadOnlyList<DurableTimer>? timers, CancellationToken cancellationToken)

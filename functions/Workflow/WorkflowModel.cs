@@ -5,6 +5,7 @@ namespace Baocao.Workflow;
 /// <summary>
 /// One report's workflow: a period × unit, its state, the report version and the number of its last history event.
 /// Overdue (the deadline passed unsubmitted), Late (submitted after it) and Missed (never submitted before the close) are flags.
+/// <see cref="Deadline"/> is the unit's own deadline once an extension (gia hạn) was granted; null means the period's.
 /// </summary>
 public sealed record WorkflowInstance(
     string Id,
@@ -18,7 +19,12 @@ public sealed record WorkflowInstance(
     bool Late,
     DateTimeOffset StartedAt,
     DateTimeOffset UpdatedAt,
-    bool Missed = false);
+    bool Missed = false,
+    DateTimeOffset? Deadline = null)
+{
+    /// <summary>The deadline this unit is held to: its extension, or else the period's.</summary>
+    public DateTimeOffset DeadlineOr(DateTimeOffset periodDeadline) => Deadline ?? periodDeadline;
+}
 
 /// <summary>One transition as history keeps it; <see cref="Hash"/> chains it to the event before.</summary>
 public sealed record HistoryEvent(

@@ -123,7 +123,7 @@ public sealed class WorkflowStore(TableServiceClient service)
     }
 
     private static readonly string[] SummaryColumns =
-        ["PartitionKey", "RowKey", "PeriodId", "UnitCode", "State", "DefinitionVersion", "Version", "Sequence", "Overdue", "Late", "StartedAt", "UpdatedAt", "Number", "ReceivedAt", "Receipt"];
+        ["PartitionKey", "RowKey", "PeriodId", "UnitCode", "State", "DefinitionVersion", "Version", "Sequence", "Overdue", "Late", "Missed", "Deadline", "StartedAt", "UpdatedAt", "Number", "ReceivedAt", "Receipt"];
 
     public async Task<ReportVersion?> GetVersionAsync(string instanceId, int number, CancellationToken cancellationToken)
     {
@@ -396,6 +396,7 @@ public sealed class WorkflowStore(TableServiceClient service)
         ["Overdue"] = i.Overdue,
         ["Late"] = i.Late,
         ["Missed"] = i.Missed,
+        ["Deadline"] = i.Deadline,
         ["StartedAt"] = i.StartedAt,
         ["UpdatedAt"] = i.UpdatedAt,
         ["LastHash"] = lastHash,
@@ -413,7 +414,8 @@ public sealed class WorkflowStore(TableServiceClient service)
         t.GetBoolean("Late")!.Value,
         t.GetDateTimeOffset("StartedAt")!.Value,
         t.GetDateTimeOffset("UpdatedAt")!.Value,
-        t.GetBoolean("Missed") ?? false);
+        t.GetBoolean("Missed") ?? false,
+        t.GetDateTimeOffset("Deadline"));
 
     private static TableEntity EventEntity(string instanceId, HistoryEvent e) => new(instanceId, HistoryKey(e.Sequence))
     {
@@ -444,7 +446,14 @@ public sealed class WorkflowStore(TableServiceClient service)
         t.GetString("Hash"));
 
     private static TableEntity OutboxEntity(string partition, int sequence, DateTimeOffset at, int index, WorkItem item) =>
-        new(partition, $"{OutboxPrefix}{sequence:D6}-{index:D2}")
+        OutboxRow(partition, $"{sequence:D6}-{index:D2}", sequence, at, item);
+
+    /// <summary>
+    /// An outbox row as the dispatcher reads it, under a name of the caller's (after the <c>o</c> prefix): a feature that
+    /// keeps its own partition (the reminder digests) commits work there in its own transactions.
+    /// </summary>
+    public static TableEntity OutboxRow(string partition, string name, int sequence, DateTimeOffset at, WorkItem item) =>
+        new(partition, OutboxPrefix + name)
         {
             ["Sequence"] = sequence,
             ["Kind"] = item.Kind,

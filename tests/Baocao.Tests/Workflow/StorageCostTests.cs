@@ -104,7 +104,9 @@ public sealed class StorageCostTests(TestApp app) : IClassFixture<TestApp>
         TestContext.Current.TestOutputHelper!.WriteLine(table + $"\nidle sweep: {idleSweep} request(s)");
 
         var total = phases.Sum(p => p.Counts.Values.Sum());
-        Assert.True(total <= 100, $"one report's life made {total} storage requests:\n{table}");
+        // Timers move with the state (a Submit cancels the reminders left and starts the wait for review, an approval moves
+        // that wait): each such transition reads the instance's timers and its period once more.
+        Assert.True(total <= 110, $"one report's life made {total} storage requests:\n{table}");
         Assert.Equal(1, idleSweep);
     }
 }

@@ -1,0 +1,101 @@
+using Baocao.Hosting;
+using Baocao.Mail;
+using Baocao.Review;
+using Baocao.Workflow;
+using Microsoft.Extensions.Options;
+
+namespace Baocao.Reminders;
+
+public sealed record DigestItemModel(string UnitName, string PeriodName, string? Deadline, string? Since, string? StageName, string Link);
+
+public sealed record DigestSectionModel(string Title, IReadOnlyList<DigestItemModel> Items);
+
+public sealed record DigestMailModel(string RecipientName, int Count, IReadOnlyList<DigestSectionModel> Sections);
+
+/// <summary>
+/// The end of a sweep that fired reminders: the notices those firings committed are delivered into the digest
+/// partition at once (so one sweep's items meet in one mail), then gathered into one mail per recipient listing every
+/// item due for them. Notices that arrive later (delivered by the queue) wait for the next sweep, which their digest
+/// entry in the timer index brings.
+/// </summary>
+public sealed partial class ReminderDigests(DigestStore digests, OutboxDispatcher dispatcher, OutboxQueue outbox, ReminderMail mail, ILogger<ReminderDigests> logger)
+    : ISweepFinisher
+{
+    private static readonly IReadOnlySet<string> Kinds = new HashSet<string> { ReminderTimer.Name, ReviewWaitTimerKind.Name };
+
+    public async Task<int> FinishAsync(SweepFirings firings, CancellationToken cancellationToken)
+    {
+        var reminded = firings.Fired.Where(f => Kinds.Contains(f.Kind)).Select(f => f.InstanceId).Distinct().ToList();
+        if (reminded.Count == 0 && firings.Digests.Count == 0) return 0;
+        foreach (var instance in reminded)
+        {
+            try
+            {
+                await dispatcher.DispatchAsync(OutboxQueue.Encode(new OutboxMessage(instance)), cancellationToken);
+            }
+            catch (OutboxDeliveryException error)
+            {
+                // Another dispatcher holds it, or delivery failed: the queue brings it, and the next sweep gathers it.
+                LogLater(logger, instance, error.Message);
+            }
+        }
+        var waiting = await digests.WaitingAsync(cancellationToken);
+        if (waiting.Count == 0) return 0;
+        var window = TimerIndex.Bucket(firings.Now);
+        await outbox.PrepareAsync(DigestStore.Partition, firings.Now, cancellationToken);
+        var made = 0;
+        foreach (var recipient in waiting.GroupBy(n => n.Email.ToLowerInvariant()))
+        {
+            var parts = recipient.Chunk(DigestStore.MaxNoticesPerMail).ToList();
+            for (var part = 0; part < parts.Count; part++)
+            {
+                var name = $"{window}-{DigestStore.RecipientKey(recipient.Key)}-{part}";
+                if (await digests.TryCommitAsync(name, firings.Now, mail.Digest(parts[part]), parts[part], cancellationToken)) made++;
+            }
+        }
+        if (made > 0) await outbox.AnnounceAsync(DigestStore.Partition, cancellationToken);
+        LogGathered(logger, waiting.Count, made, window);
+        return made;
+    }
+
+    [LoggerMessage(LogLevel.Information, "Reminders: {Notices} notices gathered into {Mails} digest mails (window {Window})")]
+    private static partial void LogGathered(ILogger logger, int notices, int mails, string window);
+
+    [LoggerMessage(LogLevel.Warning, "Workflow {InstanceId}: reminder notice not delivered in the sweep ({Reason}); it joins a later digest")]
+    private static partial void LogLater(ILogger logger, string instanceId, string reason);
+}
+
+/// <summary>The digest mail: one per recipient, every item due for them, grouped by what is asked of them.</summary>
+public sealed class ReminderMail(PeopleTime time, IOptions<BaocaoOptions> options)
+{
+    public const string Category = "reminder-digest";
+
+    private static readonly string[] Order = [ReminderText.Escalation, ReminderText.Due, ReminderText.Before, ReminderText.ReviewEscalation, ReminderText.ReviewWaiting];
+
+    public WorkItem Digest(IReadOnlyList<Notice> notices)
+    {
+        var root = options.Value.PublicBaseUrl.TrimEnd('/');
+        var sections = notices.GroupBy(n => n.Template)
+            .OrderBy(g => Array.IndexOf(Order, g.Key))
+            .Select(g => new DigestSectionModel(Title(g.Key), g.OrderBy(n => n.Deadline ?? n.Since).ThenBy(n => n.UnitName, StringComparer.Ordinal)
+                .Select(n => new DigestItemModel(n.UnitName, n.PeriodName, n.Deadline is { } d ? time.Describe(d) : null,
+                    n.Since is { } s ? time.Describe(s) : null, n.StageName,
+                    n.ForUnit ? root + Submissions.Form.ReportFormPage.Path : $"{root}/api/dashboard/{Uri.EscapeDataString(n.PeriodId)}/units/{Uri.EscapeDataString(n.UnitCode)}"))
+                .ToList()))
+            .ToList();
+        var model = new DigestMailModel(notices[0].Name, notices.Count, sections);
+        const string template = "Reminders/digest";
+        return new MailWork([notices[0].Email], ReviewTemplates.RenderSubject(template, model), ReviewTemplates.RenderText(template, model),
+            ReviewTemplates.RenderHtml(template, model), Category).ToWorkItem();
+    }
+
+    private static string Title(string template) => template switch
+    {
+        ReminderText.Before => "Sắp đến hạn nộp báo cáo",
+        ReminderText.Due => "Đến hạn nộp báo cáo",
+        ReminderText.Escalation => "Quá hạn nộp mà đơn vị chưa nộp báo cáo",
+        ReminderText.ReviewWaiting => "Báo cáo chờ anh/chị xử lý quá thời hạn",
+        ReminderText.ReviewEscalation => "Báo cáo chờ thẩm định quá thời hạn (báo lãnh đạo)",
+        _ => "Việc cần xử lý",
+    };
+}

@@ -1,0 +1,51 @@
+using System.Net.Http.Json;
+using Baocao.Mail;
+using Baocao.Reminders;
+using Baocao.Tests.Infrastructure;
+
+namespace Baocao.Tests.Reminders;
+
+/// <summary>
+/// The real app end to end with minute-scale offsets: the admin plans and opens a period over HTTP, a unit submits
+/// over HTTP, the sweep runs every minute as the timer trigger would, and the mails are read from the sink's JSON.
+/// </summary>
+public sealed class ReminderEndToEndTests(ReminderApp app) : IClassFixture<ReminderApp>
+{
+    private readonly ReminderDesk _desk = new(app);
+
+    [Fact]
+    public async Task A_morning_of_minute_reminders_reaches_exactly_the_right_people_through_the_sink()
+    {
+        // Tuesday 24 November, 09:00: the deadline is at 10:00 the same morning; mails are told apart by their minute since 09:00.
+        var period = await _desk.OpenAsync(10, "2026-11-24T10:00",
+        [
+            ReminderDesk.Step("-PT30M", "unitReportingOfficer", "reminder-before"),
+            ReminderDesk.Step("PT0S", "unitReportingOfficer", "reminder-due"),
+            ReminderDesk.Step("PT15M", "unitHead", "escalation"),
+            ReminderDesk.Step("PT30M", "provinceReviewer", "escalation"),
+        ], ["HU-DONGSON", "HU-KIMTHANH"]);
+        var dongSon = await Submitter.ForAsync(app, "HU-DONGSON");
+
+        // Every minute until 10:45, as the timer trigger's schedule; Đông Sơn submits at 09:40.
+        for (var minute = 1; minute <= 105; minute++)
+        {
+            app.Clock.Advance(TimeSpan.FromMinutes(1));
+            if (minute == 40) Assert.Equal(System.Net.HttpStatusCode.Created, (await dongSon.SubmitAsync(Submitter.Form(), period)).StatusCode);
+            await _desk.SweepAsync();
+        }
+
+        var mails = (await app.Anonymous().GetFromJsonAsync<List<CapturedMail>>("/api/dev/mail", JsonOptions, TestContext.Current.CancellationToken))!
+            .Where(m => m.Categories.Contains(ReminderMail.Category))
+            .Select(m => (At: (m.ReceivedAt - _desk.Local("2026-11-24 09:00")).TotalMinutes, To: m.To.Single()))
+            .ToList();
+        Assert.Equal(
+        [
+            (30d, "huy.kimthanh@anhoa.example"), (30d, "tuan.dongson@anhoa.example"),
+            (60d, "huy.kimthanh@anhoa.example"),
+            (75d, "lam.kimthanh@anhoa.example"),
+            (90d, ReminderDesk.Reviewer),
+        ], mails.OrderBy(m => m.At).ThenBy(m => m.To, StringComparer.Ordinal).ToList());
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions JsonOptions = Baocao.Hosting.JsonBody.Strict.ForReading();
+}
