@@ -3,7 +3,6 @@ using System.Text;
 using Baocao.Access;
 using Baocao.Catalog;
 using Baocao.Hosting;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Baocao.Submissions;
@@ -76,7 +75,7 @@ public static class ResumableUploadsApi
         Expires(context, upload);
         if (hasBody)
         {
-            AllowBodyOf(context, length);
+            context.AllowBodyOf(length);
             var appended = await uploads.AppendAsync(period.Id, unit, upload.Id, 0, request.Body, ct);
             if (appended.Problem is { } problem) return problem;
             context.Response.Headers["Upload-Offset"] = appended.Value!.Offset.ToString(CultureInfo.InvariantCulture);
@@ -109,7 +108,7 @@ public static class ResumableUploadsApi
         {
             return Malformed("Upload-Offset", "Cần Upload-Offset: vị trí (byte) của đoạn gửi lên.");
         }
-        AllowBodyOf(context, request.ContentLength.Value);
+        context.AllowBodyOf(request.ContentLength.Value);
         var appended = await uploads.AppendAsync(CatalogText.NormalizeCode(periodId), CallingUnit.From(context).Code, uploadId, offset, request.Body, ct);
         if (appended.Problem is { } problem) return problem;
         context.Response.Headers["Upload-Offset"] = appended.Value!.Offset.ToString(CultureInfo.InvariantCulture);
@@ -159,11 +158,6 @@ public static class ResumableUploadsApi
 
     private static void Expires(HttpContext context, Upload upload) =>
         context.Response.Headers["Upload-Expires"] = upload.ExpiresAt.ToString("r", CultureInfo.InvariantCulture);
-
-    private static void AllowBodyOf(HttpContext context, long bytes)
-    {
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = bytes;
-    }
 
     private static ProblemHttpResult WrongChunkType() =>
         Problems.UnsupportedMediaType($"Nội dung mỗi đoạn phải có Content-Type: {ChunkContentType}.");

@@ -4,7 +4,6 @@ using Baocao.Hosting;
 using Baocao.Review;
 using Baocao.Storage;
 using Baocao.Workflow;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -68,7 +67,7 @@ public sealed partial class SubmissionService(
         }
         if (!early.Verdict.Allowed && idempotencyKey is null) return Refusal(new FireResult.Refused(early.Verdict.RefusalCode!, early.Verdict.Refusal!));
 
-        AllowBodyOf(request.HttpContext, limits.Value.MaxSubmissionBytes + SubmissionReader.MaxReportBytes);
+        request.HttpContext.AllowBodyOf(limits.Value.MaxSubmissionBytes + SubmissionReader.MaxReportBytes);
         var read = await reader.ReadAsync(request, $"{period.Id}/{unitCode}", cancellationToken);
         if (read.Problem is { } unreadable) return unreadable;
         var (content, errors) = ReportValidator.Validate(read.Value!.Report, template);
@@ -182,12 +181,6 @@ public sealed partial class SubmissionService(
         period.Status == PeriodStatus.Closed ? SubmissionWindow.PeriodClosed
         : period.HardClose && time.UtcNow > deadline ? SubmissionWindow.PastHardDeadline
         : SubmissionWindow.Open;
-
-    /// <summary>Kestrel's default body limit (30 MB) is below what a submission may carry; the reader enforces the real budget.</summary>
-    private static void AllowBodyOf(HttpContext context, long bytes)
-    {
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = bytes;
-    }
 
     private async Task DeleteAsync(StoredAttachment file, CancellationToken cancellationToken) =>
         await blobs.GetBlobContainerClient(StorageNames.AttachmentsContainer).DeleteBlobIfExistsAsync(file.BlobName, cancellationToken: cancellationToken);
