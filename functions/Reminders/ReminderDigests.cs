@@ -16,9 +16,11 @@ public sealed record DigestMailModel(string RecipientName, int Count, IReadOnlyL
 /// The end of a sweep that fired reminders: the notices those firings committed are delivered into the digest
 /// partition at once (so one sweep's items meet in one mail), then gathered into one mail per recipient listing every
 /// item due for them. Notices that arrive later (delivered by the queue) wait for the next sweep, which their digest
-/// entry in the timer index brings.
+/// entry in the timer index brings. Outside working hours (a sweep catching up after a night of downtime, a notice
+/// delivered late) the notices wait, and a digest entry at the next working hour gathers them then.
 /// </summary>
-public sealed partial class ReminderDigests(DigestStore digests, OutboxDispatcher dispatcher, OutboxQueue outbox, ReminderMail mail, ILogger<ReminderDigests> logger)
+public sealed partial class ReminderDigests(DigestStore digests, OutboxDispatcher dispatcher, OutboxQueue outbox, ReminderMail mail, WorkingHours hours,
+    TimerIndex index, ILogger<ReminderDigests> logger)
     : ISweepFinisher
 {
     private static readonly IReadOnlySet<string> Kinds = new HashSet<string> { ReminderTimer.Name, ReviewWaitTimerKind.Name };
@@ -38,6 +40,13 @@ public sealed partial class ReminderDigests(DigestStore digests, OutboxDispatche
                 // Another dispatcher holds it, or delivery failed: the queue brings it, and the next sweep gathers it.
                 LogLater(logger, instance, error.Message);
             }
+        }
+        if (!hours.IsOpen(firings.Now))
+        {
+            var opening = hours.Next(firings.Now);
+            await index.PutAsync(new DueEntry(DigestStore.Partition, DigestStore.Partition, DueKind.Digest, opening), cancellationToken);
+            LogWaiting(logger, opening);
+            return 0;
         }
         var waiting = await digests.WaitingAsync(cancellationToken);
         if (waiting.Count == 0) return 0;
@@ -60,6 +69,9 @@ public sealed partial class ReminderDigests(DigestStore digests, OutboxDispatche
 
     [LoggerMessage(LogLevel.Information, "Reminders: {Notices} notices gathered into {Mails} digest mails (window {Window})")]
     private static partial void LogGathered(ILogger logger, int notices, int mails, string window);
+
+    [LoggerMessage(LogLevel.Information, "Reminders: outside working hours; the notices wait for {Opening:o}")]
+    private static partial void LogWaiting(ILogger logger, DateTimeOffset opening);
 
     [LoggerMessage(LogLevel.Warning, "Workflow {InstanceId}: reminder notice not delivered in the sweep ({Reason}); it joins a later digest")]
     private static partial void LogLater(ILogger logger, string instanceId, string reason);

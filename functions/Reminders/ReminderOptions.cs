@@ -22,7 +22,10 @@ public sealed class ReminderOptions
     /// <summary>Days off besides the weekly ones (Tết, 30/4, 1/5, 2/9…), comma-separated yyyy-MM-dd.</summary>
     public string Holidays { get; set; } = "";
 
-    /// <summary>How long a report may wait in a review stage before its people are reminded; twice as long escalates to the approver.</summary>
+    /// <summary>
+    /// How long a report may wait in a review stage before its people are reminded; twice as long escalates to the
+    /// approver. Whole days count as working days, the rest as working hours: weekends and holidays do not count.
+    /// </summary>
     public TimeSpan ReviewLimit { get; set; } = TimeSpan.FromDays(3);
 
     /// <summary>Limits of particular stages by stage code (<c>Reminders__StageLimits__THAM-DINH</c>), overriding <see cref="ReviewLimit"/>.</summary>

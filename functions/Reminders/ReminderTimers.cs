@@ -137,15 +137,18 @@ public sealed class ReminderPolicy(CatalogStore catalog, WorkingHours hours, Mic
         return offset < TimeSpan.Zero && due >= deadline ? hours.Previous(deadline + offset) : due;
     }
 
-    /// <summary>The wait in a stage: its people are reminded after the stage's limit; the approver is told after twice that, unless the stage is the approver's.</summary>
+    /// <summary>
+    /// The wait in a stage: its people are reminded after the stage's limit, counted in working days and hours; the
+    /// approver is told after twice that, unless the stage is the approver's.
+    /// </summary>
     private List<DurableTimer> Waits(Period period, int position, WorkflowInstance next, DateTimeOffset since)
     {
         var stage = position == 0 ? period.Stages[0] : period.Stages[^1];
         var approver = period.Stages[^1];
         var limit = options.Value.LimitOf(stage.Code);
         var states = position == 0 ? new[] { ReportState.Submitted, ReportState.InReview } : [ReportState.AwaitingApproval];
-        var remind = hours.Next(since + limit);
-        var escalate = position == 0 && period.Stages.Count > 1 ? hours.Next(since + 2 * limit) : (DateTimeOffset?)null;
+        var remind = hours.After(since, limit);
+        var escalate = position == 0 && period.Stages.Count > 1 ? hours.After(since, 2 * limit) : (DateTimeOffset?)null;
         DurableTimer Wait(string name, DateTimeOffset due, bool escalation, string notify, DateTimeOffset? after) =>
             new(name, ReviewWaitTimerKind.Name, due, JsonSerializer.SerializeToElement(
                 new ReviewWaitTimer(stage.Code, stage.Name, states, next.Version, escalation, notify, since, after), JsonSerializerOptions.Web));

@@ -10,19 +10,25 @@ namespace Baocao.Reminders;
 /// </summary>
 public sealed class WorkingHours(IOptions<ReminderOptions> options, PeopleTime time)
 {
+    /// <summary>A year of days off in a row would be a misconfiguration; stop looking rather than loop.</summary>
+    private const int MaxDaysOff = 366;
+
+    public bool IsWorkingDay(DateOnly day) => options.Value.WorkingDaySet().Contains(day.DayOfWeek) && !options.Value.HolidaySet().Contains(day);
+
+    /// <summary>Whether <paramref name="instant"/> falls inside working hours: people may be mailed now.</summary>
+    public bool IsOpen(DateTimeOffset instant) => Next(instant) == instant;
+
     /// <summary>The first instant at or after <paramref name="instant"/> inside working hours.</summary>
     public DateTimeOffset Next(DateTimeOffset instant)
     {
         var o = options.Value;
-        var (days, holidays) = (o.WorkingDaySet(), o.HolidaySet());
         var local = time.ToLocal(instant).DateTime;
         var moved = false;
-        // A year of days off in a row would be a misconfiguration; stop looking rather than loop.
-        for (var tries = 0; tries < 366; tries++)
+        for (var tries = 0; tries < MaxDaysOff; tries++)
         {
             var day = DateOnly.FromDateTime(local);
             var clock = TimeOnly.FromDateTime(local);
-            if (days.Contains(day.DayOfWeek) && !holidays.Contains(day) && clock <= o.WorkdayEnd)
+            if (IsWorkingDay(day) && clock <= o.WorkdayEnd)
             {
                 if (clock < o.WorkdayStart) (local, moved) = (day.ToDateTime(o.WorkdayStart), true);
                 return moved ? time.FromLocal(local) : instant;
@@ -36,19 +42,44 @@ public sealed class WorkingHours(IOptions<ReminderOptions> options, PeopleTime t
     public DateTimeOffset Previous(DateTimeOffset instant)
     {
         var o = options.Value;
-        var (days, holidays) = (o.WorkingDaySet(), o.HolidaySet());
         var local = time.ToLocal(instant).DateTime;
         var moved = false;
-        for (var tries = 0; tries < 366; tries++)
+        for (var tries = 0; tries < MaxDaysOff; tries++)
         {
             var day = DateOnly.FromDateTime(local);
             var clock = TimeOnly.FromDateTime(local);
-            if (days.Contains(day.DayOfWeek) && !holidays.Contains(day) && clock >= o.WorkdayStart)
+            if (IsWorkingDay(day) && clock >= o.WorkdayStart)
             {
                 if (clock > o.WorkdayEnd) (local, moved) = (day.ToDateTime(o.WorkdayEnd), true);
                 return moved ? time.FromLocal(local) : instant;
             }
             (local, moved) = (day.AddDays(-1).ToDateTime(o.WorkdayEnd), true);
+        }
+        return time.FromLocal(local);
+    }
+
+    /// <summary>
+    /// When a limit counted in working time runs out, starting at <paramref name="since"/>: whole days of the limit are
+    /// working days (a report in since Friday 16:00 with three days waits until Wednesday 16:00, past the weekend and
+    /// any holiday), and the rest is working hours (two hours from 16:00 end at 08:30 the next working morning).
+    /// </summary>
+    public DateTimeOffset After(DateTimeOffset since, TimeSpan limit)
+    {
+        var o = options.Value;
+        var local = time.ToLocal(Next(since)).DateTime;
+        for (var day = 0; day < (int)limit.TotalDays; day++)
+        {
+            var next = DateOnly.FromDateTime(local).AddDays(1);
+            for (var tries = 0; tries < MaxDaysOff && !IsWorkingDay(next); tries++) next = next.AddDays(1);
+            local = next.ToDateTime(TimeOnly.FromDateTime(local));
+        }
+        var rest = limit - TimeSpan.FromDays((int)limit.TotalDays);
+        for (var tries = 0; tries < MaxDaysOff; tries++)
+        {
+            var left = DateOnly.FromDateTime(local).ToDateTime(o.WorkdayEnd) - local;
+            if (rest <= left) return time.FromLocal(local + rest);
+            rest -= left;
+            local = time.ToLocal(Next(time.FromLocal(DateOnly.FromDateTime(local).AddDays(1).ToDateTime(TimeOnly.MinValue)))).DateTime;
         }
         return time.FromLocal(local);
     }

@@ -31,3 +31,30 @@ public sealed class CatchUpTests(ReminderApp app) : IClassFixture<ReminderApp>
         Assert.Equal([ReminderDesk.Reviewer], _desk.NewRecipients(period));
     }
 }
+
+/// <summary>A sweep catching up in the night records what came due, and mails it when working hours begin.</summary>
+public sealed class NightCatchUpTests(ReminderApp app) : IClassFixture<ReminderApp>
+{
+    private readonly ReminderDesk _desk = new(app);
+
+    [Fact]
+    public async Task Catching_up_at_night_records_the_step_at_once_and_mails_it_at_the_next_working_hour()
+    {
+        var period = await _desk.OpenAsync(6, "2027-01-05T17:00",
+            [ReminderDesk.Step("PT0S", "unitReportingOfficer", "reminder-due"), ReminderDesk.Step("P1D", "unitHead", "escalation")], ["HND"]);
+
+        // Down from the deadline, Tuesday 5 January 2027 17:00, until 02:00: the step is history now, its mail waits for morning.
+        await _desk.SweepAtAsync("2027-01-06 02:00");
+        Assert.Equal([ReportTrigger.FlagOverdue, ReportTrigger.Note], (await _desk.ViewAsync(period, "HND")).History.Select(e => e.Trigger));
+        Assert.Empty(_desk.NewRecipients(period));
+        Assert.Equal(1, await _desk.WaitingNoticesAsync());
+        await _desk.SweepAtAsync("2027-01-06 07:29");
+        Assert.Empty(_desk.NewRecipients(period));
+
+        await _desk.SweepAtAsync("2027-01-06 07:30");
+        Assert.Equal(["pau.nongdan@anhoa.example"], _desk.NewRecipients(period));
+        Assert.Equal(0, await _desk.WaitingNoticesAsync());
+        await _desk.SweepAtAsync("2027-01-06 08:30");
+        Assert.Empty(_desk.NewRecipients(period));
+    }
+}

@@ -26,8 +26,8 @@ public sealed class ReminderRaceTests(ReminderApp app) : IClassFixture<ReminderA
     [Fact]
     public async Task Two_sweepers_at_once_and_then_a_crash_at_every_storage_request_of_a_sweep_still_send_each_reminder_once()
     {
-        var period = await _desk.OpenAsync(1, "2026-12-01T17:00", [ReminderDesk.Step("PT0S", "provinceReviewer", "escalation")], Units);
-        app.Clock.SetUtcNow(_desk.Local("2026-12-01 17:00"));
+        var period = await _desk.OpenAsync(1, "2026-12-01T15:00", [ReminderDesk.Step("PT0S", "provinceReviewer", "escalation")], Units);
+        app.Clock.SetUtcNow(_desk.Local("2026-12-01 15:00"));
         var sweeps = await Task.WhenAll(
             app.Factory.Services.GetRequiredService<TimerSweeper>().SweepAsync(TestContext.Current.CancellationToken),
             app.Factory.Services.GetRequiredService<TimerSweeper>().SweepAsync(TestContext.Current.CancellationToken));
@@ -46,8 +46,8 @@ public sealed class ReminderRaceTests(ReminderApp app) : IClassFixture<ReminderA
         for (var (month, at) = (2, 1); month <= 12; month++, at += 9)
         {
             var day = workingDays[month - 2];
-            var crashed = await _desk.OpenAsync(month, $"2026-12-{day}T17:00", [ReminderDesk.Step("PT0S", "provinceReviewer", "escalation")], Units);
-            app.Clock.SetUtcNow(_desk.Local($"2026-12-{day} 17:00"));
+            var crashed = await _desk.OpenAsync(month, $"2026-12-{day}T15:00", [ReminderDesk.Step("PT0S", "provinceReviewer", "escalation")], Units);
+            app.Clock.SetUtcNow(_desk.Local($"2026-12-{day} 15:00"));
             probe.CrashAt(at, at % 2 == 0 ? CrashPoint.AfterSending : CrashPoint.BeforeSending);
             try
             {

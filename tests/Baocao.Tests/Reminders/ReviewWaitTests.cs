@@ -51,5 +51,12 @@ public sealed class ReviewWaitTests(ReminderApp app) : IClassFixture<ReminderApp
         Assert.Contains("- Hội Nông dân tỉnh", escalated[0], StringComparison.Ordinal);
         Assert.Contains("- Đảng ủy Công an tỉnh – Báo cáo tháng 11/2026 (chờ ở bước «Lãnh đạo Ban phê duyệt» từ 09:00 ngày 24/11/2026)", escalated[1], StringComparison.Ordinal);
         Assert.DoesNotContain("Hội Cựu chiến binh tỉnh", digest.Text, StringComparison.Ordinal);
+
+        // HCCB comes back on Wednesday 9 December at 15:00. The limit counts working days: Thursday is a holiday, so
+        // the reviewer hears on Friday, and the leader after the weekend, on Monday.
+        app.Clock.SetUtcNow(_desk.Local("2026-12-09 15:00"));
+        await _desk.SubmitAsync(period, "HCCB");
+        Assert.Equal([_desk.Local("2026-12-11 15:00"), _desk.Local("2026-12-14 15:00")],
+            (await _desk.TimersAsync(period, "HCCB", ReviewWaitTimerKind.Name)).Select(t => t.Due));
     }
 }
