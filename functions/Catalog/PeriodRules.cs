@@ -63,7 +63,7 @@ public static partial class PeriodRules
         CheckScope(errors, draft.Scope, units);
         CheckStages(errors, draft.Stages, posts);
         if (!errors.Any) CheckEveryUnitHasPeople(errors, Normalize(draft.Scope), draft.Stages.Select(Normalize).ToList(), units, posts);
-        var reminders = draft.Reminders ?? PeriodCalendar.DefaultReminders;
+        var reminders = draft.Reminders ?? template?.DefaultReminders ?? PeriodCalendar.DefaultReminders;
         CheckReminders(errors, reminders);
         if (errors.Any) return (null, errors);
 
@@ -172,7 +172,8 @@ public static partial class PeriodRules
         }
     }
 
-    private static void CheckReminders(ValidationErrors errors, IReadOnlyList<ReminderStep> reminders)
+    /// <summary>Each step's offset is an ISO 8601 duration and its mail one of <see cref="PeriodCalendar.ReminderTemplates"/>; a period's or a template's policy alike.</summary>
+    public static void CheckReminders(ValidationErrors errors, IReadOnlyList<ReminderStep> reminders)
     {
         for (var r = 0; r < reminders.Count; r++)
         {

@@ -36,6 +36,7 @@ public static class TemplateRules
         if (draft.Name.Length is 0 or > 300) errors.Add("/name", "invalid-name", "Tên mẫu báo cáo không được để trống và tối đa 300 ký tự.");
         if (draft.CutoffDay is < 1 or > 28) errors.Add("/cutoffDay", "invalid-cutoff-day", "Ngày chốt số liệu phải từ 1 đến 28.");
         if (draft.Sections.Count == 0) errors.Add("/sections", "no-sections", "Mẫu báo cáo phải có ít nhất một phần.");
+        if (draft.Reminders is { } reminders) PeriodRules.CheckReminders(errors, reminders);
 
         var sectionCodes = new HashSet<string>();
         var indicators = new Dictionary<string, (Indicator Indicator, string Pointer)>();

@@ -41,13 +41,18 @@ public sealed record TemplateSection(
     public IReadOnlyList<Indicator> IndicatorList => Indicators ?? [];
 }
 
-/// <summary>What an admin sends to create a template, or a new version of one.</summary>
+/// <summary>
+/// What an admin sends to create a template, or a new version of one. <see cref="Reminders"/> is the reminder policy
+/// periods of this template get when they name none (a thematic report may want fewer steps than a monthly one);
+/// without it they get <see cref="PeriodCalendar.DefaultReminders"/>.
+/// </summary>
 public sealed record TemplateDraft(
     string Code,
     string Name,
     IReadOnlyList<TemplateSection> Sections,
     int CutoffDay = PeriodCalendar.DefaultCutoffDay,
-    string? Description = null);
+    string? Description = null,
+    IReadOnlyList<ReminderStep>? Reminders = null);
 
 /// <summary>
 /// One immutable version of a report template. Editing makes a new version; a period pins the version it was opened with.
@@ -59,10 +64,14 @@ public sealed record ReportTemplate(
     string? Description,
     int CutoffDay,
     IReadOnlyList<TemplateSection> Sections,
-    DateTimeOffset CreatedAt)
+    DateTimeOffset CreatedAt,
+    IReadOnlyList<ReminderStep>? Reminders = null)
 {
     public IEnumerable<Indicator> Indicators => Sections.SelectMany(s => s.IndicatorList);
 
+    /// <summary>The reminder policy of this template's periods when a period names none.</summary>
+    public IReadOnlyList<ReminderStep> DefaultReminders => Reminders ?? PeriodCalendar.DefaultReminders;
+
     public static ReportTemplate From(TemplateDraft draft, int version, DateTimeOffset createdAt) =>
-        new(draft.Code, version, draft.Name, draft.Description, draft.CutoffDay, draft.Sections, createdAt);
+        new(draft.Code, version, draft.Name, draft.Description, draft.CutoffDay, draft.Sections, createdAt, draft.Reminders);
 }

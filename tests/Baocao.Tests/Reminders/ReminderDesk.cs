@@ -69,13 +69,18 @@ public sealed class ReminderDesk(TestApp app)
     public static string Step(string offset, string audience, string template) =>
         $$"""{ "offset": "{{offset}}", "audience": "{{audience}}", "template": "{{template}}" }""";
 
-    /// <summary>Plans and opens a month period of 2026 for <paramref name="units"/>, with its deadline (local) and reminder steps.</summary>
-    public async Task<string> OpenAsync(int month, string deadline, IEnumerable<string> reminders, string[] units, string stages = TwoStages)
+    /// <summary>
+    /// Plans and opens a month period of 2026 for <paramref name="units"/>, with its deadline (local) and reminder
+    /// steps; with no steps (null) the period takes its template's policy.
+    /// </summary>
+    public async Task<string> OpenAsync(int month, string deadline, IEnumerable<string>? reminders, string[] units, string stages = TwoStages,
+        string template = "SK6T")
     {
+        var policy = reminders is null ? "" : $$""", "reminders": [ {{string.Join(", ", reminders)}} ]""";
         var draft = $$"""
-            { "type": "month", "year": 2026, "number": {{month}}, "templateCode": "SK6T", "deadline": "{{deadline}}",
+            { "type": "month", "year": 2026, "number": {{month}}, "templateCode": "{{template}}", "deadline": "{{deadline}}",
               "scope": { "units": [{{string.Join(",", units.Select(u => $"\"{u}\""))}}] },
-              "stages": {{stages}}, "reminders": [ {{string.Join(", ", reminders)}} ] }
+              "stages": {{stages}}{{policy}} }
             """;
         var period = await (await Admin.PostJsonAsync("/api/catalog/periods", draft)).ReadAsAsync<Period>();
         (await Admin.PostAsync($"/api/catalog/periods/{period.Id}/open", null, Ct)).EnsureSuccessStatusCode();
