@@ -226,7 +226,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Reminders__WorkdayStart: '07:30'
     Reminders__WorkdayEnd: '17:00'
     Reminders__WorkingDays: 'Monday,Tuesday,Wednesday,Thursday,Friday'
-    Reminders__Holidays: '2026-01-01,2026-02-16,2026-02-17,2026-02-18,2026-02-19,2026-02-20,2026-04-27,2026-04-30,2026-05-01,2026-09-01,2026-09-02'
+    Reminders__Holidays: '2026-01-01,2026-02-16,2026-02-17,2026-02-18,2026-02-19,2026-02-20,2026-04-27,2026-04-30,2026-05-01,2026-09-01,2026-09-02,2027-01-01,2027-04-30,2027-05-03,2027-09-02'
     Reminders__ReviewLimit: '3.00:00:00'
     'Reminders__StageLimits__PHE-DUYET': '2.00:00:00'
     Review__CurrentKeyId: reviewCurrentKeyId

@@ -20,9 +20,9 @@ public sealed record FiledRequest(string InstanceId, int Sequence, string Kind, 
 /// Extensions (gia hạn) per unit. A unit files a request over the API; it lands in the report's history as a note. An
 /// admin grants (the Extend event: the unit's own deadline, reminders and deadline timer re-planned from it, overdue
 /// cleared) or refuses (a note). Every step is an event in the report's history, so the record shows who asked, who
-/// decided, when and why.
+/// decided, when and why, and each commits with its mail: the request to the unit's reviewers, the decision to the unit.
 /// </summary>
-public sealed class DeadlineExtensions(WorkflowEngine engine, CatalogService catalog, PeopleTime time)
+public sealed class DeadlineExtensions(WorkflowEngine engine, CatalogService catalog, ExtensionMail mail, PeopleTime time)
 {
     public const string Requested = "extension-requested";
     public const string LateRequested = "late-submission-requested";
@@ -44,7 +44,7 @@ public sealed class DeadlineExtensions(WorkflowEngine engine, CatalogService cat
     {
         var found = await ReportAsync(WorkflowEngine.InstanceId(periodId, unitCode), cancellationToken);
         if (found.Problem is { } missing) return missing;
-        var (view, deadline) = found.Value;
+        var (view, period, deadline) = found.Value;
         var errors = new ValidationErrors();
         var kind = request.Kind ?? "extension";
         if (!Kinds.TryGetValue(kind, out var code)) errors.Add("/kind", "invalid-kind", $"Loại đề nghị '{kind}' không có; chọn extension (gia hạn) hoặc late-submission (nộp muộn).");
@@ -53,8 +53,9 @@ public sealed class DeadlineExtensions(WorkflowEngine engine, CatalogService cat
         if (errors.Any) return errors.ToProblem();
         if (!WorkflowDefinition.NotSubmitted.Contains(view.Instance.State)) return NotOwing(view.Instance);
         var what = code == LateRequested ? "cho nộp muộn" : "gia hạn nộp báo cáo";
+        var work = await mail.RequestedAsync(view, period, what, until!.Value, deadline, reason!, cancellationToken);
         var result = await engine.FireAsync(view.Instance.Id, ReportTrigger.Note, unitCode, WorkflowChannel.Api,
-            $"Đề nghị {what} đến {time.Describe(until!.Value)}. Lý do: {reason}", code, work: null, view.Instance.State, cancellationToken);
+            $"Đề nghị {what} đến {time.Describe(until.Value)}. Lý do: {reason}", code, work, view.Instance.State, cancellationToken);
         return result is FireResult.Applied applied
             ? new FiledRequest(applied.Instance.Id, applied.Event.Sequence, kind, until.Value, reason!)
             : Conflict(result);
@@ -64,14 +65,15 @@ public sealed class DeadlineExtensions(WorkflowEngine engine, CatalogService cat
     {
         var found = await ReportAsync(instanceId, cancellationToken);
         if (found.Problem is { } missing) return missing;
-        var (view, deadline) = found.Value;
+        var (view, period, deadline) = found.Value;
         var errors = new ValidationErrors();
         var until = Until(grant.Deadline, "/deadline", deadline, errors);
         var reason = Reason(grant.Reason, errors);
         if (errors.Any) return errors.ToProblem();
         if (!WorkflowDefinition.NotSubmitted.Contains(view.Instance.State)) return NotOwing(view.Instance);
+        var work = await mail.DecidedAsync(view.Instance, period, granted: true, until!.Value, reason!, cancellationToken);
         var result = await engine.FireAsync(view.Instance.Id, ReportTrigger.Extend, WorkflowApi.AdminActor, WorkflowChannel.Admin,
-            $"Gia hạn nộp báo cáo đến {time.Describe(until!.Value)}. Lý do: {reason}", Granted, work: null, view.Instance.State, cancellationToken,
+            $"Gia hạn nộp báo cáo đến {time.Describe(until.Value)}. Lý do: {reason}", Granted, work, view.Instance.State, cancellationToken,
             deadline: until);
         return result is FireResult.Applied applied ? applied.Instance : Conflict(result);
     }
@@ -80,24 +82,25 @@ public sealed class DeadlineExtensions(WorkflowEngine engine, CatalogService cat
     {
         var found = await ReportAsync(instanceId, cancellationToken);
         if (found.Problem is { } missing) return missing;
-        var view = found.Value.View;
+        var (view, period, deadline) = found.Value;
         var errors = new ValidationErrors();
         var reason = Reason(refusal.Reason, errors);
         if (errors.Any) return errors.ToProblem();
         if (Pending(view.History) is null) return Problems.Conflict("no-pending-request", "Đơn vị không có đề nghị gia hạn nào đang chờ quyết định.");
+        var work = await mail.DecidedAsync(view.Instance, period, granted: false, deadline, reason!, cancellationToken);
         // Decided on the very event the admin saw: a grant or a new request in between makes this refusal stale.
         var result = await engine.FireAsync(view.Instance.Id, ReportTrigger.Note, WorkflowApi.AdminActor, WorkflowChannel.Admin,
-            $"Không chấp nhận đề nghị gia hạn. Lý do: {reason}", Refused, work: null, seenState: null, cancellationToken, seenSequence: view.Instance.Sequence);
+            $"Không chấp nhận đề nghị gia hạn. Lý do: {reason}", Refused, work, seenState: null, cancellationToken, seenSequence: view.Instance.Sequence);
         return result is FireResult.Applied applied ? applied.Instance : Conflict(result);
     }
 
-    /// <summary>The report with its history, and the deadline it is held to now.</summary>
-    private async Task<Outcome<(WorkflowView View, DateTimeOffset Deadline)>> ReportAsync(string instanceId, CancellationToken cancellationToken)
+    /// <summary>The report with its history, its period, and the deadline it is held to now.</summary>
+    private async Task<Outcome<(WorkflowView View, Period Period, DateTimeOffset Deadline)>> ReportAsync(string instanceId, CancellationToken cancellationToken)
     {
         var view = await engine.GetAsync(instanceId, cancellationToken);
         var period = view is null ? null : await catalog.GetPeriodAsync(view.Instance.PeriodId, cancellationToken);
         if (view is null || period is null) return Problems.NotFound($"Không có báo cáo '{instanceId}' trong quy trình.");
-        return (view, view.Instance.DeadlineOr(period.Deadline));
+        return (view, period, view.Instance.DeadlineOr(period.Deadline));
     }
 
     /// <summary>A new deadline must be read, and later than both now and the deadline the unit is held to.</summary>

@@ -112,16 +112,22 @@ public sealed class DigestStore(TableServiceClient service)
 
 /// <summary>
 /// Delivers a reminder's notice: finds its people (the unit's reporting officer or head, the province reviewer, a
-/// stage's assignees) and files one notice per person in the digest partition, then asks the sweep to gather them.
+/// stage's assignees as this report's reassignments left them) and files one notice per person in the digest
+/// partition, then asks the sweep to gather them.
 /// </summary>
-public sealed partial class NoticeReceiver(CatalogService catalog, ReviewPeople reviewers, DigestStore digests, TimerIndex index, PeopleTime time, ILogger<NoticeReceiver> logger)
+public sealed partial class NoticeReceiver(CatalogService catalog, ReviewPeople reviewers, WorkflowStore workflow, DigestStore digests, TimerIndex index,
+    PeopleTime time, ILogger<NoticeReceiver> logger)
     : IWorkReceiver
 {
     public string Kind => NoticeWork.Kind;
 
-    /// <summary>Whom a stage's reminder goes to today: its named people and post holders, or their acting officers.</summary>
-    private async Task<IReadOnlyList<Contact>> StagePeopleAsync(ReviewStage stage, string unitCode, CancellationToken cancellationToken) =>
-        (await reviewers.OfAsync(stage, unitCode, [], cancellationToken)).On(time.Today).Select(r => r.Person).ToList();
+    /// <summary>
+    /// Whom a stage's reminder about a report goes to today: its named people and post holders, or their acting
+    /// officers, then whoever an admin reassigned the stage of this report to.
+    /// </summary>
+    private async Task<IReadOnlyList<Contact>> StagePeopleAsync(ReviewStage stage, NoticeWork work, CancellationToken cancellationToken) =>
+        (await reviewers.OfAsync(stage, work.UnitCode, await workflow.HistoryAsync(work.InstanceId, cancellationToken), cancellationToken))
+        .On(time.Today).Select(r => r.Person).ToList();
 
     public async Task DeliverAsync(string partition, OutboxItem item, CancellationToken cancellationToken)
     {
@@ -134,12 +140,12 @@ public sealed partial class NoticeReceiver(CatalogService catalog, ReviewPeople 
             return;
         }
         var stage = work.Stage is null ? null : period.Stages.FirstOrDefault(s => s.Code == work.Stage);
-        IReadOnlyList<Contact> people = stage is not null ? await StagePeopleAsync(stage, unit.Code, cancellationToken)
+        IReadOnlyList<Contact> people = stage is not null ? await StagePeopleAsync(stage, work, cancellationToken)
             : work.Audience switch
             {
                 ReminderAudience.UnitReportingOfficer => unit.ReportingOfficer is { } officer ? [officer] : [],
                 ReminderAudience.UnitHead => unit.Head is { } head ? [head] : unit.ReportingOfficer is { } officer ? [officer] : [],
-                _ => await StagePeopleAsync(period.Stages[0], unit.Code, cancellationToken),
+                _ => await StagePeopleAsync(period.Stages[0], work, cancellationToken),
             };
         var forUnit = stage is null && work.Audience is ReminderAudience.UnitReportingOfficer or ReminderAudience.UnitHead;
         var notices = people.DistinctBy(p => p.Email.ToLowerInvariant())

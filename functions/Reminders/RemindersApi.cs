@@ -13,7 +13,7 @@ public static class RemindersApi
         services.AddOptions<ReminderOptions>().BindConfiguration(ReminderOptions.Section)
             .Validate(o => o.Problem() is null, "Reminder settings are not usable: see Reminders:WorkdayStart/WorkdayEnd, WorkingDays, Holidays, ReviewLimit and StageLimits.")
             .ValidateOnStart();
-        services.AddSingleton<WorkingHours>().AddSingleton<DigestStore>().AddSingleton<ReminderMail>().AddSingleton<DeadlineExtensions>();
+        services.AddSingleton<WorkingHours>().AddSingleton<DigestStore>().AddSingleton<ReminderMail>().AddSingleton<ExtensionMail>().AddSingleton<DeadlineExtensions>();
         services.AddSingleton<ITimerKind, ReminderTimer>().AddSingleton<ITimerKind, ReviewWaitTimerKind>().AddSingleton<ITimerPolicy, ReminderPolicy>();
         services.AddTransient<IWorkReceiver, NoticeReceiver>().AddTransient<ISweepFinisher, ReminderDigests>();
         return services;

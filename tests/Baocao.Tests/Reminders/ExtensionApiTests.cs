@@ -26,6 +26,14 @@ public sealed class ExtensionApiTests(ReminderApp app) : IClassFixture<ReminderA
 
         var refused = await _desk.Admin.PostJsonAsync($"/api/instances/{id}/extension/refusal", """{ "reason": "Đã đủ thời gian." }""");
         Assert.Null((await refused.ReadAsAsync<WorkflowInstance>()).Deadline);
+        await _desk.DeliverAllAsync();
+        var decided = _desk.Mails(ExtensionMail.Category).Where(m => m.Subject!.Contains("Không chấp nhận", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["pau.nongdan@anhoa.example", "tai.nongdan@anhoa.example"], decided.SelectMany(m => m.To).Order());
+        var refusal = decided.Single(m => m.To.Single() == "pau.nongdan@anhoa.example");
+        Assert.StartsWith("Kính gửi Lò Văn Pấu,", refusal.Text, StringComparison.Ordinal);
+        Assert.Equal("[Baocao] Không chấp nhận đề nghị gia hạn: Báo cáo tháng 7/2026", refusal.Subject);
+        Assert.Contains("không chấp nhận đề nghị gia hạn nộp Báo cáo tháng 7/2026 của Hội Nông dân tỉnh. Hạn nộp vẫn là 17:00 ngày 02/12/2026.",
+            refusal.Text, StringComparison.Ordinal);
         Assert.Equal(2, (await _desk.TimersAsync(period, "HND", ReminderTimer.Name)).Count);
         var before = await app.SnapshotAsync();
         await (await _desk.Admin.PostJsonAsync($"/api/instances/{id}/extension/refusal", """{ "reason": "Lần nữa." }"""))

@@ -24,10 +24,27 @@ public sealed class ExtensionScheduleTests(ReminderApp app) : IClassFixture<Remi
             """{ "until": "2026-12-09T17:00", "reason": "Chờ số liệu từ các huyện sau đợt mưa lũ.", "kind": "extension" }""");
         var filed = await asked.ReadAsAsync<FiledRequest>();
         Assert.Equal(_desk.Local("2026-12-09 17:00"), filed.Until);
+        // The request reaches the unit's reviewer at once, with the unit's reason and where to look.
+        await _desk.DeliverAllAsync();
+        var request = Assert.Single(_desk.Mails(ExtensionMail.Category));
+        Assert.Equal([ReminderDesk.Reviewer], request.To);
+        Assert.Equal("[Baocao] Ủy ban MTTQ Việt Nam tỉnh đề nghị gia hạn nộp báo cáo: Báo cáo tháng 6/2026", request.Subject);
+        Assert.Contains("Ủy ban MTTQ Việt Nam tỉnh đề nghị gia hạn nộp báo cáo Báo cáo tháng 6/2026 đến 17:00 ngày 09/12/2026 (hạn hiện tại: 17:00 ngày 02/12/2026).",
+            request.Text, StringComparison.Ordinal);
+        Assert.Contains("Lý do: Chờ số liệu từ các huyện sau đợt mưa lũ.", request.Text, StringComparison.Ordinal);
+        Assert.Contains("/api/dashboard/2026-M06/units/MTTQ", request.Text, StringComparison.Ordinal);
 
         var id = WorkflowEngine.InstanceId(period, "MTTQ");
         var granted = await _desk.Admin.PostJsonAsync($"/api/instances/{id}/extension", """{ "deadline": "2026-12-09T17:00", "reason": "Đồng ý, địa bàn bị lũ." }""");
         Assert.Equal(_desk.Local("2026-12-09 17:00"), (await granted.ReadAsAsync<WorkflowInstance>()).Deadline);
+        await _desk.DeliverAllAsync();
+        var decisions = _desk.Mails(ExtensionMail.Category).Skip(1).ToList();
+        Assert.Equal(["ngoc.mttq@anhoa.example", "phuc.mttq@anhoa.example"], decisions.SelectMany(m => m.To).Order());
+        var decision = decisions.Single(m => m.To.Single() == "ngoc.mttq@anhoa.example");
+        Assert.StartsWith("Kính gửi ", decision.Text, StringComparison.Ordinal);
+        Assert.Equal("[Baocao] Đã gia hạn nộp: Báo cáo tháng 6/2026", decision.Subject);
+        Assert.Contains("Hạn nộp mới: 17:00 ngày 09/12/2026.", decision.Text, StringComparison.Ordinal);
+        Assert.Contains("Lý do: Đồng ý, địa bàn bị lũ.", decision.Text, StringComparison.Ordinal);
         // The head's step, a day after the new deadline, falls on the holiday and waits for Friday morning.
         Assert.Equal([_desk.Local("2026-12-08 17:00"), _desk.Local("2026-12-11 07:30")],
             (await _desk.TimersAsync(period, "MTTQ", ReminderTimer.Name)).Select(t => t.Due));

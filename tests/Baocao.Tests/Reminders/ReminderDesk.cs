@@ -131,6 +131,10 @@ public sealed class ReminderDesk(TestApp app)
         return fresh.Where(m => m.Text!.Contains($"– {_names[periodId]} (", StringComparison.Ordinal)).ToList();
     }
 
+    /// <summary>Every mail of a category the sink received so far, oldest first.</summary>
+    public IReadOnlyList<CapturedMail> Mails(string category) =>
+        app.Factory.Services.GetRequiredService<LocalMailbox>().All.Where(m => m.Categories.Contains(category)).ToList();
+
     /// <summary>Who got a digest about the period since the last look, in order: a duplicate would show twice.</summary>
     public IReadOnlyList<string> NewRecipients(string periodId) => NewDigests(periodId).SelectMany(m => m.To).Order(StringComparer.Ordinal).ToList();
 
