@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Http;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
@@ -59,33 +58,14 @@ public sealed class TestDispatcher(TableServiceClient tables)
 
 public sealed class TriggerFunctionTests(TriggerApp app) : IClassFixture<TriggerApp>
 {
-    /// <summary>A timer invocation exactly as the host sends it (FUNCTIONS-HOST.md).</summary>
-    private const string TimerPayload = """
-        {"Data":{"timer":{"Schedule":{"AdjustForDST":true},"ScheduleStatus":{"Last":"2026-11-24T01:55:00+00:00","Next":"2026-11-24T02:05:00+00:00","LastUpdated":"2026-11-24T01:55:00+00:00"},"IsPastDue":false}},
-         "Metadata":{"sys":{"MethodName":"TestSweep","UtcNow":"2026-11-24T02:00:00.0123456Z","RandGuid":"6f1c1b7e-3f0a-4c55-9d53-0c1e2a0f5d11"}}}
-        """;
+    private static readonly string TimerPayload = FunctionsHost.TimerPayload(TriggerApp.Sweep);
 
-    private static string QueuePayload(string data) => $$$$"""
-        {"Data":{"message":{{{{data}}}}},
-         "Metadata":{"DequeueCount":"1","ExpirationTime":"\"2026-12-01T02:00:00+00:00\"","Id":"\"0b6d5c4e-8b0d-4a43-9d0e-5a3f0d7c6b21\"",
-                     "InsertionTime":"\"2026-11-24T02:00:00+00:00\"","NextVisibleTime":"\"2026-11-24T02:00:30+00:00\"","PopReceipt":"\"AgAAAAMAAAAAAAAA\"",
-                     "sys":{"MethodName":"TestDispatch","UtcNow":"2026-11-24T02:00:01Z","RandGuid":"1d6b2c1e-0c3a-4b7e-9a55-3e2f1c0d9b88"}}}
-        """;
+    private static string QueuePayload(string data) => FunctionsHost.QueuePayload(TriggerApp.Dispatch, data);
 
-    /// <summary>Sent like the host: chunked (no Content-Length), JSON with charset, invocation headers.</summary>
     private async Task<(HttpStatusCode Status, JsonElement Body)> InvokeAsync(string function, string payload)
     {
         using var client = app.Anonymous();
-        using var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(payload)));
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/" + function) { Content = content };
-        request.Headers.TransferEncodingChunked = true;
-        request.Headers.Add(TriggerInvocations.InvocationIdHeader, Guid.NewGuid().ToString());
-        request.Headers.Add("X-Azure-Functions-HostVersion", "4.1042.100.0");
-        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
-        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.Clone();
-        return (response.StatusCode, body);
+        return await FunctionsHost.InvokeAsync(client, function, payload);
     }
 
     private async Task<List<string>> DispatchedAsync()
@@ -110,29 +90,15 @@ public sealed class TriggerFunctionTests(TriggerApp app) : IClassFixture<Trigger
         Assert.True(body.GetProperty("ReturnValue").GetProperty("swept").GetInt32() >= 1);
     }
 
-    public enum HostEncoding { StringDataType, BinaryDataType, RawJson }
-
-    /// <summary>
-    /// How the host puts a queue message into <c>Data</c>: with the string data type it JSON-encodes the text once more
-    /// (so <c>hello</c> arrives as <c>"\"hello\""</c>); with the binary data type it sends base64; a message the host
-    /// already parsed arrives as the JSON value itself.
-    /// </summary>
-    private static string HostData(string message, HostEncoding encoding) => encoding switch
-    {
-        HostEncoding.StringDataType => JsonSerializer.Serialize(JsonSerializer.Serialize(message)),
-        HostEncoding.BinaryDataType => JsonSerializer.Serialize(Convert.ToBase64String(Encoding.UTF8.GetBytes(message))),
-        _ => message,
-    };
-
     [Theory]
-    [InlineData("outbox-item-1", HostEncoding.StringDataType)]
-    [InlineData("{\"id\":\"m-2\",\"kind\":\"mail\",\"title\":\"Báo cáo sơ kết\"}", HostEncoding.StringDataType)]
-    [InlineData("{\"id\":\"m-3\",\"title\":\"Báo cáo sơ kết\"}", HostEncoding.BinaryDataType)]
-    [InlineData("plain text, không dấu hay có dấu", HostEncoding.BinaryDataType)]
-    [InlineData("{\"id\":\"m-5\"}", HostEncoding.RawJson)]
-    public async Task A_queue_invocation_hands_the_handler_the_message_text_whatever_the_host_encoding(string message, HostEncoding encoding)
+    [InlineData("outbox-item-1", FunctionsHost.Encoding.StringDataType)]
+    [InlineData("{\"id\":\"m-2\",\"kind\":\"mail\",\"title\":\"Báo cáo sơ kết\"}", FunctionsHost.Encoding.StringDataType)]
+    [InlineData("{\"id\":\"m-3\",\"title\":\"Báo cáo sơ kết\"}", FunctionsHost.Encoding.BinaryDataType)]
+    [InlineData("plain text, không dấu hay có dấu", FunctionsHost.Encoding.BinaryDataType)]
+    [InlineData("{\"id\":\"m-5\"}", FunctionsHost.Encoding.RawJson)]
+    public async Task A_queue_invocation_hands_the_handler_the_message_text_whatever_the_host_encoding(string message, FunctionsHost.Encoding encoding)
     {
-        var (status, body) = await InvokeAsync(TriggerApp.Dispatch, QueuePayload(HostData(message, encoding)));
+        var (status, body) = await InvokeAsync(TriggerApp.Dispatch, QueuePayload(FunctionsHost.Data(message, encoding)));
         Assert.True(status == HttpStatusCode.OK, body.ToString());
         Assert.Equal(JsonValueKind.Null, body.GetProperty("ReturnValue").ValueKind);
         Assert.Contains(message, await DispatchedAsync());
@@ -149,7 +115,7 @@ public sealed class TriggerFunctionTests(TriggerApp app) : IClassFixture<Trigger
     public async Task A_failing_handler_fails_the_invocation_so_the_host_retries_and_poisons()
     {
         var before = (await DispatchedAsync()).Count;
-        var (status, body) = await InvokeAsync(TriggerApp.Dispatch, QueuePayload(HostData("please fail", HostEncoding.StringDataType)));
+        var (status, body) = await InvokeAsync(TriggerApp.Dispatch, QueuePayload(FunctionsHost.Data("please fail", FunctionsHost.Encoding.StringDataType)));
         Assert.Equal(HttpStatusCode.InternalServerError, status);
         Assert.Contains("SendGrid answered 503", Assert.Single(body.GetProperty("Logs").EnumerateArray()).GetString());
         Assert.Equal(JsonValueKind.Object, body.GetProperty("Outputs").ValueKind);
@@ -172,8 +138,8 @@ public sealed class TriggerFunctionTests(TriggerApp app) : IClassFixture<Trigger
         });
         listener.Start();
 
-        await InvokeAsync(TriggerApp.Dispatch, QueuePayload(HostData("counted", HostEncoding.StringDataType)));
-        await InvokeAsync(TriggerApp.Dispatch, QueuePayload(HostData("counted, then fail", HostEncoding.StringDataType)));
+        await InvokeAsync(TriggerApp.Dispatch, QueuePayload(FunctionsHost.Data("counted", FunctionsHost.Encoding.StringDataType)));
+        await InvokeAsync(TriggerApp.Dispatch, QueuePayload(FunctionsHost.Data("counted, then fail", FunctionsHost.Encoding.StringDataType)));
 
         Assert.Contains("success", outcomes);
         Assert.Contains("failure", outcomes);

@@ -1,4 +1,7 @@
+using System.Net;
 using System.Net.Http.Json;
+using Azure.Storage.Queues;
+using Baocao.Storage;
 using Baocao.Mail;
 using Baocao.Reminders;
 using Baocao.Tests.Infrastructure;
@@ -7,7 +10,8 @@ namespace Baocao.Tests.Reminders;
 
 /// <summary>
 /// The real app end to end with minute-scale offsets: the admin plans and opens a period over HTTP, a unit submits
-/// over HTTP, the sweep runs every minute as the timer trigger would, and the mails are read from the sink's JSON.
+/// over HTTP, every minute the host's timer trigger invokes the sweep and its queue trigger the outbox deliveries, in
+/// the Functions host's own shape, and the mails are read from the sink's JSON.
 /// </summary>
 public sealed class ReminderEndToEndTests(ReminderApp app) : IClassFixture<ReminderApp>
 {
@@ -31,7 +35,7 @@ public sealed class ReminderEndToEndTests(ReminderApp app) : IClassFixture<Remin
         {
             app.Clock.Advance(TimeSpan.FromMinutes(1));
             if (minute == 40) Assert.Equal(System.Net.HttpStatusCode.Created, (await dongSon.SubmitAsync(Submitter.Form(), period)).StatusCode);
-            await _desk.SweepAsync();
+            await TriggerAsync();
         }
 
         var mails = (await app.Anonymous().GetFromJsonAsync<List<CapturedMail>>("/api/dev/mail", JsonOptions, TestContext.Current.CancellationToken))!
@@ -46,6 +50,26 @@ public sealed class ReminderEndToEndTests(ReminderApp app) : IClassFixture<Remin
             (90d, ReminderDesk.Reviewer),
         ], mails.OrderBy(m => m.At).ThenBy(m => m.To, StringComparer.Ordinal).ToList());
     }
+
+    /// <summary>What the Functions host does each minute: invoke <c>TimerSweep</c>, then <c>OutboxDispatch</c> once per queue message.</summary>
+    private async Task TriggerAsync()
+    {
+        using var host = app.Anonymous();
+        Assert.Equal(HttpStatusCode.OK, (await FunctionsHost.InvokeAsync(host, "TimerSweep", FunctionsHost.TimerPayload("TimerSweep"))).Status);
+        var queue = new QueueClient(app.Azurite.ConnectionString, StorageNames.OutboxQueue);
+        for (var messages = (await queue.ReceiveMessagesAsync(32, cancellationToken: Ct)).Value; messages.Length > 0;
+             messages = (await queue.ReceiveMessagesAsync(32, cancellationToken: Ct)).Value)
+        {
+            foreach (var m in messages)
+            {
+                var data = FunctionsHost.Data(m.MessageText, FunctionsHost.Encoding.StringDataType);
+                Assert.Equal(HttpStatusCode.OK, (await FunctionsHost.InvokeAsync(host, "OutboxDispatch", FunctionsHost.QueuePayload("OutboxDispatch", data))).Status);
+                await queue.DeleteMessageAsync(m.MessageId, m.PopReceipt, Ct);
+            }
+        }
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static readonly System.Text.Json.JsonSerializerOptions JsonOptions = Baocao.Hosting.JsonBody.Strict.ForReading();
 }
