@@ -32,7 +32,7 @@ public sealed class StorageOutageTests(DemoAppWithDurableStorage app) : IClassFi
     public async Task Requests_during_a_storage_outage_get_503_with_Retry_After_quickly_and_the_app_recovers_losing_nothing()
     {
         var scale = ReliabilityScale.Factor;
-        var units = new[] { "HU-DONGSON", "HU-KIMTHANH", "HU-PHULOC", "TXU-BINHMINH", "TPU-ANHOA", "MTTQ", "HND", "HCCB" }.Take(Math.Min(8, 2 + scale)).ToArray();
+        var units = ReliabilityScale.Units(Math.Min(8, 2 + scale));
         var perUnit = 4 * scale;
         var figures = new Figures("storage: Azurite stopped mid-traffic");
         var submitters = new Dictionary<string, Submitter>();
