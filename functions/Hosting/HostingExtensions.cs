@@ -59,8 +59,10 @@ public static class HostingExtensions
             var feature = context.Features.Get<IExceptionHandlerFeature>();
             if (feature?.Error is { } failure && Storage.StorageOutage.Is(failure, context.RequestAborted))
             {
-                // Storage is away: a client should try again shortly, and may, since nothing was half written.
-                await Storage.StorageOutage.AnswerAsync(context, "Kho dữ liệu tạm thời không truy cập được; yêu cầu chưa được thực hiện, hãy gửi lại sau giây lát.");
+                // Storage is away: a client should try again shortly, and may, since nothing was half written. A write
+                // that got no answer may have been made whole all the same, so the same Idempotency-Key keeps it once.
+                await Storage.StorageOutage.AnswerAsync(context,
+                    "Kho dữ liệu tạm thời không trả lời; yêu cầu có thể chưa được ghi nhận. Hãy gửi lại sau giây lát, với cùng Idempotency-Key nếu có, để không bị ghi hai lần.");
                 return;
             }
             // An unexpected failure: say so plainly, without internals.

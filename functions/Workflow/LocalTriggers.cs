@@ -73,7 +73,7 @@ public sealed partial class OutboxQueueLoop(
             {
                 received = await ReceiveOnceAsync(stoppingToken);
             }
-            catch (Exception error) when (error is Azure.RequestFailedException or HttpRequestException)
+            catch (Exception error) when (error is Azure.RequestFailedException || StorageOutage.Is(error, stoppingToken))
             {
                 LogPollFailed(logger, error.Message);
             }
@@ -112,7 +112,7 @@ public sealed partial class TimerSweepLoop(IServiceScopeFactory scopes, StorageR
                 using var scope = scopes.CreateScope();
                 await scope.ServiceProvider.GetRequiredService<TimerSweeper>().SweepAsync(stoppingToken);
             }
-            catch (Exception error) when (error is Azure.RequestFailedException or HttpRequestException)
+            catch (Exception error) when (error is Azure.RequestFailedException || StorageOutage.Is(error, stoppingToken))
             {
                 LogSweepFailed(logger, error.Message);
             }
