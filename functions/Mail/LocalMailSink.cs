@@ -120,7 +120,7 @@ public static class LocalMailSinkApi
         var dev = app.MapGroup("/api/dev/mail").WithTags("Chỉ khi chạy trên máy").WithMetadata(new LocalOnlyMetadata());
         dev.MapGet("/", (LocalMailbox mailbox) => TypedResults.Ok(mailbox.All))
             .WithName("ListCapturedMail").WithSummary("Thư đã gửi qua hộp thư nội bộ (JSON)");
-        dev.MapGet("/view", (LocalMailbox mailbox) => TypedResults.Content(MailPage.Render(mailbox.All), "text/html; charset=utf-8"))
+        dev.MapGet("/view", (LocalMailbox mailbox) => MailPage.Render(mailbox.All))
             .WithName("ViewCapturedMail").WithSummary("Trang đọc thư của hộp thư nội bộ").ExcludeFromDescription();
         dev.MapGet("/faults", (LocalMailFaults faults) => TypedResults.Ok(faults.State))
             .WithName("GetMailSinkFaults").WithSummary("Sự cố giả lập của hộp thư nội bộ và các lần đã trả lời");
