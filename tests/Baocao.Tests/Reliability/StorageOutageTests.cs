@@ -3,11 +3,14 @@ using System.Net;
 using System.Net.Http.Json;
 using Azure.Storage.Queues;
 using Baocao.Hosting;
+using Baocao.Mail;
 using Baocao.Storage;
 using Baocao.Submissions;
 using Baocao.Tests.Infrastructure;
 using Baocao.Workflow;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Baocao.Tests.Reliability;
 
@@ -25,10 +28,10 @@ public sealed class DemoAppWithDurableStorage : TestApp
 /// </summary>
 public abstract class StorageOutageScenario<TApp>(TApp app) where TApp : TestApp
 {
-    private const string Period = "2026-H1";
+    protected const string Period = "2026-H1";
     private const string DuringTheOutage = "Nộp trong lúc kho dữ liệu gián đoạn.";
     private static readonly TimeSpan AnswerWithin = TimeSpan.FromSeconds(15);
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     protected TApp App { get; } = app;
 
@@ -168,4 +171,47 @@ public sealed class BlackHoledStorageTests(DemoApp app) : StorageOutageScenario<
     protected override Task BeginOutageAsync() => App.Azurite.PauseAsync();
 
     protected override Task EndOutageAsync() => App.Azurite.ResumeAsync();
+
+    /// <summary>
+    /// Locally, in-process loops stand in for the host's queue and timer triggers. A poll or a sweep that storage never
+    /// answers fails at its timeout and is logged; the loops go on (a loop that threw would stop the whole app), and
+    /// once storage answers, the queue loop delivers the mail of a report submitted meanwhile, with no manual step.
+    /// </summary>
+    [Fact]
+    public async Task The_local_trigger_loops_outlive_storage_that_never_answers_and_deliver_once_it_answers()
+    {
+        await using var local = App.Factory.WithWebHostBuilder(web =>
+        {
+            web.UseSetting("Workflow:RunLocalTriggers", "true");
+            web.UseSetting("Storage:NetworkTimeout", "00:00:01");
+        });
+        var loops = local.Services.GetServices<IHostedService>().Where(s => s is OutboxQueueLoop or TimerSweepLoop).Cast<BackgroundService>().ToList();
+        Assert.Equal(2, loops.Count);
+        var stopping = local.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+
+        await App.Azurite.PauseAsync();
+        // Long enough on the test clock for both loops to poll and sweep, and in real time for their tries to time out.
+        for (var second = 0; second < 8; second++)
+        {
+            App.Clock.Advance(TimeSpan.FromMinutes(1));
+            await Task.Delay(TimeSpan.FromSeconds(1), Ct);
+        }
+        await App.Azurite.ResumeAsync();
+        Assert.All(loops, loop => Assert.False(loop.ExecuteTask!.IsCompleted, $"{loop.GetType().Name} ended: {loop.ExecuteTask.Exception}"));
+        Assert.False(stopping.IsCancellationRequested, "the app is stopping");
+
+        var unit = await Submitter.ForAsync(App, "HLHPN");
+        using var client = local.CreateClient();
+        client.DefaultRequestHeaders.Add(AdminKey.Header, unit.Client.DefaultRequestHeaders.GetValues(AdminKey.Header).Single());
+        using var request = new HttpRequestMessage(HttpMethod.Post, unit.ReportPath(Period) + "/submissions") { Content = Submitter.Form() };
+        Assert.Equal(HttpStatusCode.Created, (await client.SendAsync(request, Ct)).StatusCode);
+        var mailbox = local.Services.GetRequiredService<LocalMailbox>();
+        var delivered = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!mailbox.All.Any(m => m.CustomArgs["instanceId"] == $"{Period}~HLHPN") && DateTime.UtcNow < delivered)
+        {
+            App.Clock.Advance(TimeSpan.FromSeconds(30));
+            await Task.Delay(TimeSpan.FromMilliseconds(100), Ct);
+        }
+        Assert.Single(mailbox.All, m => m.CustomArgs["instanceId"] == $"{Period}~HLHPN");
+    }
 }
