@@ -1,5 +1,4 @@
 using System.Net;
-using Baocao.Hosting;
 using Baocao.Storage;
 using Baocao.Tests.Infrastructure;
 using Baocao.Tests.Review;
@@ -35,12 +34,8 @@ public sealed class LinkKeyRotationTests(DemoApp app) : IClassFixture<DemoApp>
     /// <summary>The unit submits through <paramref name="accepting"/>, which signs the reviewer's link; the mail goes out.</summary>
     private async Task<string> LinkAsync(WebApplicationFactory<Program> accepting, string unit)
     {
-        var key = (await Submitter.ForAsync(app, unit)).Client.DefaultRequestHeaders.GetValues(AdminKey.Header).Single();
-        using var client = accepting.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        client.DefaultRequestHeaders.Add(AdminKey.Header, key);
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/periods/{Period}/reports/{unit}/submissions")
-            { Content = Submitter.Form(files: ("Báo cáo.pdf", Submitter.Pdf(2048))) };
-        Assert.Equal(HttpStatusCode.Created, (await client.SendAsync(request, Ct)).StatusCode);
+        var submitter = (await Submitter.ForAsync(app, unit)).Through(accepting);
+        Assert.Equal(HttpStatusCode.Created, (await submitter.SubmitAsync(Submitter.Form(files: ("Báo cáo.pdf", Submitter.Pdf(2048))), Period)).StatusCode);
         await _desk.DeliverAsync($"{Period}~{unit}");
         return ReviewDesk.LinkIn(_desk.MailsTo(ReviewDesk.Reviewer, $"{Period}~{unit}")[^1]);
     }

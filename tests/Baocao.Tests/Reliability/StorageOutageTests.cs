@@ -200,11 +200,8 @@ public sealed class BlackHoledStorageTests(DemoApp app) : StorageOutageScenario<
         Assert.All(loops, loop => Assert.False(loop.ExecuteTask!.IsCompleted, $"{loop.GetType().Name} ended: {loop.ExecuteTask.Exception}"));
         Assert.False(stopping.IsCancellationRequested, "the app is stopping");
 
-        var unit = await Submitter.ForAsync(App, "HLHPN");
-        using var client = local.CreateClient();
-        client.DefaultRequestHeaders.Add(AdminKey.Header, unit.Client.DefaultRequestHeaders.GetValues(AdminKey.Header).Single());
-        using var request = new HttpRequestMessage(HttpMethod.Post, unit.ReportPath(Period) + "/submissions") { Content = Submitter.Form() };
-        Assert.Equal(HttpStatusCode.Created, (await client.SendAsync(request, Ct)).StatusCode);
+        var unit = (await Submitter.ForAsync(App, "HLHPN")).Through(local);
+        Assert.Equal(HttpStatusCode.Created, (await unit.SubmitAsync(Submitter.Form(), Period)).StatusCode);
         var mailbox = local.Services.GetRequiredService<LocalMailbox>();
         var delivered = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (!mailbox.All.Any(m => m.CustomArgs["instanceId"] == $"{Period}~HLHPN") && DateTime.UtcNow < delivered)
