@@ -205,6 +205,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Baocao__DemoUnitKey: ''
     Baocao__StartLocalAzurite: 'false'
     Baocao_TimerSweepSchedule: timerSweepSchedule
+    // Storage in the same region answers in milliseconds; a try with no answer after this is given up (three tries).
+    Storage__NetworkTimeout: '00:00:04'
     Mail__SendGridApiKey: '@Microsoft.KeyVault(SecretUri=${vault::sendGridSecret.properties.secretUri})'
     Mail__SendGridHost: ''
     Mail__FromEmail: mailFromEmail

@@ -54,13 +54,16 @@ public static class HostingExtensions
 
     public static WebApplication UseBaocaoHosting(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler(error => error.Run(async context =>
         {
             var feature = context.Features.Get<IExceptionHandlerFeature>();
             if (feature?.Error is { } failure && Storage.StorageOutage.Is(failure, context.RequestAborted))
             {
-                // Storage is away: a client should try again shortly, and may, since nothing was half written.
-                await Storage.StorageOutage.AnswerAsync(context, "Kho dữ liệu tạm thời không truy cập được; yêu cầu chưa được thực hiện, hãy gửi lại sau giây lát.");
+                // Storage is away: a client should try again shortly, and may, since nothing was half written. A write
+                // that got no answer may have been made whole all the same, so the same Idempotency-Key keeps it once.
+                await Storage.StorageOutage.AnswerAsync(context,
+                    "Kho dữ liệu tạm thời không trả lời; yêu cầu có thể chưa được ghi nhận. Hãy gửi lại sau giây lát, với cùng Idempotency-Key nếu có, để không bị ghi hai lần.");
                 return;
             }
             // An unexpected failure: say so plainly, without internals.
@@ -86,9 +89,14 @@ public static class HostingExtensions
         app.MapGet("/", () => TypedResults.Ok(new { name = "Baocao", docs = "/api/docs" })).ExcludeFromDescription();
         app.MapTriggerFunctions();
         app.MapOpenApi(OpenApiRoute);
+        // The reference is a script of Scalar's own (served by the app, with an inline start-up script): it may run
+        // scripts and styles from here and call the API here, and loads nothing from anywhere else, fonts included.
         app.MapScalarApiReference("/api/docs", o => o
-            .WithTitle("Baocao API")
-            .WithOpenApiRoutePattern(OpenApiRoute));
+                .WithTitle("Baocao API")
+                .WithOpenApiRoutePattern(OpenApiRoute)
+                .DisableDefaultFonts())
+            .WithContentSecurityPolicy("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+                "font-src 'self' data:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'");
         return app;
     }
 

@@ -46,9 +46,9 @@ public static class Page
         public Task ExecuteAsync(HttpContext context)
         {
             var headers = context.Response.Headers;
+            // nosniff and X-Frame-Options come with every answer (SecurityHeaders); a page adds its own policy.
             headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
                 + (Scripted ? "; script-src 'self'; connect-src 'self'" : "");
-            headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "no-referrer";
             headers.CacheControl = "no-store";
             context.Response.StatusCode = Status;

@@ -5,7 +5,10 @@ using Baocao.Hosting;
 
 namespace Baocao.Mail;
 
-/// <summary>A mail as the local sink received it, in SendGrid's terms.</summary>
+/// <summary>
+/// A mail as the local sink received it, in SendGrid's terms. <see cref="MessageId"/> is the Message-ID header the
+/// sender set: two copies of one mail sent twice carry the same one.
+/// </summary>
 public sealed record CapturedMail(
     string Id,
     DateTimeOffset ReceivedAt,
@@ -15,7 +18,8 @@ public sealed record CapturedMail(
     string? Text,
     string? Html,
     IReadOnlyList<string> Categories,
-    IReadOnlyDictionary<string, string> CustomArgs);
+    IReadOnlyDictionary<string, string> CustomArgs,
+    string? MessageId);
 
 /// <summary>
 /// Keeps what the SendGrid client sends to <c>/v3/mail/send</c> locally, in memory, newest last, so a developer
@@ -37,6 +41,7 @@ public sealed class LocalMailbox(TimeProvider clock)
         string? Part(string type) => contents.FirstOrDefault(c => c?["type"]?.GetValue<string>() == type)?["value"]?.GetValue<string>();
         var categories = body["categories"]?.AsArray().Select(c => c!.GetValue<string>()).ToList() ?? [];
         var sharedArgs = body["custom_args"]?.AsObject().ToDictionary(a => a.Key, a => a.Value?.ToString() ?? "") ?? [];
+        var sharedMessageId = body["headers"]?["Message-ID"]?.GetValue<string>();
         var accepted = new List<CapturedMail>();
         foreach (var personalization in body["personalizations"]?.AsArray() ?? [])
         {
@@ -45,7 +50,8 @@ public sealed class LocalMailbox(TimeProvider clock)
             var args = new Dictionary<string, string>(sharedArgs);
             foreach (var (key, value) in personalization?["custom_args"]?.AsObject() ?? []) args[key] = value?.ToString() ?? "";
             var mail = new CapturedMail(Guid.NewGuid().ToString("n"), clock.GetUtcNow(), from, to,
-                personalization?["subject"]?.GetValue<string>() ?? subject, Part("text/plain"), Part("text/html"), categories, args);
+                personalization?["subject"]?.GetValue<string>() ?? subject, Part("text/plain"), Part("text/html"), categories, args,
+                personalization?["headers"]?["Message-ID"]?.GetValue<string>() ?? sharedMessageId);
             _mails.Enqueue(mail);
             accepted.Add(mail);
         }
@@ -56,10 +62,13 @@ public sealed class LocalMailbox(TimeProvider clock)
 
 /// <summary>
 /// An outage to play out in the local sink, for tests and demonstrations: the next <see cref="Count"/> sends are
-/// answered with <see cref="Statuses"/> in turn (429 with <see cref="RetryAfter"/>, 5xx), or answered only after
-/// <see cref="Delay"/>. Mapped with the sink only, so never in Azure.
+/// answered with <see cref="Statuses"/> in turn: 429 (with <see cref="RetryAfter"/>) or 5xx at once, and 0 slowly, after
+/// <see cref="Delay"/>. A slow answer keeps the mail only if the client is still waiting when it comes, as a server
+/// that had not got to the mail yet; with <see cref="AcceptBeforeDelay"/> the mail is kept first and only the answer is
+/// late, as a SendGrid that took the mail but answered after the client gave up (which then sends it again).
+/// Mapped with the sink only, so never in Azure.
 /// </summary>
-public sealed record SinkFault(IReadOnlyList<int> Statuses, int Count, TimeSpan? RetryAfter = null, TimeSpan? Delay = null);
+public sealed record SinkFault(IReadOnlyList<int> Statuses, int Count, TimeSpan? RetryAfter = null, TimeSpan? Delay = null, bool AcceptBeforeDelay = false);
 
 /// <summary>What the sink's fault switch holds now: the fault, and how it answered so far.</summary>
 public sealed record SinkFaultState(SinkFault? Fault, int Remaining, IReadOnlyList<int> Answered);
@@ -89,7 +98,7 @@ public sealed class LocalMailFaults
         }
     }
 
-    /// <summary>The fault this send meets and the status it answers (0: answer normally, after the fault's delay), or null.</summary>
+    /// <summary>The fault this send meets and the status it answers (0: a slow answer), or null.</summary>
     public (SinkFault Fault, int Status)? Take()
     {
         lock (_gate)
@@ -111,7 +120,7 @@ public static class LocalMailSinkApi
         var dev = app.MapGroup("/api/dev/mail").WithTags("Chỉ khi chạy trên máy").WithMetadata(new LocalOnlyMetadata());
         dev.MapGet("/", (LocalMailbox mailbox) => TypedResults.Ok(mailbox.All))
             .WithName("ListCapturedMail").WithSummary("Thư đã gửi qua hộp thư nội bộ (JSON)");
-        dev.MapGet("/view", (LocalMailbox mailbox) => TypedResults.Content(MailPage.Render(mailbox.All), "text/html; charset=utf-8"))
+        dev.MapGet("/view", (LocalMailbox mailbox) => MailPage.Render(mailbox.All))
             .WithName("ViewCapturedMail").WithSummary("Trang đọc thư của hộp thư nội bộ").ExcludeFromDescription();
         dev.MapGet("/faults", (LocalMailFaults faults) => TypedResults.Ok(faults.State))
             .WithName("GetMailSinkFaults").WithSummary("Sự cố giả lập của hộp thư nội bộ và các lần đã trả lời");
@@ -137,15 +146,19 @@ public static class LocalMailSinkApi
         {
             return Problems.Unauthorized("Thiếu khoá SendGrid.");
         }
+        var slow = TimeSpan.Zero;
+        var acceptFirst = false;
         if (faults.Take() is var (fault, status))
         {
-            if (fault.Delay is { } delay) await Task.Delay(delay, clock, ct);
             if (status != 0)
             {
                 if (fault.RetryAfter is { } after) request.HttpContext.Response.Headers.RetryAfter = ((int)after.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return Problems.Create(status, "sink-fault", "Sự cố giả lập", "Hộp thư nội bộ đang giả lập SendGrid gặp sự cố.");
             }
+            (slow, acceptFirst) = (fault.Delay ?? TimeSpan.Zero, fault.AcceptBeforeDelay);
         }
+        // A client that gives up while the answer is slow aborts the request: the wait ends, and nothing is kept.
+        if (slow > TimeSpan.Zero && !acceptFirst) await Task.Delay(slow, clock, ct);
         JsonObject? body;
         try
         {
@@ -160,6 +173,7 @@ public static class LocalMailSinkApi
             return Problems.Malformed(new FieldError("/personalizations", "invalid-mail", "Thư không có người nhận."));
         }
         mailbox.Accept(body);
+        if (acceptFirst) await Task.Delay(slow, clock, ct);
         return TypedResults.Accepted((string?)null);
     }
 }

@@ -6,19 +6,15 @@ namespace Baocao.Mail;
 /// <summary>The local mailbox as a plain page: newest first, every field escaped, HTML parts shown in a sandboxed frame.</summary>
 internal static class MailPage
 {
-    public static string Render(IReadOnlyList<CapturedMail> mails)
+    public static IResult Render(IReadOnlyList<CapturedMail> mails)
     {
         var page = new StringBuilder("""
-            <!doctype html>
-            <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Hộp thư nội bộ – Baocao</title>
             <style>
-              body { font-family: system-ui, sans-serif; margin: 1rem auto; max-width: 60rem; padding: 0 1rem; color: #1a1a1a; }
               article { border: 1px solid #ccc; border-radius: .5rem; padding: .75rem 1rem; margin: .75rem 0; }
-              header { color: #555; font-size: .9rem; } h2 { font-size: 1.1rem; margin: .25rem 0; }
+              article header { color: #555; font-size: .9rem; } article h2 { margin: .25rem 0; }
               pre { white-space: pre-wrap; background: #f6f6f6; padding: .5rem; border-radius: .25rem; }
               iframe { width: 100%; height: 24rem; border: 1px solid #ddd; }
-            </style></head><body>
+            </style>
             <h1>Hộp thư nội bộ</h1>
             <p>Thư ứng dụng gửi qua SendGrid khi chạy trên máy được giữ ở đây (bản JSON: <a href="/api/dev/mail">/api/dev/mail</a>).</p>
             """);
@@ -33,7 +29,6 @@ internal static class MailPage
             if (mail.Html is not null) page.Append("<iframe sandbox title=\"Bản HTML\" srcdoc=\"").Append(E(mail.Html)).Append("\"></iframe>");
             page.Append("</article>");
         }
-        return page.Append("</body></html>").ToString();
+        return Html("Hộp thư nội bộ", page.ToString());
     }
-
 }

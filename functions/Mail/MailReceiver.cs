@@ -1,5 +1,7 @@
-using Baocao.Hosting;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
+using Baocao.Hosting;
 using Baocao.Workflow;
 using Microsoft.Extensions.Options;
 using SendGrid;
@@ -18,7 +20,10 @@ public sealed record MailWork(IReadOnlyList<string> Recipients, string Subject, 
     public WorkItem ToWorkItem() => new(Kind, JsonSerializer.SerializeToElement(this, JsonSerializerOptions.Web));
 }
 
-/// <summary>Sends <c>mail</c> work items through SendGrid (or the local sink); each carries its outbox id for tracing.</summary>
+/// <summary>
+/// Sends <c>mail</c> work items through SendGrid (or the local sink); each carries its outbox id for tracing, and a
+/// Message-ID made from it.
+/// </summary>
 public sealed class MailReceiver(ISendGridClient sendGrid, IOptions<MailOptions> options, BaocaoMetrics metrics) : IWorkReceiver
 {
     public string Kind => MailWork.Kind;
@@ -34,6 +39,7 @@ public sealed class MailReceiver(ISendGridClient sendGrid, IOptions<MailOptions>
         message.AddGlobalCustomArg("outbox", $"{partition}/{item.Id}");
         message.AddGlobalCustomArg("instanceId", partition);
         message.AddCategories(["baocao", .. work.Category is null ? Array.Empty<string>() : [work.Category]]);
+        message.AddHeader("Message-ID", MessageId(partition, item.Id, options.Value.FromEmail));
         var response = await sendGrid.SendEmailAsync(message, cancellationToken);
         metrics.Mail(sent: response.IsSuccessStatusCode);
         if (!response.IsSuccessStatusCode)
@@ -41,4 +47,12 @@ public sealed class MailReceiver(ISendGridClient sendGrid, IOptions<MailOptions>
             throw new InvalidOperationException($"SendGrid refused mail {partition}/{item.Id}: {(int)response.StatusCode} {await response.Body.ReadAsStringAsync(cancellationToken)}");
         }
     }
+
+    /// <summary>
+    /// The same for every send of one outbox item. SendGrid has no idempotency key, so a mail it took but answered too
+    /// late (after the per-try timeout) goes again; both copies then carry this Message-ID, by which mail systems that
+    /// hold a message already (Gmail, for one) show it once, and by which anyone can tell a copy from a new mail.
+    /// </summary>
+    private static string MessageId(string partition, string itemId, string fromEmail) =>
+        $"<{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{partition}/{itemId}")))[..32]}@{fromEmail[(fromEmail.LastIndexOf('@') + 1)..]}>";
 }

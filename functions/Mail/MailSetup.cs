@@ -12,8 +12,9 @@ public static class MailSetup
     public static IServiceCollection AddMail(this IServiceCollection services)
     {
         services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        // 429 (after its Retry-After) and 5xx are retried with exponential backoff and jitter, each try with its own
-        // timeout; what still fails goes back to the outbox, whose message is retried later.
+        // 429 (after its Retry-After), 5xx and a try that outlasts its own timeout (10 s; 30 s for all tries) are retried
+        // with exponential backoff and jitter; what still fails goes back to the outbox, whose message is retried later.
+        // A try given up on may have been taken by SendGrid all the same: MailReceiver gives every copy one Message-ID.
         services.AddHttpClient(HttpClientName).AddStandardResilienceHandler();
         services.AddSingleton<LocalMailbox>().AddSingleton<LocalMailFaults>();
         services.AddTransient<Baocao.Workflow.IWorkReceiver, MailReceiver>();

@@ -77,12 +77,11 @@ public static class DashboardApi
         return UnitReportPage.Render(await submissions.ViewAsync(period, unitCode, ct), template, unit, version);
     }
 
-    public static async Task<IResult> DownloadAttachment(string periodId, string unitId, int version, int number, HttpContext context, SubmissionService submissions, CancellationToken ct)
+    public static async Task<IResult> DownloadAttachment(string periodId, string unitId, int version, int number, SubmissionService submissions, CancellationToken ct)
     {
         var file = await submissions.AttachmentAsync(periodId, CatalogText.NormalizeCode(unitId), version, number, ct);
         if (file is null) return DashboardPages.Message("Không tìm thấy", $"Không có tệp số {number} của phiên bản {version}.", StatusCodes.Status404NotFound);
-        context.Response.Headers.XContentTypeOptions = "nosniff";
-        return TypedResults.File(await submissions.OpenAsync(file, ct), file.ContentType, file.FileName);
+        return await submissions.DownloadAsync(file, ct);
     }
 
     public static Task<Results<FileContentHttpResult, ProblemHttpResult>> ExportXlsx(string periodId, ReportingService reporting, CancellationToken ct) =>

@@ -111,13 +111,12 @@ public static class ReviewApi
         return result.Next is { } next ? ReviewPages.Done(result.Case, next, time) : ReviewPages.Outcome(result.Case, posted: true, time);
     }
 
-    public static async Task<IResult> Download(string token, int number, HttpContext context, ReviewService review, SubmissionService submissions, PeopleTime time, CancellationToken ct)
+    public static async Task<IResult> Download(string token, int number, ReviewService review, SubmissionService submissions, PeopleTime time, CancellationToken ct)
     {
         var opened = await review.OpenAsync(token, ct);
         if (opened.Status is LinkStatus.Invalid or LinkStatus.Expired or LinkStatus.NotAssigned) return ReviewPages.Outcome(opened, posted: false, time);
         var file = await submissions.AttachmentAsync(opened.Instance!.PeriodId, opened.Instance.UnitCode, opened.Link!.Version, number, ct);
         if (file is null) return ReviewPages.Message("Không có tệp", $"Phiên bản {opened.Link.Version} không có tệp số {number}.", StatusCodes.Status404NotFound, token);
-        context.Response.Headers.XContentTypeOptions = "nosniff";
-        return TypedResults.File(await submissions.OpenAsync(file, ct), file.ContentType, file.FileName);
+        return await submissions.DownloadAsync(file, ct);
     }
 }

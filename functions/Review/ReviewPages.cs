@@ -55,7 +55,7 @@ public static class ReviewPages
                 c.Decision is { } d ? $"{d.Actor} đã {WorkflowDefinition.Verb(d.Trigger)} báo cáo lúc {time.Describe(d.At)}." : "Báo cáo không còn chờ bước duyệt này.",
                 [posted ? "Quyết định của anh/chị không được ghi nhận, vì báo cáo đã được xử lý trước đó." : "Không cần thao tác thêm.", .. Said(c.Decision), state!],
                 posted ? StatusCodes.Status409Conflict : StatusCodes.Status200OK),
-            _ => Page("Liên kết không hợp lệ", "Liên kết này không đúng, đã bị sửa đổi, hoặc báo cáo không còn tồn tại.",
+            _ => Page("Liên kết không hợp lệ", "Liên kết này không đúng, đã bị sửa đổi, đã quá cũ (hệ thống đã đổi khoá bảo mật của liên kết), hoặc báo cáo không còn tồn tại.",
                 ["Không có gì được thay đổi.", "Hãy mở lại đúng liên kết trong thư Baocao gửi anh/chị; nếu vẫn không được, liên hệ quản trị hệ thống."], StatusCodes.Status404NotFound),
         };
     }

@@ -126,6 +126,20 @@ public sealed class LocalAzurite : IAsyncDisposable
     }
 
     /// <summary>
+    /// Freezes Azurite (SIGSTOP; not on Windows): its ports still take connections, which the kernel completes, but
+    /// nothing answers, as storage that hangs. <see cref="ResumeAsync"/> lets it go on with all it held.
+    /// </summary>
+    public Task PauseAsync() => SignalAsync("STOP");
+
+    public Task ResumeAsync() => SignalAsync("CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
+    /// <summary>
     /// Stops Azurite. With data kept in a location it is asked to stop (SIGTERM), so it saves what it holds in memory
     /// (a kill could lose the last seconds of writes), and killed only if it has not stopped within ten seconds.
     /// </summary>
@@ -135,10 +149,7 @@ public sealed class LocalAzurite : IAsyncDisposable
         _stopped = true;
         if (!_process.HasExited && _location is not null && !OperatingSystem.IsWindows())
         {
-            using (var terminate = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await terminate.WaitForExitAsync();
-            }
+            await SignalAsync("TERM");
             using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             try
             {

@@ -3,9 +3,11 @@ using Azure;
 namespace Baocao.Storage;
 
 /// <summary>
-/// Storage that cannot be reached, or fails on its side, is an outage the caller should wait out, not an error in the
-/// app: such requests end in 503 Problem Details with Retry-After, quickly, and nothing the client sent is half kept
-/// (every write is one transaction, so trying again is safe, and with an Idempotency-Key exactly once).
+/// Storage that cannot be reached, fails on its side, or does not answer in time is an outage the caller should wait
+/// out, not an error in the app: such requests end in 503 Problem Details with Retry-After, within a few seconds (see
+/// <see cref="StorageOptions.NetworkTimeout"/>), and nothing the client sent is half kept. Every write is one
+/// transaction, so trying again is safe; one that storage took but never answered is whole, and an Idempotency-Key
+/// makes it count once.
 /// </summary>
 public static class StorageOutage
 {

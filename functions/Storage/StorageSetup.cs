@@ -4,6 +4,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Azure;
+using Microsoft.Extensions.Options;
 
 namespace Baocao.Storage;
 
@@ -19,41 +20,41 @@ public static class StorageSetup
             clients.AddClient<TableServiceClient, TableClientOptions>((options, provider) =>
             {
                 var c = provider.GetRequiredService<StorageConnection>();
-                options.AddRegisteredPolicies(provider);
+                options.ConfigureForBaocao(provider);
                 return c.ConnectionString is { } s ? new TableServiceClient(s, options) : new TableServiceClient(c.TableUri, c.Credential, options);
             });
             clients.AddClient<BlobServiceClient, BlobClientOptions>((options, provider) =>
             {
                 var c = provider.GetRequiredService<StorageConnection>();
-                options.AddRegisteredPolicies(provider);
+                options.ConfigureForBaocao(provider);
                 return c.ConnectionString is { } s ? new BlobServiceClient(s, options) : new BlobServiceClient(c.BlobUri, c.Credential, options);
             });
             clients.AddClient<QueueServiceClient, QueueClientOptions>((options, provider) =>
             {
                 var c = provider.GetRequiredService<StorageConnection>();
-                options.AddRegisteredPolicies(provider);
+                options.ConfigureForBaocao(provider);
                 return c.ConnectionString is { } s ? new QueueServiceClient(s, options) : new QueueServiceClient(c.QueueUri, c.Credential, options);
             });
-            clients.ConfigureDefaults(options =>
-            {
-                // Fail over to a clear 503 quickly rather than hold a request through long retries.
-                options.Retry.MaxRetries = 3;
-                options.Retry.Delay = TimeSpan.FromMilliseconds(200);
-                options.Retry.MaxDelay = TimeSpan.FromSeconds(2);
-                options.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
-            });
         });
+        builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<StorageReadiness>();
         builder.Services.AddHostedService<StorageProvisioner>();
         return builder;
     }
 
     /// <summary>
-    /// Pipeline policies registered as <see cref="HttpPipelinePolicy"/> services join every storage client, once per
-    /// try: the place for request telemetry, and where tests count storage requests or stop them as a crash would.
+    /// What every storage client shares. Retries are few and short, and each try waits
+    /// <see cref="StorageOptions.NetworkTimeout"/> at most, so storage that is away, or takes connections and never
+    /// answers, is a clear 503 within seconds rather than a request held for minutes. Pipeline policies registered as
+    /// <see cref="HttpPipelinePolicy"/> services join once per try: the place for request telemetry, and where tests
+    /// count storage requests or stop them as a crash would.
     /// </summary>
-    private static void AddRegisteredPolicies(this ClientOptions options, IServiceProvider provider)
+    private static void ConfigureForBaocao(this ClientOptions options, IServiceProvider provider)
     {
+        options.Retry.MaxRetries = StorageOptions.Tries - 1;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(2);
+        options.Retry.NetworkTimeout = provider.GetRequiredService<IOptions<StorageOptions>>().Value.NetworkTimeout;
         foreach (var policy in provider.GetServices<HttpPipelinePolicy>()) options.AddPolicy(policy, HttpPipelinePosition.PerRetry);
     }
 

@@ -166,9 +166,14 @@ public sealed partial class SubmissionService(
         return number >= 1 && number <= files.Count ? files[number - 1] : null;
     }
 
-    public async Task<Stream> OpenAsync(VersionAttachment attachment, CancellationToken cancellationToken) =>
-        await blobs.GetBlobContainerClient(StorageNames.AttachmentsContainer).GetBlobClient(attachment.BlobName)
-            .OpenReadAsync(new Azure.Storage.Blobs.Models.BlobOpenReadOptions(allowModifications: false), cancellationToken);
+    /// <summary>
+    /// An attachment as every route serves it: always a download (Content-Disposition: attachment, with its Vietnamese
+    /// name), as the type it was checked to be, never a page of the app's own origin.
+    /// </summary>
+    public async Task<FileStreamHttpResult> DownloadAsync(VersionAttachment attachment, CancellationToken cancellationToken) =>
+        TypedResults.File(await blobs.GetBlobContainerClient(StorageNames.AttachmentsContainer).GetBlobClient(attachment.BlobName)
+            .OpenReadAsync(new Azure.Storage.Blobs.Models.BlobOpenReadOptions(allowModifications: false), cancellationToken),
+            attachment.ContentType, attachment.FileName);
 
     private VersionView VersionView(string periodId, string unitCode, ReportVersion version)
     {

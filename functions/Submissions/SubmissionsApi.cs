@@ -71,9 +71,7 @@ public static class SubmissionsApi
         var unit = UnitOf(context, unitId);
         var file = await submissions.AttachmentAsync(periodId, unit, version, number, ct);
         if (file is null) return Problems.NotFound($"Không có tệp số {number} của phiên bản {version}.");
-        // Served as what it was checked to be, never sniffed into something a browser would run.
-        context.Response.Headers.XContentTypeOptions = "nosniff";
-        return TypedResults.File(await submissions.OpenAsync(file, ct), file.ContentType, file.FileName);
+        return await submissions.DownloadAsync(file, ct);
     }
 
     /// <summary>A unit key speaks for its own unit (the filter refused any other); the admin key names the unit in the route.</summary>

@@ -73,9 +73,11 @@ public sealed partial class OutboxQueueLoop(
             {
                 received = await ReceiveOnceAsync(stoppingToken);
             }
-            catch (Exception error) when (error is Azure.RequestFailedException or HttpRequestException)
+            // As under the Functions host, a failed invocation is logged and the next one comes: storage that is away or
+            // never answers, or anything else, never ends the loop (a loop that threw would stop the whole app).
+            catch (Exception error) when (!stoppingToken.IsCancellationRequested)
             {
-                LogPollFailed(logger, error.Message);
+                LogPollFailed(logger, error);
             }
             if (received > 0)
             {
@@ -93,8 +95,8 @@ public sealed partial class OutboxQueueLoop(
     [LoggerMessage(LogLevel.Error, "Outbox message {MessageId} failed {DequeueCount} times; moved to the poison queue")]
     private static partial void LogPoisoned(ILogger logger, string messageId, long dequeueCount, Exception error);
 
-    [LoggerMessage(LogLevel.Warning, "Outbox queue not reachable: {Reason}")]
-    private static partial void LogPollFailed(ILogger logger, string reason);
+    [LoggerMessage(LogLevel.Warning, "Polling the outbox queue failed; polling again after a pause")]
+    private static partial void LogPollFailed(ILogger logger, Exception error);
 }
 
 /// <summary>Locally, the timer trigger's part: one <see cref="TimerSweeper.SweepAsync"/> every <see cref="WorkflowOptions.SweepInterval"/>.</summary>
@@ -112,14 +114,14 @@ public sealed partial class TimerSweepLoop(IServiceScopeFactory scopes, StorageR
                 using var scope = scopes.CreateScope();
                 await scope.ServiceProvider.GetRequiredService<TimerSweeper>().SweepAsync(stoppingToken);
             }
-            catch (Exception error) when (error is Azure.RequestFailedException or HttpRequestException)
+            catch (Exception error) when (!stoppingToken.IsCancellationRequested)
             {
-                LogSweepFailed(logger, error.Message);
+                LogSweepFailed(logger, error);
             }
             await Task.Delay(options.Value.SweepInterval, clock, stoppingToken);
         }
     }
 
-    [LoggerMessage(LogLevel.Warning, "Timer sweep failed: {Reason}; trying again at the next interval")]
-    private static partial void LogSweepFailed(ILogger logger, string reason);
+    [LoggerMessage(LogLevel.Warning, "Timer sweep failed; trying again at the next interval")]
+    private static partial void LogSweepFailed(ILogger logger, Exception error);
 }

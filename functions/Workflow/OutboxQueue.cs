@@ -46,7 +46,7 @@ public sealed partial class OutboxQueue(QueueServiceClient queues, TimerIndex in
         {
             await _queue.SendMessageAsync(Encode(new OutboxMessage(partition)), cancellationToken);
         }
-        catch (Exception error) when (error is Azure.RequestFailedException or HttpRequestException)
+        catch (Exception error) when (error is Azure.RequestFailedException || StorageOutage.Is(error, cancellationToken))
         {
             LogAnnounceFailed(logger, partition, error);
         }

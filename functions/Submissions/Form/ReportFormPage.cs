@@ -51,7 +51,6 @@ public static class ReportFormPage
     public static IResult Script(string script, HttpContext context)
     {
         if (!Scripts.TryGetValue(script, out var resource)) return Problems.NotFound($"Không có tệp {script}.");
-        context.Response.Headers.XContentTypeOptions = "nosniff";
         context.Response.Headers.CacheControl = "no-cache";
         return TypedResults.Stream(Assembly.GetExecutingAssembly().GetManifestResourceStream(resource)!, "text/javascript; charset=utf-8");
     }

@@ -10,7 +10,7 @@ namespace Baocao.Tests.Hosting;
 
 public sealed class SettingsTests(TestApp app) : IClassFixture<TestApp>
 {
-    private static readonly string[] OwnPrefixes = ["Baocao", "Mail", "Submissions", "Workflow", "Review", "Reminders", "AzureWebJobsStorage", "FUNCTIONS_"];
+    private static readonly string[] OwnPrefixes = ["Baocao", "Mail", "Submissions", "Workflow", "Review", "Reminders", "Storage", "AzureWebJobsStorage", "FUNCTIONS_"];
 
     [Fact]
     public async Task Every_setting_the_app_reads_is_in_the_sample_with_a_value()
@@ -25,6 +25,7 @@ public sealed class SettingsTests(TestApp app) : IClassFixture<TestApp>
         _ = factory.Services.GetRequiredService<IOptions<Baocao.Workflow.WorkflowOptions>>().Value;
         _ = factory.Services.GetRequiredService<IOptions<Baocao.Review.ReviewOptions>>().Value;
         _ = factory.Services.GetRequiredService<IOptions<Baocao.Reminders.ReminderOptions>>().Value;
+        _ = factory.Services.GetRequiredService<IOptions<Baocao.Storage.StorageOptions>>().Value;
 
         var sample = LocalSettings.ReadValues(Path.Combine(Repository.Root, LocalSettings.SampleFile));
         // A section read as a whole (such as "Baocao" before binding its children) is not a setting of its own.

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace Baocao.Tests.Infrastructure;
 
 /// <summary>A reporting unit's side of the API, as a district's own system would call it.</summary>
-public sealed class Submitter(TestApp app, string unit, string key)
+public sealed class Submitter(WebApplicationFactory<Program> app, string unit, string key)
 {
     public static readonly byte[] PdfHead = "%PDF-1.7\n"u8.ToArray();
 
@@ -25,6 +25,9 @@ public sealed class Submitter(TestApp app, string unit, string key)
 
     public HttpClient Client { get; } = WithKey(app, key);
 
+    /// <summary>The same unit with the same key, calling another instance of the app (started with other settings over the same storage).</summary>
+    public Submitter Through(WebApplicationFactory<Program> other) => new(other, Unit, key);
+
     private static readonly ConditionalWeakTable<TestApp, ConcurrentDictionary<string, Task<Submitter>>> Issued = new();
 
     /// <summary>The unit's submitter within one app: its key is issued on first use (a unit holds at most two live keys).</summary>
@@ -34,16 +37,18 @@ public sealed class Submitter(TestApp app, string unit, string key)
     public static async Task<Submitter> IssueAsync(TestApp app, string unit)
     {
         var issued = await (await app.Admin().PostAsync($"/api/catalog/units/{unit}/keys", null, TestContext.Current.CancellationToken)).ReadAsAsync<IssuedUnitKey>();
-        return new Submitter(app, unit, issued.Key);
+        return new Submitter(app.Factory, unit, issued.Key);
     }
 
     /// <summary>
     /// A client as a unit's system has one. It follows no redirects: the test factory's redirect handler copies every
     /// request body into memory to be able to resend it, which would hide what the app itself does with a large body.
     /// </summary>
-    public static HttpClient WithKey(TestApp app, string key)
+    public static HttpClient WithKey(TestApp app, string key) => WithKey(app.Factory, key);
+
+    private static HttpClient WithKey(WebApplicationFactory<Program> app, string key)
     {
-        var client = app.Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = app.Factory.ClientOptions.BaseAddress });
+        var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = app.ClientOptions.BaseAddress });
         client.DefaultRequestHeaders.Add("X-Api-Key", key);
         return client;
     }

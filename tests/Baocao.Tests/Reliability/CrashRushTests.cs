@@ -23,8 +23,6 @@ public sealed class CrashRushTests(TestApp storage) : IClassFixture<TestApp>
     private const string Period = "2026-H1";
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static readonly string[] Units = ["HU-DONGSON", "HU-KIMTHANH", "HU-PHULOC", "TXU-BINHMINH", "TPU-ANHOA", "DUQS", "DUCA", "DUBDBP", "MTTQ", "HLHPN", "HND", "HCCB", "TINHDOAN", "LDLD"];
-
     /// <summary>One submission a unit means to make: its key, its note (which tells its version apart) and its files.</summary>
     private sealed record Planned(string Unit, string Key, string Note, (string Name, byte[] Content)[] Files)
     {
@@ -42,7 +40,7 @@ public sealed class CrashRushTests(TestApp storage) : IClassFixture<TestApp>
     public async Task Acknowledged_submissions_survive_repeated_SIGKILLs_exactly_once_with_their_files_and_the_outbox_drains()
     {
         var scale = ReliabilityScale.Factor;
-        var units = Units.Take(Math.Min(Units.Length, 3 + scale)).ToArray();
+        var units = ReliabilityScale.Units(3 + scale);
         var perUnit = 3 * scale;
         var kills = 2 + scale;
         var figures = new Figures("crash: SIGKILL mid-rush");

@@ -12,6 +12,13 @@ public static class ReliabilityScale
 
     public static int Factor { get; } =
         int.TryParse(Environment.GetEnvironmentVariable(Variable), NumberStyles.None, CultureInfo.InvariantCulture, out var f) && f > 0 ? f : 1;
+
+    /// <summary>Units of the demo province that report on 2026-H1, in a fixed order.</summary>
+    private static readonly string[] DemoUnits =
+        ["HU-DONGSON", "HU-KIMTHANH", "HU-PHULOC", "TXU-BINHMINH", "TPU-ANHOA", "DUQS", "DUCA", "DUBDBP", "MTTQ", "HLHPN", "HND", "HCCB", "TINHDOAN", "LDLD"];
+
+    /// <summary>The first <paramref name="wanted"/> of the demo's units (all of them, when a scale asks for more).</summary>
+    public static string[] Units(int wanted) => DemoUnits[..Math.Min(DemoUnits.Length, wanted)];
 }
 
 /// <summary>
@@ -42,8 +49,8 @@ public sealed class Figures(string scenario)
     public int Lost { get; set; }
     public int Duplicated { get; set; }
 
-    public void CountSent() => Interlocked.Increment(ref _sent);
-    public void CountFault() => Interlocked.Increment(ref _faults);
+    public void CountSent(int count = 1) => Interlocked.Add(ref _sent, count);
+    public void CountFault(int count = 1) => Interlocked.Add(ref _faults, count);
     public void CountAcknowledged() => Interlocked.Increment(ref _acknowledged);
     public void CountServerError() => Interlocked.Increment(ref _serverErrors);
     public void CountUnavailable() => Interlocked.Increment(ref _unavailable);

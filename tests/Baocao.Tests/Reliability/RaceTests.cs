@@ -106,7 +106,7 @@ public sealed partial class RaceTests(DemoApp app) : IClassFixture<DemoApp>
     [Fact]
     public async Task Units_submitting_while_the_period_closes_are_either_in_with_a_version_or_out_and_marked_missed()
     {
-        var units = new[] { "HU-DONGSON", "HU-KIMTHANH", "HU-PHULOC", "TXU-BINHMINH", "TPU-ANHOA", "DUQS", "DUCA", "DUBDBP", "MTTQ", "HND" };
+        var units = ReliabilityScale.Units(10);
         await OpenAsync("CD-DONG-KY", string.Join(",", units.Select(u => $"\"{u}\"")),
             """{ "code": "THAM-DINH", "name": "Chuyên viên thẩm định", "assignees": [ { "name": "Nguyễn Thị Thu Hà", "email": "thuha.bdv@anhoa.example" } ] }""");
         var submitters = await Task.WhenAll(units.Select(u => Submitter.ForAsync(app, u)));

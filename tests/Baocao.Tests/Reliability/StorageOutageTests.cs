@@ -3,11 +3,14 @@ using System.Net;
 using System.Net.Http.Json;
 using Azure.Storage.Queues;
 using Baocao.Hosting;
+using Baocao.Mail;
 using Baocao.Storage;
 using Baocao.Submissions;
 using Baocao.Tests.Infrastructure;
 using Baocao.Workflow;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Baocao.Tests.Reliability;
 
@@ -19,24 +22,35 @@ public sealed class DemoAppWithDurableStorage : TestApp
 }
 
 /// <summary>
-/// Azurite stops in the middle of traffic. The app answers 503 with Retry-After at once (no 500, no request left
-/// hanging), health names what is down, and once Azurite is back the app serves again by itself and nothing is lost.
+/// Storage goes away in the middle of traffic. The app answers 503 with Retry-After within a bounded time (no 500, no
+/// request left hanging), health names what is down, and once storage is back the app serves again by itself and
+/// nothing is lost or doubled. Each way storage can go away is a test class of its own.
 /// </summary>
-public sealed class StorageOutageTests(DemoAppWithDurableStorage app) : IClassFixture<DemoAppWithDurableStorage>
+public abstract class StorageOutageScenario<TApp>(TApp app) where TApp : TestApp
 {
-    private const string Period = "2026-H1";
+    protected const string Period = "2026-H1";
+    private const string DuringTheOutage = "Nộp trong lúc kho dữ liệu gián đoạn.";
     private static readonly TimeSpan AnswerWithin = TimeSpan.FromSeconds(15);
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    protected TApp App { get; } = app;
+
+    /// <summary>The scenario's row in the figures.</summary>
+    protected abstract string Scenario { get; }
+
+    protected abstract Task BeginOutageAsync();
+
+    protected abstract Task EndOutageAsync();
 
     [Fact]
     public async Task Requests_during_a_storage_outage_get_503_with_Retry_After_quickly_and_the_app_recovers_losing_nothing()
     {
         var scale = ReliabilityScale.Factor;
-        var units = new[] { "HU-DONGSON", "HU-KIMTHANH", "HU-PHULOC", "TXU-BINHMINH", "TPU-ANHOA", "MTTQ", "HND", "HCCB" }.Take(Math.Min(8, 2 + scale)).ToArray();
+        var units = ReliabilityScale.Units(Math.Min(8, 2 + scale));
         var perUnit = 4 * scale;
-        var figures = new Figures("storage: Azurite stopped mid-traffic");
+        var figures = new Figures(Scenario);
         var submitters = new Dictionary<string, Submitter>();
-        foreach (var unit in units) submitters[unit] = await Submitter.IssueAsync(app, unit);
+        foreach (var unit in units) submitters[unit] = await Submitter.IssueAsync(App, unit);
 
         var acknowledged = new ConcurrentDictionary<string, SubmissionReceipt>();
         var outage = new TaskCompletionSource();
@@ -65,22 +79,25 @@ public sealed class StorageOutageTests(DemoAppWithDurableStorage app) : IClassFi
         }, Ct)).ToList();
 
         while (acknowledged.Count < units.Length * perUnit / 2) await Task.Delay(10, Ct);
-        await app.StopStorageAsync();
+        await BeginOutageAsync();
         figures.CountFault();
         outage.SetResult();
 
-        // While storage is away: a read and a write each get a prompt 503 that says to come back, and health says what is down.
-        using var admin = app.Admin();
+        // While storage is away: a read and a write each get a 503 in bounded time that says to come back, and health
+        // says what is down.
+        using var admin = App.Admin();
+        var duringTheOutage = Submitter.GoodReport.Replace("Báo cáo gửi đúng hạn.", DuringTheOutage, StringComparison.Ordinal);
+        var healthCheck = TimedAsync(() => App.Anonymous().GetAsync("/api/health", Ct));
         var during = await Task.WhenAll(
             TimedAsync(() => admin.GetAsync($"/api/periods/{Period}/reports/HU-DONGSON", Ct)),
-            TimedAsync(() => submitters[units[0]].SubmitAsync(Submitter.Form(), Period, "trong-luc-mat-kho")));
+            TimedAsync(() => submitters[units[0]].SubmitAsync(Submitter.Form(duringTheOutage), Period, "trong-luc-mat-kho")));
         foreach (var (response, took) in during)
         {
             await response.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable, "storage-unavailable");
             Assert.Equal(StorageOutage.RetryAfter, response.Headers.RetryAfter?.Delta);
             Assert.True(took < AnswerWithin, $"answered after {took}");
         }
-        var (healthResponse, healthTook) = await TimedAsync(() => app.Anonymous().GetAsync("/api/health", Ct));
+        var (healthResponse, healthTook) = await healthCheck;
         Assert.Equal(HttpStatusCode.ServiceUnavailable, healthResponse.StatusCode);
         var health = await healthResponse.Content.ReadFromJsonAsync<HealthReport>(JsonBody.Strict.ForReading(), Ct);
         Assert.Equal(("unhealthy", "unreachable", "unreachable", "unreachable"),
@@ -89,9 +106,12 @@ public sealed class StorageOutageTests(DemoAppWithDurableStorage app) : IClassFi
 
         // Clients keep trying through the outage; then storage returns and the app serves again, with no manual step.
         await Task.Delay(TimeSpan.FromSeconds(2), Ct);
-        await app.StartStorageAgainAsync();
+        await EndOutageAsync();
         await Task.WhenAll(traffic);
-        Assert.Equal(HttpStatusCode.OK, (await app.Anonymous().GetAsync("/api/health", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await App.Anonymous().GetAsync("/api/health", Ct)).StatusCode);
+        // The write refused during the outage may have been kept all the same (storage that took it and never answered);
+        // sent again with its Idempotency-Key, it is one version either way.
+        Assert.Equal(HttpStatusCode.Created, (await submitters[units[0]].SubmitAsync(Submitter.Form(duringTheOutage), Period, "trong-luc-mat-kho")).StatusCode);
 
         foreach (var unit in units)
         {
@@ -103,13 +123,14 @@ public sealed class StorageOutageTests(DemoAppWithDurableStorage app) : IClassFi
                 figures.Duplicated += Math.Max(0, matching.Count - 1);
                 if (matching.Count == 1) Assert.Equal(acknowledged[$"{unit}-{n}"].Version, matching[0].Version);
             }
-            Assert.Equal(perUnit, report.Versions.Count);
+            Assert.Equal(perUnit + (unit == units[0] ? 1 : 0), report.Versions.Count);
         }
+        Assert.Single((await (await admin.GetAsync(submitters[units[0]].ReportPath(Period), Ct)).ReadAsAsync<ReportView>()).Versions, v => v.Note == DuringTheOutage);
         // Work committed while the queue was away is announced again by the sweep and delivered.
-        app.Clock.Advance(OutboxQueue.RecoveryDelay + TimeSpan.FromMinutes(1));
-        await app.Factory.Services.GetRequiredService<TimerSweeper>().SweepAsync(Ct);
-        await OutboxDrain.DrainAsync(app.Factory, new QueueClient(app.Azurite.ConnectionString, StorageNames.OutboxQueue), Ct);
-        var engine = app.Factory.Services.GetRequiredService<WorkflowEngine>();
+        App.Clock.Advance(OutboxQueue.RecoveryDelay + TimeSpan.FromMinutes(1));
+        await App.Factory.Services.GetRequiredService<TimerSweeper>().SweepAsync(Ct);
+        await OutboxDrain.DrainAsync(App.Factory, new QueueClient(App.Azurite.ConnectionString, StorageNames.OutboxQueue), Ct);
+        var engine = App.Factory.Services.GetRequiredService<WorkflowEngine>();
         foreach (var unit in units) Assert.Empty(await engine.PendingWorkAsync(WorkflowEngine.InstanceId(Period, unit), Ct));
 
         figures.Publish();
@@ -125,5 +146,69 @@ public sealed class StorageOutageTests(DemoAppWithDurableStorage app) : IClassFi
         var started = DateTime.UtcNow;
         var response = await send();
         return (response, DateTime.UtcNow - started);
+    }
+}
+
+/// <summary>Azurite stops: its ports refuse connections, until it starts again on them with the data it kept.</summary>
+public sealed class StorageOutageTests(DemoAppWithDurableStorage app)
+    : StorageOutageScenario<DemoAppWithDurableStorage>(app), IClassFixture<DemoAppWithDurableStorage>
+{
+    protected override string Scenario => "storage: Azurite stopped mid-traffic";
+
+    protected override Task BeginOutageAsync() => App.StopStorageAsync().AsTask();
+
+    protected override Task EndOutageAsync() => App.StartStorageAgainAsync();
+}
+
+/// <summary>
+/// Azurite freezes (SIGSTOP): connections are still taken, but no request is ever answered, as storage that hangs.
+/// Only each try's network timeout ends a request; then Azurite goes on (SIGCONT) with all it held.
+/// </summary>
+public sealed class BlackHoledStorageTests(DemoApp app) : StorageOutageScenario<DemoApp>(app), IClassFixture<DemoApp>
+{
+    protected override string Scenario => "storage: Azurite frozen, never answering";
+
+    protected override Task BeginOutageAsync() => App.Azurite.PauseAsync();
+
+    protected override Task EndOutageAsync() => App.Azurite.ResumeAsync();
+
+    /// <summary>
+    /// Locally, in-process loops stand in for the host's queue and timer triggers. A poll or a sweep that storage never
+    /// answers fails at its timeout and is logged; the loops go on (a loop that threw would stop the whole app), and
+    /// once storage answers, the queue loop delivers the mail of a report submitted meanwhile, with no manual step.
+    /// </summary>
+    [Fact]
+    public async Task The_local_trigger_loops_outlive_storage_that_never_answers_and_deliver_once_it_answers()
+    {
+        await using var local = App.Factory.WithWebHostBuilder(web =>
+        {
+            web.UseSetting("Workflow:RunLocalTriggers", "true");
+            web.UseSetting("Storage:NetworkTimeout", "00:00:01");
+        });
+        var loops = local.Services.GetServices<IHostedService>().Where(s => s is OutboxQueueLoop or TimerSweepLoop).Cast<BackgroundService>().ToList();
+        Assert.Equal(2, loops.Count);
+        var stopping = local.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+
+        await App.Azurite.PauseAsync();
+        // Long enough on the test clock for both loops to poll and sweep, and in real time for their tries to time out.
+        for (var second = 0; second < 8; second++)
+        {
+            App.Clock.Advance(TimeSpan.FromMinutes(1));
+            await Task.Delay(TimeSpan.FromSeconds(1), Ct);
+        }
+        await App.Azurite.ResumeAsync();
+        Assert.All(loops, loop => Assert.False(loop.ExecuteTask!.IsCompleted, $"{loop.GetType().Name} ended: {loop.ExecuteTask.Exception}"));
+        Assert.False(stopping.IsCancellationRequested, "the app is stopping");
+
+        var unit = (await Submitter.ForAsync(App, "HLHPN")).Through(local);
+        Assert.Equal(HttpStatusCode.Created, (await unit.SubmitAsync(Submitter.Form(), Period)).StatusCode);
+        var mailbox = local.Services.GetRequiredService<LocalMailbox>();
+        var delivered = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!mailbox.All.Any(m => m.CustomArgs["instanceId"] == $"{Period}~HLHPN") && DateTime.UtcNow < delivered)
+        {
+            App.Clock.Advance(TimeSpan.FromSeconds(30));
+            await Task.Delay(TimeSpan.FromMilliseconds(100), Ct);
+        }
+        Assert.Single(mailbox.All, m => m.CustomArgs["instanceId"] == $"{Period}~HLHPN");
     }
 }

@@ -25,6 +25,22 @@ public sealed partial class ReviewDesk(TestApp app)
     public Task DeliverAsync(string instanceId) =>
         app.Factory.Services.GetRequiredService<OutboxDispatcher>().DispatchAsync(OutboxQueue.Encode(new OutboxMessage(instanceId)), Ct);
 
+    /// <summary>
+    /// Delivers the instance's outbox once while its retries wait out their backoff and timeouts on the test clock: the
+    /// clock moves a second at a time while the delivery is still going, so no test ever sleeps for a retry. Returns
+    /// why the delivery failed, or null.
+    /// </summary>
+    public async Task<Exception?> DeliverMovingTheClockAsync(string instanceId)
+    {
+        var delivery = DeliverAsync(instanceId);
+        while (!delivery.IsCompleted)
+        {
+            app.Clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.WhenAny(delivery, Task.Delay(TimeSpan.FromMilliseconds(5), Ct));
+        }
+        return delivery.Exception?.InnerException;
+    }
+
     public IReadOnlyList<CapturedMail> MailsTo(string email, string instanceId) =>
         Mailbox.All.Where(m => m.To.Contains(email, StringComparer.OrdinalIgnoreCase)
             && m.CustomArgs.TryGetValue("instanceId", out var id) && id == instanceId).ToList();

@@ -1,0 +1,40 @@
+namespace Baocao.Hosting;
+
+/// <summary>
+/// Headers every answer carries, whatever wrote it (a page, JSON, a file, an error, the API reference): nosniff, so no
+/// browser reads a file or JSON as something to run; never framed by another site (CSP frame-ancestors, and
+/// X-Frame-Options for browsers older than it); and a Content-Security-Policy. An answer without a policy of its own
+/// gets one that lets nothing load or run in it; pages set theirs (<see cref="Page"/>); an endpoint that serves
+/// someone else's page (the API reference) declares its policy with <see cref="WithContentSecurityPolicy{TBuilder}"/>.
+/// </summary>
+public static class SecurityHeaders
+{
+    /// <summary>For anything that is not one of the app's pages: nothing loads or runs in it, nobody frames it.</summary>
+    public const string NothingRuns = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+    /// <summary>An endpoint's own Content-Security-Policy.</summary>
+    public sealed record ContentSecurityPolicy(string Value);
+
+    public static TBuilder WithContentSecurityPolicy<TBuilder>(this TBuilder builder, string policy) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new ContentSecurityPolicy(policy));
+
+    public static WebApplication UseSecurityHeaders(this WebApplication app)
+    {
+        app.Use((context, next) =>
+        {
+            context.Response.OnStarting(() =>
+            {
+                var headers = context.Response.Headers;
+                headers.XContentTypeOptions = "nosniff";
+                headers.XFrameOptions = "DENY";
+                if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
+                {
+                    headers.ContentSecurityPolicy = context.GetEndpoint()?.Metadata.GetMetadata<ContentSecurityPolicy>()?.Value ?? NothingRuns;
+                }
+                return Task.CompletedTask;
+            });
+            return next(context);
+        });
+        return app;
+    }
+}
