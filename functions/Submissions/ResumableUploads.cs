@@ -58,17 +58,24 @@ public sealed class ResumableUploads(
 {
     private readonly TableClient _table = tables.GetTableClient(StorageNames.UploadsTable);
     private readonly BlobContainerClient _container = blobs.GetBlobContainerClient(StorageNames.AttachmentsContainer);
-    private readonly ConcurrentDictionary<string, HashProgress> _hashes = new();
+    private readonly ConcurrentDictionary<string, Progress> _progress = new();
     private readonly ConcurrentDictionary<string, Upload> _rows = new();
 
-    private sealed record HashProgress(long Offset, IncrementalHash Hash);
+    /// <summary>
+    /// Where an upload stood after this instance's last commit to it: the offset, the blob's ETag then, the committed
+    /// block ids, and the SHA-256 state over those bytes. Taken out by the PATCH that uses it, so only one PATCH holds it.
+    /// </summary>
+    private sealed record Progress(long Offset, ETag Tag, IReadOnlyList<string> Blocks, IncrementalHash Hash);
 
     public long MaxSize => limits.Value.MaxFileBytes;
 
     /// <summary>The timer-index partition of the uploads' expiry entries, named by <c>{unit}|{upload id}</c>.</summary>
     public string Partition => StorageNames.UploadsTable;
 
+    // Smaller blocks for a chunk, and enough of them in flight that a client's usual 8 MiB chunk is read whole while its
+    // first blocks stage: less of each PATCH waits for its last block after the body has arrived.
     private const int ChunkBlockSize = 2 * 1024 * 1024;
+    private const int ChunkBlocksInFlight = 4;
 
     public async Task<Outcome<Upload>> CreateAsync(string periodId, string unitCode, long length, string? fileName, CancellationToken cancellationToken)
     {
@@ -123,18 +130,15 @@ public sealed class ResumableUploads(
         var found = await FindAsync(periodId, unitCode, id, fresh: false, cancellationToken);
         if (found.Problem is { } problem) return problem;
         var upload = found.Value!;
-        var (committed, blobTag, previous) = await CommittedAsync(upload, cancellationToken);
-        if (offset != committed)
+        var (start, committed) = await ProgressAtAsync(upload, offset, cancellationToken);
+        if (start is null)
         {
-            return Problems.Create(StatusCodes.Status409Conflict, "offset-mismatch", "Sai vị trí tải lên",
+            return committed == upload.Length && offset == committed ? new UploadState(upload, committed) : Problems.Create(StatusCodes.Status409Conflict, "offset-mismatch", "Sai vị trí tải lên",
                 $"Upload-Offset {offset} không khớp với số byte đã nhận ({committed}); hãy hỏi lại bằng HEAD rồi gửi tiếp.");
         }
-        if (committed == upload.Length) return new UploadState(upload, committed);
-
-        var hash = await HashUpToAsync(upload, committed, cancellationToken);
+        var (_, blobTag, previous, hash) = start;
         var blob = _container.GetBlockBlobClient(upload.BlobName);
-        // Smaller blocks for a chunk: less of each PATCH waits for its last block after the body has arrived.
-        var appender = new BlockAppender(blob, hash, ChunkBlockSize);
+        var appender = new BlockAppender(blob, hash, ChunkBlockSize, ChunkBlocksInFlight);
         var type = AttachmentRules.ByExtension(upload.FileName)!;
         AttachmentRefusal? refusal = null;
         try
@@ -149,20 +153,21 @@ public sealed class ResumableUploads(
         {
             // The client broke off: keep what was staged so it can resume from there.
         }
-        _hashes.TryRemove(upload.Id, out _);
         if (appender.Bytes == 0)
         {
-            hash.Dispose();
+            _progress[upload.Id] = start;
             return refusal is null ? new UploadState(upload, committed) : Refuse(refusal);
         }
+        List<string> blocks = [.. previous, .. appender.Blocks];
+        ETag tag;
         try
         {
-            await blob.CommitBlockListAsync([.. previous, .. appender.Blocks], new CommitBlockListOptions
+            tag = (await blob.CommitBlockListAsync(blocks, new CommitBlockListOptions
             {
                 HttpHeaders = new BlobHttpHeaders { ContentType = upload.ContentType },
                 Metadata = new Dictionary<string, string> { ["filename"] = Uri.EscapeDataString(upload.FileName) },
                 Conditions = committed == 0 ? new BlobRequestConditions { IfNoneMatch = ETag.All } : new BlobRequestConditions { IfMatch = blobTag },
-            }, CancellationToken.None);
+            }, CancellationToken.None)).Value.ETag;
         }
         catch (RequestFailedException error) when (error.Status is StatusCodes.Status409Conflict or StatusCodes.Status412PreconditionFailed)
         {
@@ -179,7 +184,7 @@ public sealed class ResumableUploads(
         }
         else
         {
-            _hashes[upload.Id] = new HashProgress(reached, hash);
+            _progress[upload.Id] = new Progress(reached, tag, blocks, hash);
         }
         return refusal is null ? new UploadState(upload, reached) : Refuse(refusal);
     }
@@ -273,7 +278,7 @@ public sealed class ResumableUploads(
             await _table.DeleteEntityAsync(seen.UnitCode, seen.Id, ETag.All, cancellationToken);
             break;
         }
-        _hashes.TryRemove(row.Id, out _);
+        if (_progress.TryRemove(row.Id, out var kept)) kept.Hash.Dispose();
         _rows.TryRemove(row.Id, out _);
         return null;
     }
@@ -295,14 +300,28 @@ public sealed class ResumableUploads(
         }
     }
 
-    /// <summary>The SHA-256 state over the first <paramref name="offset"/> bytes: kept from the last PATCH, or read back from the blob.</summary>
-    private async Task<IncrementalHash> HashUpToAsync(Upload upload, long offset, CancellationToken cancellationToken)
+    /// <summary>
+    /// Where a PATCH at <paramref name="offset"/> goes on from, or null with the offset the upload stands at when that is
+    /// not <paramref name="offset"/> or the upload is complete. The progress this instance kept from the last PATCH saves reading the block list and the bytes
+    /// back: should another instance have written since, the commit's ETag condition fails and the PATCH gets 409, and
+    /// the next one reads the blob. Any other offset is checked against the blob, which another instance may have moved.
+    /// </summary>
+    private async Task<(Progress? From, long Committed)> ProgressAtAsync(Upload upload, long offset, CancellationToken cancellationToken)
     {
-        if (_hashes.TryRemove(upload.Id, out var kept))
+        if (_progress.TryRemove(upload.Id, out var kept))
         {
-            if (kept.Offset == offset) return kept.Hash;
+            if (kept.Offset == offset) return (kept, offset);
             kept.Hash.Dispose();
         }
+        var (committed, tag, blocks) = await CommittedAsync(upload, cancellationToken);
+        return committed != offset || committed == upload.Length
+            ? (null, committed)
+            : (new Progress(committed, tag, blocks, await HashOfBlobAsync(upload, committed, cancellationToken)), committed);
+    }
+
+    /// <summary>The SHA-256 state over the first <paramref name="offset"/> bytes, read back from the blob.</summary>
+    private async Task<IncrementalHash> HashOfBlobAsync(Upload upload, long offset, CancellationToken cancellationToken)
+    {
         var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         if (offset == 0) return hash;
         var download = await _container.GetBlobClient(upload.BlobName).DownloadStreamingAsync(
@@ -316,7 +335,7 @@ public sealed class ResumableUploads(
 
     private async Task<string> Sha256Async(Upload upload, CancellationToken cancellationToken)
     {
-        using var hash = await HashUpToAsync(upload, upload.Length, cancellationToken);
+        using var hash = await HashOfBlobAsync(upload, upload.Length, cancellationToken);
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 

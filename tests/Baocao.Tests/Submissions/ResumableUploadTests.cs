@@ -22,13 +22,16 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
 
     private static string Metadata(string fileName) => $"filename {Convert.ToBase64String(Encoding.UTF8.GetBytes(fileName))},filetype {Convert.ToBase64String("application/pdf"u8)}";
 
-    private static async Task<HttpResponseMessage> SendAsync(Submitter unit, HttpMethod method, string path, HttpContent? content = null,
+    private static Task<HttpResponseMessage> SendAsync(Submitter unit, HttpMethod method, string path, HttpContent? content = null,
+        Action<HttpRequestMessage>? headers = null, string? tus = Tus) => SendAsync(unit.Client, method, path, content, headers, tus);
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, HttpContent? content = null,
         Action<HttpRequestMessage>? headers = null, string? tus = Tus)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
         if (tus is not null) request.Headers.Add("Tus-Resumable", tus);
         headers?.Invoke(request);
-        return await unit.Client.SendAsync(request, Ct);
+        return await client.SendAsync(request, Ct);
     }
 
     private static async Task<string> CreateAsync(Submitter unit, long length, string fileName = "Hồ sơ quét.pdf")
@@ -51,8 +54,10 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
         return content;
     }
 
-    private static Task<HttpResponseMessage> PatchAsync(Submitter unit, string location, long offset, byte[] bytes) =>
-        SendAsync(unit, HttpMethod.Patch, location, Chunk(bytes), r => r.Headers.Add("Upload-Offset", offset.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    private static Task<HttpResponseMessage> PatchAsync(Submitter unit, string location, long offset, byte[] bytes) => PatchAsync(unit.Client, location, offset, bytes);
+
+    private static Task<HttpResponseMessage> PatchAsync(HttpClient client, string location, long offset, byte[] bytes) =>
+        SendAsync(client, HttpMethod.Patch, location, Chunk(bytes), r => r.Headers.Add("Upload-Offset", offset.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     private static async Task<long> OffsetAsync(Submitter unit, string location)
     {
@@ -175,6 +180,36 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
         var create = await SendAsync(stranger, HttpMethod.Post, owner.ReportPath() + "/uploads", headers: r => r.Headers.Add("Upload-Length", "100"));
         Assert.Equal(HttpStatusCode.Forbidden, create.StatusCode);
         Assert.Equal(0, await OffsetAsync(owner, location));
+    }
+
+    [Fact]
+    public async Task Racing_patches_never_both_win_and_an_instance_goes_by_the_blob_when_another_moved_the_upload_on()
+    {
+        var unit = await Submitter.ForAsync(app, "TPU-ANHOA");
+        var file = Submitter.Pdf(5 * 1024 * 1024 + 3);
+        var location = await CreateAsync(unit, file.Length, "quet-song-song.pdf");
+        var racing = await Task.WhenAll(PatchAsync(unit, location, 0, file[..1_000_000]), PatchAsync(unit, location, 0, file[..1_000_000]));
+        Assert.Equal([HttpStatusCode.NoContent, HttpStatusCode.Conflict], racing.Select(r => r.StatusCode).Order());
+        await racing.Single(r => r.StatusCode == HttpStatusCode.Conflict).ShouldBeProblemAsync(HttpStatusCode.Conflict, "offset-mismatch");
+        Assert.Equal(1_000_000, await OffsetAsync(unit, location));
+        Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(unit, location, 1_000_000, file[1_000_000..3_000_000])).StatusCode);
+
+        // A second instance of the app (scaled out, or this one restarted) goes on from the offset in the blob, not in memory.
+        await using var other = app.Factory.WithWebHostBuilder(_ => { });
+        using var otherClient = other.CreateClient();
+        otherClient.DefaultRequestHeaders.Add("X-Api-Key", unit.Client.DefaultRequestHeaders.GetValues("X-Api-Key"));
+        Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(otherClient, location, 3_000_000, file[3_000_000..4_000_000])).StatusCode);
+        // This instance still remembers 3,000,000: a PATCH there fails on the blob's ETag and stores nothing; one at the
+        // real offset is checked against the blob and goes through.
+        await (await PatchAsync(unit, location, 3_000_000, file[3_000_000..4_000_000])).ShouldBeProblemAsync(HttpStatusCode.Conflict, "offset-mismatch");
+        Assert.Equal(4_000_000, await OffsetAsync(unit, location));
+        var last = await PatchAsync(unit, location, 4_000_000, file[4_000_000..]);
+        Assert.Equal(HttpStatusCode.NoContent, last.StatusCode);
+
+        var report = Submitter.GoodReport.Replace("\"note\"", $"\"uploads\": [\"{IdOf(location)}\"], \"note\"", StringComparison.Ordinal);
+        var attached = Assert.Single((await (await unit.SubmitAsync(Submitter.Form(report))).ReadAsAsync<SubmissionReceipt>()).Attachments);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(file)), attached.Sha256);
+        Assert.Equal(file, await unit.Client.GetByteArrayAsync(attached.Href, Ct));
     }
 
     [Fact]
