@@ -28,13 +28,9 @@ public static class Measure
         return new Run(count, total.Elapsed, latencies);
     }
 
-    /// <summary>
-    /// Runs <paramref name="work"/> while sampling the process's working set; returns its time and the peak growth in bytes.
-    /// It starts once the JIT has settled (see <see cref="JitSettledAsync"/>) and the heap is collected.
-    /// </summary>
+    /// <summary>Runs <paramref name="work"/> while sampling the process's working set; returns its time and the peak growth in bytes.</summary>
     public static async Task<(TimeSpan Elapsed, long PeakGrowth)> WatchingMemoryAsync(Func<Task> work)
     {
-        await JitSettledAsync();
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
@@ -55,26 +51,6 @@ public static class Measure
         await stop.CancelAsync();
         await sampler;
         return (watch.Elapsed, Math.Max(0, peak - baseline));
-    }
-
-    /// <summary>
-    /// Waits until the JIT has compiled nothing for half a second (ten seconds at most). The runtime compiles hot methods
-    /// again in the background for a few seconds after they get hot (tiered compilation); on two cores that work, which
-    /// a long-running app has long finished, would otherwise land inside whichever measurement comes next.
-    /// </summary>
-    public static async Task JitSettledAsync()
-    {
-        var quiet = Stopwatch.StartNew();
-        var patience = Stopwatch.StartNew();
-        var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
-        while (quiet.Elapsed < TimeSpan.FromMilliseconds(500) && patience.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            await Task.Delay(50, CancellationToken.None);
-            var now = System.Runtime.JitInfo.GetCompiledMethodCount();
-            if (now == compiled) continue;
-            compiled = now;
-            quiet.Restart();
-        }
     }
 
     public static void EnsureSuccess(HttpResponseMessage response, string what)
