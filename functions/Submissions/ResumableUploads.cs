@@ -133,8 +133,10 @@ public sealed class ResumableUploads(
         var (start, committed) = await ProgressAtAsync(upload, offset, cancellationToken);
         if (start is null)
         {
-            return committed == upload.Length && offset == committed ? new UploadState(upload, committed) : Problems.Create(StatusCodes.Status409Conflict, "offset-mismatch", "Sai vị trí tải lên",
-                $"Upload-Offset {offset} không khớp với số byte đã nhận ({committed}); hãy hỏi lại bằng HEAD rồi gửi tiếp.");
+            return offset == committed
+                ? new UploadState(upload, committed)
+                : Problems.Create(StatusCodes.Status409Conflict, "offset-mismatch", "Sai vị trí tải lên",
+                    $"Upload-Offset {offset} không khớp với số byte đã nhận ({committed}); hãy hỏi lại bằng HEAD rồi gửi tiếp.");
         }
         var (_, blobTag, previous, hash) = start;
         var blob = _container.GetBlockBlobClient(upload.BlobName);
@@ -301,10 +303,11 @@ public sealed class ResumableUploads(
     }
 
     /// <summary>
-    /// Where a PATCH at <paramref name="offset"/> goes on from, or null with the offset the upload stands at when that is
-    /// not <paramref name="offset"/> or the upload is complete. The progress this instance kept from the last PATCH saves reading the block list and the bytes
-    /// back: should another instance have written since, the commit's ETag condition fails and the PATCH gets 409, and
-    /// the next one reads the blob. Any other offset is checked against the blob, which another instance may have moved.
+    /// Where a PATCH at <paramref name="offset"/> goes on from; null, with the offset the upload stands at, when that is
+    /// another offset or the upload is complete. The progress this instance kept from its last commit saves reading the
+    /// block list and the bytes back: should another instance have written since, the commit's ETag condition fails, the
+    /// PATCH gets 409 and the next one reads the blob. Any other offset is checked against the blob, which another
+    /// instance may have moved on.
     /// </summary>
     private async Task<(Progress? From, long Committed)> ProgressAtAsync(Upload upload, long offset, CancellationToken cancellationToken)
     {
