@@ -95,11 +95,11 @@ public sealed class AttachmentStore(BlobServiceClient blobs)
 /// and counted in order once staged, so <see cref="Blocks"/>, <see cref="Bytes"/> and the hash always describe
 /// exactly a prefix of the stream that is staged, even when the stream breaks off half way.
 /// </summary>
-public sealed class BlockAppender(BlockBlobClient blob, IncrementalHash hash, int blockSize = BlockAppender.BlockSize)
+public sealed class BlockAppender(BlockBlobClient blob, IncrementalHash hash, int blockSize = BlockAppender.BlockSize, int maxInFlight = BlockAppender.InFlight)
 {
     public const int BlockSize = 4 * 1024 * 1024;
 
-    /// <summary>Blocks uploading at once: memory stays at this many buffers whatever the file's size.</summary>
+    /// <summary>Blocks uploading at once unless told otherwise: memory stays at this many buffers whatever the file's size.</summary>
     public const int InFlight = 3;
 
     private sealed record Piece(byte[] Buffer, int Filled, string Id, Task Staged);
@@ -146,7 +146,7 @@ public sealed class BlockAppender(BlockBlobClient blob, IncrementalHash hash, in
                 var id = blockId(index);
                 inFlight.Enqueue(new Piece(buffer, filled, id, blob.StageBlockAsync(id, new MemoryStream(buffer, 0, filled, writable: false), cancellationToken: cancellationToken)));
                 read += filled;
-                if (inFlight.Count >= InFlight) await CompleteOldestAsync(inFlight);
+                if (inFlight.Count >= maxInFlight) await CompleteOldestAsync(inFlight);
             }
         }
         finally

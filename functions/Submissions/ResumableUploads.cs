@@ -7,6 +7,7 @@ using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using Baocao.Hosting;
 using Baocao.Storage;
+using Baocao.Workflow;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -36,6 +37,9 @@ public sealed record Upload(
     string? Sha256,
     bool Attached)
 {
+    /// <summary>The record's ETag, when read from the table: an attach and a deletion each write on it, so only one wins.</summary>
+    public ETag ETag { get; init; }
+
     public StoredAttachment AsAttachment() => new(BlobName, FileName, ContentType, Length, Sha256!);
 }
 
@@ -46,19 +50,32 @@ public sealed record UploadState(Upload Upload, long Offset);
 /// The storage side of the tus protocol. Each PATCH appends its bytes as staged blocks and then commits the block list
 /// on the condition that the blob has not changed since the offset was read, so two racing PATCHes cannot interleave.
 /// The SHA-256 of the bytes so far is kept in memory between PATCHes and rebuilt from the blob after a restart.
+/// Each upload has an entry in the timer index, due when it expires, so the timer sweep deletes what was never attached.
 /// </summary>
-public sealed class ResumableUploads(TableServiceClient tables, BlobServiceClient blobs, TimeProvider clock, IOptions<AttachmentLimits> limits, IOptions<UploadOptions> options)
+public sealed class ResumableUploads(
+    TableServiceClient tables, BlobServiceClient blobs, TimerIndex index, TimeProvider clock, IOptions<AttachmentLimits> limits, IOptions<UploadOptions> options)
+    : IExpiringRecords
 {
     private readonly TableClient _table = tables.GetTableClient(StorageNames.UploadsTable);
     private readonly BlobContainerClient _container = blobs.GetBlobContainerClient(StorageNames.AttachmentsContainer);
-    private readonly ConcurrentDictionary<string, HashProgress> _hashes = new();
+    private readonly ConcurrentDictionary<string, Progress> _progress = new();
     private readonly ConcurrentDictionary<string, Upload> _rows = new();
 
-    private sealed record HashProgress(long Offset, IncrementalHash Hash);
+    /// <summary>
+    /// Where an upload stood after this instance's last commit to it: the offset, the blob's ETag then, the committed
+    /// block ids, and the SHA-256 state over those bytes. Taken out by the PATCH that uses it, so only one PATCH holds it.
+    /// </summary>
+    private sealed record Progress(long Offset, ETag Tag, IReadOnlyList<string> Blocks, IncrementalHash Hash);
 
     public long MaxSize => limits.Value.MaxFileBytes;
 
+    /// <summary>The timer-index partition of the uploads' expiry entries, named by <c>{unit}|{upload id}</c>.</summary>
+    public string Partition => StorageNames.UploadsTable;
+
+    // Smaller blocks for a chunk, and enough of them in flight that a client's usual 8 MiB chunk is read whole while its
+    // first blocks stage: less of each PATCH waits for its last block after the body has arrived.
     private const int ChunkBlockSize = 2 * 1024 * 1024;
+    private const int ChunkBlocksInFlight = 4;
 
     public async Task<Outcome<Upload>> CreateAsync(string periodId, string unitCode, long length, string? fileName, CancellationToken cancellationToken)
     {
@@ -73,6 +90,8 @@ public sealed class ResumableUploads(TableServiceClient tables, BlobServiceClien
         var now = clock.GetUtcNow();
         var upload = new Upload(id, periodId, unitCode, length, name, type.ContentType, $"{periodId}/{unitCode}/u{id}{type.Extensions[0]}",
             now, now + options.Value.UploadLifetime, Sha256: null, Attached: false);
+        // Written ahead of the record, as every index entry is: an entry whose record never came finds nothing to delete.
+        await index.PutAsync(new DueEntry(Partition, $"{unitCode}|{id}", DueKind.Expiry, upload.ExpiresAt), cancellationToken);
         await _table.AddEntityAsync(Entity(upload), cancellationToken);
         _rows[id] = upload;
         return upload;
@@ -95,7 +114,7 @@ public sealed class ResumableUploads(TableServiceClient tables, BlobServiceClien
         var row = !fresh && _rows.TryGetValue(id, out var kept) && kept.UnitCode == unitCode ? kept : await ReadAsync(unitCode, id, cancellationToken);
         if (row is null || row.PeriodId != periodId) return Problems.NotFound($"Không có phiên tải lên '{id}'.");
         _rows[id] = row;
-        if (!row.Attached && row.ExpiresAt <= clock.GetUtcNow())
+        if (Expired(row))
         {
             return Problems.Create(StatusCodes.Status410Gone, "upload-expired", "Phiên tải lên đã hết hạn", "Phiên tải lên này đã hết hạn; hãy tải tệp lên lại từ đầu.");
         }
@@ -111,18 +130,17 @@ public sealed class ResumableUploads(TableServiceClient tables, BlobServiceClien
         var found = await FindAsync(periodId, unitCode, id, fresh: false, cancellationToken);
         if (found.Problem is { } problem) return problem;
         var upload = found.Value!;
-        var (committed, blobTag, previous) = await CommittedAsync(upload, cancellationToken);
-        if (offset != committed)
+        var (start, committed) = await ProgressAtAsync(upload, offset, cancellationToken);
+        if (start is null)
         {
-            return Problems.Create(StatusCodes.Status409Conflict, "offset-mismatch", "Sai vị trí tải lên",
-                $"Upload-Offset {offset} không khớp với số byte đã nhận ({committed}); hãy hỏi lại bằng HEAD rồi gửi tiếp.");
+            return offset == committed
+                ? new UploadState(upload, committed)
+                : Problems.Create(StatusCodes.Status409Conflict, "offset-mismatch", "Sai vị trí tải lên",
+                    $"Upload-Offset {offset} không khớp với số byte đã nhận ({committed}); hãy hỏi lại bằng HEAD rồi gửi tiếp.");
         }
-        if (committed == upload.Length) return new UploadState(upload, committed);
-
-        var hash = await HashUpToAsync(upload, committed, cancellationToken);
+        var (_, blobTag, previous, hash) = start;
         var blob = _container.GetBlockBlobClient(upload.BlobName);
-        // Smaller blocks for a chunk: less of each PATCH waits for its last block after the body has arrived.
-        var appender = new BlockAppender(blob, hash, ChunkBlockSize);
+        var appender = new BlockAppender(blob, hash, ChunkBlockSize, ChunkBlocksInFlight);
         var type = AttachmentRules.ByExtension(upload.FileName)!;
         AttachmentRefusal? refusal = null;
         try
@@ -137,20 +155,21 @@ public sealed class ResumableUploads(TableServiceClient tables, BlobServiceClien
         {
             // The client broke off: keep what was staged so it can resume from there.
         }
-        _hashes.TryRemove(upload.Id, out _);
         if (appender.Bytes == 0)
         {
-            hash.Dispose();
+            _progress[upload.Id] = start;
             return refusal is null ? new UploadState(upload, committed) : Refuse(refusal);
         }
+        List<string> blocks = [.. previous, .. appender.Blocks];
+        ETag tag;
         try
         {
-            await blob.CommitBlockListAsync([.. previous, .. appender.Blocks], new CommitBlockListOptions
+            tag = (await blob.CommitBlockListAsync(blocks, new CommitBlockListOptions
             {
                 HttpHeaders = new BlobHttpHeaders { ContentType = upload.ContentType },
                 Metadata = new Dictionary<string, string> { ["filename"] = Uri.EscapeDataString(upload.FileName) },
                 Conditions = committed == 0 ? new BlobRequestConditions { IfNoneMatch = ETag.All } : new BlobRequestConditions { IfMatch = blobTag },
-            }, CancellationToken.None);
+            }, CancellationToken.None)).Value.ETag;
         }
         catch (RequestFailedException error) when (error.Status is StatusCodes.Status409Conflict or StatusCodes.Status412PreconditionFailed)
         {
@@ -167,7 +186,7 @@ public sealed class ResumableUploads(TableServiceClient tables, BlobServiceClien
         }
         else
         {
-            _hashes[upload.Id] = new HashProgress(reached, hash);
+            _progress[upload.Id] = new Progress(reached, tag, blocks, hash);
         }
         return refusal is null ? new UploadState(upload, reached) : Refuse(refusal);
     }
@@ -177,9 +196,9 @@ public sealed class ResumableUploads(TableServiceClient tables, BlobServiceClien
     {
         var row = await ReadAsync(unitCode, id, cancellationToken);
         if (row is null || row.PeriodId != periodId) return Problems.NotFound($"Không có phiên tải lên '{id}'.");
-        if (row.Attached) return Problems.Conflict("upload-attached", "Tệp này đã được đính kèm vào báo cáo nên không xoá được.");
-        await DeleteAsync(row, cancellationToken);
-        return null;
+        return await DeleteIfAsync(row, r => !r.Attached, cancellationToken) is null
+            ? null
+            : Problems.Conflict("upload-attached", "Tệp này đã được đính kèm vào báo cáo nên không xoá được.");
     }
 
     /// <summary>
@@ -190,7 +209,7 @@ public sealed class ResumableUploads(TableServiceClient tables, BlobServiceClien
     {
         var attachments = new List<StoredAttachment>();
         var errors = new ValidationErrors();
-        var ready = new List<Upload>();
+        var ready = new List<(int Index, Upload Upload)>();
         for (var i = 0; i < ids.Count; i++)
         {
             var found = await GetAsync(periodId, unitCode, ids[i], cancellationToken);
@@ -205,37 +224,65 @@ public sealed class ResumableUploads(TableServiceClient tables, BlobServiceClien
                 errors.Add($"/report/uploads/{i}", "upload-incomplete", $"Tệp '{upload.FileName}' mới tải lên {offset}/{upload.Length} byte.");
                 continue;
             }
-            ready.Add(upload.Sha256 is null ? await FinishAsync(upload, cancellationToken) : upload);
+            ready.Add((i, upload));
         }
         if (errors.Any) return errors.ToProblem();
-        foreach (var upload in ready)
+        foreach (var (i, upload) in ready)
         {
-            if (!upload.Attached) await _table.UpdateEntityAsync(Entity(upload with { Attached = true }), ETag.All, TableUpdateMode.Replace, cancellationToken);
+            // The last PATCH committed but the app stopped before recording the SHA-256: it is taken from the blob.
+            var attached = upload with { Sha256 = upload.Sha256 ?? await Sha256Async(upload, cancellationToken), Attached = true };
+            try
+            {
+                // On the ETag read above: an upload deleted meanwhile (it expired that very moment) is not named by a version.
+                if (!upload.Attached) await _table.UpdateEntityAsync(Entity(attached), upload.ETag, TableUpdateMode.Replace, cancellationToken);
+            }
+            catch (RequestFailedException error) when (error.Status is StatusCodes.Status404NotFound or StatusCodes.Status412PreconditionFailed)
+            {
+                errors.Add($"/report/uploads/{i}", "unknown-upload", $"Phiên tải lên '{upload.Id}' vừa hết hạn hoặc vừa thay đổi; hãy gửi lại.");
+                continue;
+            }
             _rows.TryRemove(upload.Id, out _);
-            attachments.Add(upload.AsAttachment());
+            attachments.Add(attached.AsAttachment());
         }
-        return attachments;
+        return errors.Any ? errors.ToProblem() : attachments;
     }
 
-    /// <summary>Deletes unfinished or unattached uploads past their expiry, bytes first. Returns how many went.</summary>
-    public async Task<int> SweepExpiredAsync(CancellationToken cancellationToken)
+    /// <summary>The timer sweep's part: deletes the upload <c>{unit}|{id}</c> once expired, unless a report names it by then.</summary>
+    public async Task<bool> ExpireAsync(string name, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
-        var removed = 0;
-        await foreach (var entity in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"ExpiresAt le {now} and Attached eq false"), cancellationToken: cancellationToken))
+        var (unitCode, id) = name.Split('|') is [var unit, var upload] ? (unit, upload) : throw new FormatException($"Not an upload entry: '{name}'.");
+        var row = await ReadAsync(unitCode, id, cancellationToken);
+        return row is not null && await DeleteIfAsync(row, Expired, cancellationToken) is null;
+    }
+
+    private bool Expired(Upload upload) => !upload.Attached && upload.ExpiresAt <= clock.GetUtcNow();
+
+    /// <summary>
+    /// Deletes an upload if <paramref name="deletable"/> holds, bytes first; returns null once it is gone, or the
+    /// record that is kept. The record is claimed by a write on its ETag before anything goes, so an attach that read it
+    /// earlier fails rather than naming deleted bytes; when it changed meanwhile it is read and judged again. Every step
+    /// is safe to repeat after a crash.
+    /// </summary>
+    private async Task<Upload?> DeleteIfAsync(Upload row, Func<Upload, bool> deletable, CancellationToken cancellationToken)
+    {
+        for (Upload? seen = row; seen is not null; seen = await ReadAsync(row.UnitCode, row.Id, cancellationToken))
         {
-            await DeleteAsync(Read(entity), cancellationToken);
-            removed++;
+            if (!deletable(seen)) return seen;
+            try
+            {
+                await _table.UpdateEntityAsync(new TableEntity(seen.UnitCode, seen.Id), seen.ETag, TableUpdateMode.Merge, cancellationToken);
+            }
+            catch (RequestFailedException error) when (error.Status is StatusCodes.Status404NotFound or StatusCodes.Status412PreconditionFailed)
+            {
+                continue;
+            }
+            await _container.DeleteBlobIfExistsAsync(seen.BlobName, cancellationToken: cancellationToken);
+            await _table.DeleteEntityAsync(seen.UnitCode, seen.Id, ETag.All, cancellationToken);
+            break;
         }
-        return removed;
-    }
-
-    private async Task DeleteAsync(Upload upload, CancellationToken cancellationToken)
-    {
-        await _container.DeleteBlobIfExistsAsync(upload.BlobName, cancellationToken: cancellationToken);
-        await _table.DeleteEntityAsync(upload.UnitCode, upload.Id, cancellationToken: cancellationToken);
-        _hashes.TryRemove(upload.Id, out _);
-        _rows.TryRemove(upload.Id, out _);
+        if (_progress.TryRemove(row.Id, out var kept)) kept.Hash.Dispose();
+        _rows.TryRemove(row.Id, out _);
+        return null;
     }
 
     /// <summary>
@@ -255,14 +302,29 @@ public sealed class ResumableUploads(TableServiceClient tables, BlobServiceClien
         }
     }
 
-    /// <summary>The SHA-256 state over the first <paramref name="offset"/> bytes: kept from the last PATCH, or read back from the blob.</summary>
-    private async Task<IncrementalHash> HashUpToAsync(Upload upload, long offset, CancellationToken cancellationToken)
+    /// <summary>
+    /// Where a PATCH at <paramref name="offset"/> goes on from; null, with the offset the upload stands at, when that is
+    /// another offset or the upload is complete. The progress this instance kept from its last commit saves reading the
+    /// block list and the bytes back: should another instance have written since, the commit's ETag condition fails, the
+    /// PATCH gets 409 and the next one reads the blob. Any other offset is checked against the blob, which another
+    /// instance may have moved on.
+    /// </summary>
+    private async Task<(Progress? From, long Committed)> ProgressAtAsync(Upload upload, long offset, CancellationToken cancellationToken)
     {
-        if (_hashes.TryRemove(upload.Id, out var kept))
+        if (_progress.TryRemove(upload.Id, out var kept))
         {
-            if (kept.Offset == offset) return kept.Hash;
+            if (kept.Offset == offset) return (kept, offset);
             kept.Hash.Dispose();
         }
+        var (committed, tag, blocks) = await CommittedAsync(upload, cancellationToken);
+        return committed != offset || committed == upload.Length
+            ? (null, committed)
+            : (new Progress(committed, tag, blocks, await HashOfBlobAsync(upload, committed, cancellationToken)), committed);
+    }
+
+    /// <summary>The SHA-256 state over the first <paramref name="offset"/> bytes, read back from the blob.</summary>
+    private async Task<IncrementalHash> HashOfBlobAsync(Upload upload, long offset, CancellationToken cancellationToken)
+    {
         var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         if (offset == 0) return hash;
         var download = await _container.GetBlobClient(upload.BlobName).DownloadStreamingAsync(
@@ -274,13 +336,10 @@ public sealed class ResumableUploads(TableServiceClient tables, BlobServiceClien
         return hash;
     }
 
-    /// <summary>An upload whose last PATCH committed but whose record was not yet updated (the app stopped in between).</summary>
-    private async Task<Upload> FinishAsync(Upload upload, CancellationToken cancellationToken)
+    private async Task<string> Sha256Async(Upload upload, CancellationToken cancellationToken)
     {
-        using var hash = await HashUpToAsync(upload, upload.Length, cancellationToken);
-        var finished = upload with { Sha256 = Convert.ToHexStringLower(hash.GetHashAndReset()) };
-        await _table.UpdateEntityAsync(Entity(finished), ETag.All, TableUpdateMode.Replace, cancellationToken);
-        return finished;
+        using var hash = await HashOfBlobAsync(upload, upload.Length, cancellationToken);
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     private async Task<Upload?> ReadAsync(string unitCode, string id, CancellationToken cancellationToken)
@@ -314,5 +373,5 @@ public sealed class ResumableUploads(TableServiceClient tables, BlobServiceClien
     private static Upload Read(TableEntity t) => new(
         t.RowKey, t.GetString("PeriodId"), t.PartitionKey, t.GetInt64("Length")!.Value, t.GetString("FileName"), t.GetString("ContentType"),
         t.GetString("BlobName"), t.GetDateTimeOffset("CreatedAt")!.Value, t.GetDateTimeOffset("ExpiresAt")!.Value, t.GetString("Sha256"),
-        t.GetBoolean("Attached")!.Value);
+        t.GetBoolean("Attached")!.Value) { ETag = t.ETag };
 }

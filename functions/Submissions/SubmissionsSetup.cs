@@ -1,3 +1,5 @@
+using Baocao.Workflow;
+
 namespace Baocao.Submissions;
 
 public static class SubmissionsSetup
@@ -17,7 +19,7 @@ public static class SubmissionsSetup
             .Validate(o => o.UploadLifetime > TimeSpan.Zero, "Submissions:UploadLifetime must be positive.")
             .ValidateOnStart();
         services.AddSingleton<SubmissionService>();
-        services.AddSingleton<ResumableUploads>();
+        services.AddSingleton<ResumableUploads>().AddSingleton<IExpiringRecords>(p => p.GetRequiredService<ResumableUploads>());
         return services;
     }
 }

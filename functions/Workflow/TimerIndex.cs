@@ -19,6 +19,9 @@ public enum DueKind
 
     /// <summary>Notices wait in a digest partition (reminders): the sweep's finishers gather them, then the entry goes.</summary>
     Digest,
+
+    /// <summary>A record that lives only for a while (a resumable upload) is due to go: the feature owning the partition deletes it.</summary>
+    Expiry,
 }
 
 /// <summary>One entry of the timer index: something in <see cref="Partition"/> to look at from <see cref="Due"/> on.</summary>

@@ -32,8 +32,8 @@ public sealed class DeadlineTimer(PeopleTime time) : ITimerKind
             : null;
 }
 
-/// <summary>What one sweep did: entries found due, timers fired, stale or dangling entries dropped, outboxes re-announced, period tasks resumed, failures left for the next sweep, and work its finishers made (digest mails).</summary>
-public sealed record SweepResult(int Due, int Fired, int Stale, int Announced, int Resumed, int Failed, int Finished = 0);
+/// <summary>What one sweep did: entries found due, timers fired, stale or dangling entries dropped, outboxes re-announced, period tasks resumed, failures left for the next sweep, work its finishers made (digest mails), and expired records deleted.</summary>
+public sealed record SweepResult(int Due, int Fired, int Stale, int Announced, int Resumed, int Failed, int Finished = 0, int Expired = 0);
 
 /// <summary>A timer the sweep fired: its instance and its kind.</summary>
 public sealed record FiredTimer(string InstanceId, string Kind);
@@ -52,6 +52,23 @@ public interface ISweepFinisher
 }
 
 /// <summary>
+/// Records a feature keeps only for a while (unfinished resumable uploads). The feature puts a <see cref="DueKind.Expiry"/>
+/// entry in its own <see cref="Partition"/> of the timer index when it creates one, due when the record expires; the
+/// sweep hands the entry's name back here, so the workflow never needs to know what the records are.
+/// </summary>
+public interface IExpiringRecords
+{
+    /// <summary>The timer-index partition of this feature's expiry entries.</summary>
+    string Partition { get; }
+
+    /// <summary>
+    /// Deletes the record <paramref name="name"/> and what it holds when it is still there and expired; returns whether
+    /// it did. Deleting must be safe to repeat: a sweep that dies half way leaves the entry for the next one.
+    /// </summary>
+    Task<bool> ExpireAsync(string name, CancellationToken cancellationToken);
+}
+
+/// <summary>
 /// One sweep of the timer index, called by the Functions timer trigger in Azure and by a local loop: every entry due
 /// is checked against the row it stands for. A timer fires through the engine, which deletes the timer row under its
 /// ETag in the firing's own transaction, so two sweepers racing on it fire it once.
@@ -64,6 +81,7 @@ public sealed partial class TimerSweeper(
     PeriodOrchestrator periods,
     IEnumerable<ITimerKind> kinds,
     IEnumerable<ISweepFinisher> finishers,
+    IEnumerable<IExpiringRecords> expiring,
     PeopleTime time,
     ILogger<TimerSweeper> logger)
 {
@@ -74,12 +92,13 @@ public sealed partial class TimerSweeper(
     public const int MaxAnnouncements = 5;
 
     private readonly Dictionary<string, ITimerKind> _kinds = kinds.ToDictionary(k => k.Kind);
+    private readonly Dictionary<string, IExpiringRecords> _expiring = expiring.ToDictionary(e => e.Partition);
 
     public async Task<SweepResult> SweepAsync(CancellationToken cancellationToken)
     {
         var now = time.UtcNow;
         var due = await index.DueAsync(now, cancellationToken);
-        int stale = 0, announced = 0, resumed = 0, failed = 0, finished = 0;
+        int stale = 0, announced = 0, resumed = 0, failed = 0, finished = 0, expired = 0;
         var fired = new List<FiredTimer>();
         var digests = new List<DueEntry>();
         foreach (var entry in due)
@@ -108,6 +127,12 @@ public sealed partial class TimerSweeper(
                         await periods.ResumeAsync(entry.Partition, entry.Name, cancellationToken);
                         resumed++;
                         break;
+                    case DueKind.Expiry when await ExpireAsync(entry, cancellationToken):
+                        expired++;
+                        break;
+                    case DueKind.Expiry:
+                        stale++;
+                        break;
                 }
                 await index.DeleteAsync(entry, cancellationToken);
             }
@@ -130,8 +155,8 @@ public sealed partial class TimerSweeper(
                 failed++;
             }
         }
-        var result = new SweepResult(due.Count, fired.Count, stale, announced, resumed, failed, finished);
-        if (due.Count > 0) LogSwept(logger, result.Due, result.Fired, result.Stale, result.Announced, result.Resumed, result.Failed, result.Finished);
+        var result = new SweepResult(due.Count, fired.Count, stale, announced, resumed, failed, finished, expired);
+        if (due.Count > 0) LogSwept(logger, result.Due, result.Fired, result.Stale, result.Announced, result.Resumed, result.Failed, result.Finished, result.Expired);
         return result;
     }
 
@@ -159,6 +184,12 @@ public sealed partial class TimerSweeper(
         return null;
     }
 
+    /// <summary>Hands an expiry entry to the feature owning its partition; false when the record was gone, kept or not yet due.</summary>
+    private Task<bool> ExpireAsync(DueEntry entry, CancellationToken cancellationToken) =>
+        _expiring.TryGetValue(entry.Partition, out var records)
+            ? records.ExpireAsync(entry.Name, cancellationToken)
+            : throw new InvalidOperationException($"No expiring records are registered for '{entry.Partition}'.");
+
     /// <summary>Announces an outbox again when its rows outlived their announcement; checks again later, a few times.</summary>
     private async Task<bool> ReannounceAsync(DueEntry entry, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -176,8 +207,8 @@ public sealed partial class TimerSweeper(
         return true;
     }
 
-    [LoggerMessage(LogLevel.Information, "Timer sweep: {Due} due, {Fired} fired, {Stale} stale, {Announced} outboxes announced, {Resumed} period tasks resumed, {Failed} failed, {Finished} digests made")]
-    private static partial void LogSwept(ILogger logger, int due, int fired, int stale, int announced, int resumed, int failed, int finished);
+    [LoggerMessage(LogLevel.Information, "Timer sweep: {Due} due, {Fired} fired, {Stale} stale, {Announced} outboxes announced, {Resumed} period tasks resumed, {Failed} failed, {Finished} digests made, {Expired} expired records deleted")]
+    private static partial void LogSwept(ILogger logger, int due, int fired, int stale, int announced, int resumed, int failed, int finished, int expired);
 
     [LoggerMessage(LogLevel.Warning, "Timer sweep: gathering what the firings recorded failed; the digest entries stay for the next sweep")]
     private static partial void LogFinishFailed(ILogger logger, Exception error);

@@ -11,6 +11,7 @@ public static class LargeUpload
 {
     private const long MemoryLimit = 64L * 1024 * 1024;
     private const int TusChunk = 8 * 1024 * 1024;
+    private const long WarmUpBytes = 32L * 1024 * 1024;
 
     public static async Task<IReadOnlyList<Result>> RunAsync(BenchmarkApp app, Sizes sizes, CancellationToken ct)
     {
@@ -18,22 +19,21 @@ public static class LargeUpload
         var districts = await app.AddDistrictsAsync(2, ct);
         var container = new BlobServiceClient(app.Azurite.ConnectionString).GetBlobContainerClient("bench-large");
         await container.CreateIfNotExistsAsync(cancellationToken: ct);
+        using var client = app.Client(connections: 4);
+
+        // Every path once, smaller, before anything is measured: what each path compiles on its first use is compiled by
+        // then (see TieredCompilation in the project), as in an app that has been running.
+        var warmUp = Math.Min(WarmUpBytes, size);
+        await container.GetBlobClient("warm-up.pdf").UploadAsync(new GeneratedPdf(warmUp), cancellationToken: ct);
+        await MultipartAsync(client, districts[0], warmUp, ct);
+        await TusAsync(client, districts[1], warmUp, ct);
+
         var (baselineTime, _) = await Measure.WatchingMemoryAsync(() =>
             container.GetBlobClient("direct.pdf").UploadAsync(new GeneratedPdf(size), cancellationToken: ct));
         var baseline = size / baselineTime.TotalSeconds;
         Console.WriteLine($"large baseline (SDK upload)        {Mib(baseline):F1} MiB/s");
 
-        using var client = app.Client(connections: 4);
-        var (multipartTime, multipartGrowth) = await Measure.WatchingMemoryAsync(async () =>
-        {
-            var (unit, key) = districts[0];
-            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/periods/2026-H1/reports/{unit}/submissions")
-            {
-                Content = Reports.Form(Reports.Good, "Hồ sơ quét.pdf", new SliceContent(new GeneratedPdf(size), size)),
-            };
-            request.Headers.Add("X-Api-Key", key);
-            Measure.EnsureSuccess(await client.SendAsync(request, ct), "large multipart submission");
-        });
+        var (multipartTime, multipartGrowth) = await Measure.WatchingMemoryAsync(() => MultipartAsync(client, districts[0], size, ct));
         var multipart = size / multipartTime.TotalSeconds;
         Console.WriteLine($"large through multipart            {Mib(multipart):F1} MiB/s, working set +{multipartGrowth / (1024 * 1024)} MiB");
 
@@ -48,6 +48,17 @@ public static class LargeUpload
             new("3b. large upload, tus", Mib(tus), "MiB/s", Mib(baseline), tus / baseline, $"{Mib(tus):F1} MiB/s vs SDK {Mib(baseline):F1} MiB/s = {tus / baseline:F2}; memory +{tusGrowth / (1024 * 1024)} MiB ({size / (1024 * 1024)} MiB)",
                 "≥ 0.70 of SDK; ≤ 64 MiB", tus / baseline >= 0.7 && tusGrowth <= MemoryLimit),
         ];
+    }
+
+    /// <summary>One submission with the file as a multipart part.</summary>
+    private static async Task MultipartAsync(HttpClient client, (string Unit, string Key) district, long size, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/periods/2026-H1/reports/{district.Unit}/submissions")
+        {
+            Content = Reports.Form(Reports.Good, "Hồ sơ quét.pdf", new SliceContent(new GeneratedPdf(size), size)),
+        };
+        request.Headers.Add("X-Api-Key", district.Key);
+        Measure.EnsureSuccess(await client.SendAsync(request, ct), "large multipart submission");
     }
 
     /// <summary>The tus protocol as any client speaks it: create, then PATCH chunk after chunk, then attach to a submission.</summary>

@@ -2,8 +2,14 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Baocao.Submissions;
 using Baocao.Tests.Infrastructure;
+using Baocao.Workflow;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Baocao.Tests.Submissions;
@@ -16,13 +22,16 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
 
     private static string Metadata(string fileName) => $"filename {Convert.ToBase64String(Encoding.UTF8.GetBytes(fileName))},filetype {Convert.ToBase64String("application/pdf"u8)}";
 
-    private static async Task<HttpResponseMessage> SendAsync(Submitter unit, HttpMethod method, string path, HttpContent? content = null,
+    private static Task<HttpResponseMessage> SendAsync(Submitter unit, HttpMethod method, string path, HttpContent? content = null,
+        Action<HttpRequestMessage>? headers = null, string? tus = Tus) => SendAsync(unit.Client, method, path, content, headers, tus);
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, HttpContent? content = null,
         Action<HttpRequestMessage>? headers = null, string? tus = Tus)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
         if (tus is not null) request.Headers.Add("Tus-Resumable", tus);
         headers?.Invoke(request);
-        return await unit.Client.SendAsync(request, Ct);
+        return await client.SendAsync(request, Ct);
     }
 
     private static async Task<string> CreateAsync(Submitter unit, long length, string fileName = "Hồ sơ quét.pdf")
@@ -45,8 +54,10 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
         return content;
     }
 
-    private static Task<HttpResponseMessage> PatchAsync(Submitter unit, string location, long offset, byte[] bytes) =>
-        SendAsync(unit, HttpMethod.Patch, location, Chunk(bytes), r => r.Headers.Add("Upload-Offset", offset.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    private static Task<HttpResponseMessage> PatchAsync(Submitter unit, string location, long offset, byte[] bytes) => PatchAsync(unit.Client, location, offset, bytes);
+
+    private static Task<HttpResponseMessage> PatchAsync(HttpClient client, string location, long offset, byte[] bytes) =>
+        SendAsync(client, HttpMethod.Patch, location, Chunk(bytes), r => r.Headers.Add("Upload-Offset", offset.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     private static async Task<long> OffsetAsync(Submitter unit, string location)
     {
@@ -172,28 +183,113 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
     }
 
     [Fact]
-    public async Task An_upload_can_be_terminated_and_an_unfinished_one_expires_and_is_swept()
+    public async Task Racing_patches_never_both_win_and_an_instance_goes_by_the_blob_when_another_moved_the_upload_on()
+    {
+        var unit = await Submitter.ForAsync(app, "TPU-ANHOA");
+        var file = Submitter.Pdf(5 * 1024 * 1024 + 3);
+        var location = await CreateAsync(unit, file.Length, "quet-song-song.pdf");
+        var racing = await Task.WhenAll(PatchAsync(unit, location, 0, file[..1_000_000]), PatchAsync(unit, location, 0, file[..1_000_000]));
+        Assert.Equal([HttpStatusCode.NoContent, HttpStatusCode.Conflict], racing.Select(r => r.StatusCode).Order());
+        await racing.Single(r => r.StatusCode == HttpStatusCode.Conflict).ShouldBeProblemAsync(HttpStatusCode.Conflict, "offset-mismatch");
+        Assert.Equal(1_000_000, await OffsetAsync(unit, location));
+        Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(unit, location, 1_000_000, file[1_000_000..3_000_000])).StatusCode);
+
+        // A second instance of the app (scaled out, or this one restarted) goes on from the offset in the blob, not in memory.
+        await using var other = app.Factory.WithWebHostBuilder(_ => { });
+        using var otherClient = other.CreateClient();
+        otherClient.DefaultRequestHeaders.Add("X-Api-Key", unit.Client.DefaultRequestHeaders.GetValues("X-Api-Key"));
+        Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(otherClient, location, 3_000_000, file[3_000_000..4_000_000])).StatusCode);
+        // This instance still remembers 3,000,000: a PATCH there fails on the blob's ETag and stores nothing; one at the
+        // real offset is checked against the blob and goes through.
+        await (await PatchAsync(unit, location, 3_000_000, file[3_000_000..4_000_000])).ShouldBeProblemAsync(HttpStatusCode.Conflict, "offset-mismatch");
+        Assert.Equal(4_000_000, await OffsetAsync(unit, location));
+        var last = await PatchAsync(unit, location, 4_000_000, file[4_000_000..]);
+        Assert.Equal(HttpStatusCode.NoContent, last.StatusCode);
+
+        var report = Submitter.GoodReport.Replace("\"note\"", $"\"uploads\": [\"{IdOf(location)}\"], \"note\"", StringComparison.Ordinal);
+        var attached = Assert.Single((await (await unit.SubmitAsync(Submitter.Form(report))).ReadAsAsync<SubmissionReceipt>()).Attachments);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(file)), attached.Sha256);
+        Assert.Equal(file, await unit.Client.GetByteArrayAsync(attached.Href, Ct));
+    }
+
+    [Fact]
+    public async Task A_terminated_upload_is_gone_with_its_bytes()
     {
         var unit = await Submitter.ForAsync(app, "DUCA");
         var terminated = await CreateAsync(unit, 1000);
         await PatchAsync(unit, terminated, 0, Submitter.Pdf(500));
         Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(unit, HttpMethod.Delete, terminated)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(unit, HttpMethod.Head, terminated)).StatusCode);
+        Assert.Empty(await BlobsOfAsync(unit, terminated));
+    }
 
+    [Fact]
+    public async Task The_timer_sweep_deletes_expired_uploads_through_crashes_and_racing_sweepers_and_keeps_an_attached_one()
+    {
+        var unit = await Submitter.ForAsync(app, "HU-DONGSON");
         var abandoned = await CreateAsync(unit, 1000);
         await PatchAsync(unit, abandoned, 0, Submitter.Pdf(500));
+        var unattached = await CreateAsync(unit, 600, "chua-dinh-kem.pdf");
+        await PatchAsync(unit, unattached, 0, Submitter.Pdf(600));
+        var file = Submitter.Pdf(700);
+        var kept = await CreateAsync(unit, file.Length, "da-dinh-kem.pdf");
+        await PatchAsync(unit, kept, 0, file);
+        var report = Submitter.GoodReport.Replace("\"note\"", $"\"uploads\": [\"{IdOf(kept)}\"], \"note\"", StringComparison.Ordinal);
+        var attached = Assert.Single((await (await unit.SubmitAsync(Submitter.Form(report))).ReadAsAsync<SubmissionReceipt>()).Attachments);
+        Assert.NotEmpty(await BlobsOfAsync(unit, abandoned));
+
         app.Clock.Advance(TimeSpan.FromHours(25));
         Assert.Equal(HttpStatusCode.Gone, (await SendAsync(unit, HttpMethod.Head, abandoned)).StatusCode);
         await (await PatchAsync(unit, abandoned, 500, Submitter.Pdf(500))).ShouldBeProblemAsync(HttpStatusCode.Gone, "upload-expired");
 
-        var uploads = app.Factory.Services.GetRequiredService<ResumableUploads>();
-        Assert.True(await uploads.SweepExpiredAsync(Ct) >= 1);
-        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(unit, HttpMethod.Head, abandoned)).StatusCode);
-        var container = new Azure.Storage.Blobs.BlobServiceClient(app.Azurite.ConnectionString).GetBlobContainerClient("attachments");
-        await foreach (var blob in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "2026-H1/DUCA/u", Ct))
+        // Sweeps that die at storage request 1, 2, 3, … until one gets through: each leaves the rest to the next.
+        var probe = new StorageProbe(app.Azurite);
+        await using (var crashing = app.Factory.WithWebHostBuilder(web => web.ConfigureTestServices(s => s.AddSingleton<HttpPipelinePolicy>(probe))))
         {
-            Assert.Fail($"An expired upload left {blob.Name}");
+            var sweeper = crashing.Services.GetRequiredService<TimerSweeper>();
+            for (var at = 1; ; at++)
+            {
+                probe.CrashAt(at, at % 2 == 0 ? CrashPoint.AfterSending : CrashPoint.BeforeSending);
+                try
+                {
+                    await sweeper.SweepAsync(Ct);
+                }
+                catch (SimulatedCrash)
+                {
+                }
+                if (probe.Requests < at) break;
+            }
         }
+        foreach (var gone in new[] { abandoned, unattached })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(unit, HttpMethod.Head, gone)).StatusCode);
+            Assert.Empty(await BlobsOfAsync(unit, gone));
+            Assert.False((await app.Tables.GetTableClient("uploads").GetEntityIfExistsAsync<TableEntity>(unit.Unit, IdOf(gone), cancellationToken: Ct)).HasValue);
+        }
+        Assert.Equal(file, await unit.Client.GetByteArrayAsync(attached.Href, Ct));
+        Assert.Equal(file.Length, await OffsetAsync(unit, kept));
+
+        // Two sweepers on the same expired upload: one deletes it, the other finds it going or gone; neither fails on it.
+        var racing = await CreateAsync(unit, 1000);
+        await PatchAsync(unit, racing, 0, Submitter.Pdf(500));
+        app.Clock.Advance(TimeSpan.FromHours(25));
+        var sweeps = await Task.WhenAll(
+            app.Factory.Services.GetRequiredService<TimerSweeper>().SweepAsync(Ct),
+            app.Factory.Services.GetRequiredService<TimerSweeper>().SweepAsync(Ct));
+        Assert.Equal(0, sweeps.Sum(s => s.Failed));
+        Assert.InRange(sweeps.Sum(s => s.Expired), 1, 2);
+        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(unit, HttpMethod.Head, racing)).StatusCode);
+        Assert.Empty(await BlobsOfAsync(unit, racing));
+        Assert.Equal(file, await unit.Client.GetByteArrayAsync(attached.Href, Ct));
+    }
+
+    /// <summary>The blobs holding an upload's bytes.</summary>
+    private async Task<List<string>> BlobsOfAsync(Submitter unit, string location)
+    {
+        var container = new BlobServiceClient(app.Azurite.ConnectionString).GetBlobContainerClient("attachments");
+        var names = new List<string>();
+        await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.Uncommitted, $"2026-H1/{unit.Unit}/u{IdOf(location)}", Ct)) names.Add(blob.Name);
+        return names;
     }
 
     [Fact]
