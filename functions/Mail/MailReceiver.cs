@@ -39,7 +39,7 @@ public sealed class MailReceiver(ISendGridClient sendGrid, IOptions<MailOptions>
         message.AddGlobalCustomArg("outbox", $"{partition}/{item.Id}");
         message.AddGlobalCustomArg("instanceId", partition);
         message.AddCategories(["baocao", .. work.Category is null ? Array.Empty<string>() : [work.Category]]);
-        message.AddHeader("Message-ID", MessageId(partition, item.Id, options.Value.FromEmail));
+        message.AddHeader("Message-ID", MessageId(partition, item, options.Value.FromEmail));
         var response = await sendGrid.SendEmailAsync(message, cancellationToken);
         metrics.Mail(sent: response.IsSuccessStatusCode);
         if (!response.IsSuccessStatusCode)
@@ -51,8 +51,10 @@ public sealed class MailReceiver(ISendGridClient sendGrid, IOptions<MailOptions>
     /// <summary>
     /// The same for every send of one outbox item. SendGrid has no idempotency key, so a mail it took but answered too
     /// late (after the per-try timeout) goes again; both copies then carry this Message-ID, by which mail systems that
-    /// hold a message already (Gmail, for one) show it once, and by which anyone can tell a copy from a new mail.
+    /// hold a message already (Gmail, for one) show it once, and by which anyone can tell a copy from a new mail. The
+    /// item's creation time goes in with its name, so a period opened again under the same id, or another deployment
+    /// with the same periods, never reuses one (a reused id would hide a new mail behind an old one).
     /// </summary>
-    private static string MessageId(string partition, string itemId, string fromEmail) =>
-        $"<{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{partition}/{itemId}")))[..32]}@{fromEmail[(fromEmail.LastIndexOf('@') + 1)..]}>";
+    private static string MessageId(string partition, OutboxItem item, string fromEmail) =>
+        $"<{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{partition}/{item.Id}/{item.CreatedAt.UtcTicks}")))[..32]}@{fromEmail[(fromEmail.LastIndexOf('@') + 1)..]}>";
 }

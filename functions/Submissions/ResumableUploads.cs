@@ -72,6 +72,12 @@ public sealed class ResumableUploads(
     /// <summary>The timer-index partition of the uploads' expiry entries, named by <c>{unit}|{upload id}</c>.</summary>
     public string Partition => StorageNames.UploadsTable;
 
+    /// <summary>
+    /// How long past its expiry an upload's bytes are kept: an expired upload takes no new PATCH, but one that began
+    /// just before expiry may still be committing (a request lasts at most the function timeout, 10 minutes).
+    /// </summary>
+    public static readonly TimeSpan DeletionGrace = TimeSpan.FromMinutes(30);
+
     // Smaller blocks for a chunk, and enough of them in flight that a client's usual 8 MiB chunk is read whole while its
     // first blocks stage: less of each PATCH waits for its last block after the body has arrived.
     private const int ChunkBlockSize = 2 * 1024 * 1024;
@@ -91,7 +97,7 @@ public sealed class ResumableUploads(
         var upload = new Upload(id, periodId, unitCode, length, name, type.ContentType, $"{periodId}/{unitCode}/u{id}{type.Extensions[0]}",
             now, now + options.Value.UploadLifetime, Sha256: null, Attached: false);
         // Written ahead of the record, as every index entry is: an entry whose record never came finds nothing to delete.
-        await index.PutAsync(new DueEntry(Partition, $"{unitCode}|{id}", DueKind.Expiry, upload.ExpiresAt), cancellationToken);
+        await index.PutAsync(new DueEntry(Partition, $"{unitCode}|{id}", DueKind.Expiry, upload.ExpiresAt + DeletionGrace), cancellationToken);
         await _table.AddEntityAsync(Entity(upload), cancellationToken);
         _rows[id] = upload;
         return upload;
@@ -138,6 +144,23 @@ public sealed class ResumableUploads(
                 : Problems.Create(StatusCodes.Status409Conflict, "offset-mismatch", "Sai vị trí tải lên",
                     $"Upload-Offset {offset} không khớp với số byte đã nhận ({committed}); hãy hỏi lại bằng HEAD rồi gửi tiếp.");
         }
+        // The hash state is this PATCH's until it is kept for the next one; every other way out disposes it.
+        var kept = false;
+        try
+        {
+            Outcome<UploadState> outcome;
+            (outcome, kept) = await StageAsync(upload, start, committed, body, cancellationToken);
+            return outcome;
+        }
+        finally
+        {
+            if (!kept) start.Hash.Dispose();
+        }
+    }
+
+    /// <summary>Stages a PATCH body from <paramref name="start"/> and commits it; the outcome, and whether its progress was kept for the next PATCH.</summary>
+    private async Task<(Outcome<UploadState> Outcome, bool Kept)> StageAsync(Upload upload, Progress start, long committed, Stream body, CancellationToken cancellationToken)
+    {
         var (_, blobTag, previous, hash) = start;
         var blob = _container.GetBlockBlobClient(upload.BlobName);
         var appender = new BlockAppender(blob, hash, ChunkBlockSize, ChunkBlocksInFlight);
@@ -157,8 +180,7 @@ public sealed class ResumableUploads(
         }
         if (appender.Bytes == 0)
         {
-            _progress[upload.Id] = start;
-            return refusal is null ? new UploadState(upload, committed) : Refuse(refusal);
+            return (refusal is null ? new UploadState(upload, committed) : Refuse(refusal), Keep(upload.Id, start));
         }
         List<string> blocks = [.. previous, .. appender.Blocks];
         ETag tag;
@@ -173,22 +195,35 @@ public sealed class ResumableUploads(
         }
         catch (RequestFailedException error) when (error.Status is StatusCodes.Status409Conflict or StatusCodes.Status412PreconditionFailed)
         {
-            hash.Dispose();
-            return Problems.Create(StatusCodes.Status409Conflict, "offset-mismatch", "Sai vị trí tải lên", "Một yêu cầu khác vừa ghi vào phiên tải lên này; hãy hỏi lại bằng HEAD rồi gửi tiếp.");
+            return (Problems.Create(StatusCodes.Status409Conflict, "offset-mismatch", "Sai vị trí tải lên", "Một yêu cầu khác vừa ghi vào phiên tải lên này; hãy hỏi lại bằng HEAD rồi gửi tiếp."), false);
         }
         var reached = committed + appender.Bytes;
         if (reached == upload.Length)
         {
             upload = upload with { Sha256 = Convert.ToHexStringLower(hash.GetHashAndReset()) };
-            hash.Dispose();
-            await _table.UpdateEntityAsync(Entity(upload), ETag.All, TableUpdateMode.Replace, CancellationToken.None);
+            try
+            {
+                await _table.UpdateEntityAsync(Entity(upload), ETag.All, TableUpdateMode.Replace, CancellationToken.None);
+            }
+            catch (RequestFailedException error) when (error.Status == StatusCodes.Status404NotFound)
+            {
+                // Ended (DELETE) while this PATCH ran: the bytes it just committed belong to nothing.
+                await _container.DeleteBlobIfExistsAsync(upload.BlobName, cancellationToken: CancellationToken.None);
+                _rows.TryRemove(upload.Id, out _);
+                return (Problems.Create(StatusCodes.Status410Gone, "upload-ended", "Phiên tải lên đã kết thúc", "Phiên tải lên này vừa bị huỷ; hãy tải tệp lên lại từ đầu."), false);
+            }
             _rows[upload.Id] = upload;
         }
-        else
-        {
-            _progress[upload.Id] = new Progress(reached, tag, blocks, hash);
-        }
-        return refusal is null ? new UploadState(upload, reached) : Refuse(refusal);
+        var kept = reached < upload.Length && Keep(upload.Id, new Progress(reached, tag, blocks, hash));
+        return (refusal is null ? new UploadState(upload, reached) : Refuse(refusal), kept);
+    }
+
+    /// <summary>Keeps a PATCH's progress for the next one; false (the caller disposes it) when another PATCH kept its own meanwhile.</summary>
+    private bool Keep(string id, Progress progress)
+    {
+        if (_progress.TryAdd(id, progress)) return true;
+        if (_progress.TryRemove(id, out var other)) other.Hash.Dispose();
+        return false;
     }
 
     /// <summary>Ends an upload and deletes its bytes; one already attached to a report stays (409).</summary>
@@ -207,11 +242,15 @@ public sealed class ResumableUploads(
     /// </summary>
     public async Task<Outcome<IReadOnlyList<StoredAttachment>>> AttachAsync(string periodId, string unitCode, IReadOnlyList<string> ids, CancellationToken cancellationToken)
     {
-        var attachments = new List<StoredAttachment>();
         var errors = new ValidationErrors();
-        var ready = new List<(int Index, Upload Upload)>();
+        var ready = new List<Upload>();
         for (var i = 0; i < ids.Count; i++)
         {
+            if (ids.Take(i).Contains(ids[i]))
+            {
+                errors.Add($"/report/uploads/{i}", "duplicate-upload", $"Phiên tải lên '{ids[i]}' được nêu hai lần.");
+                continue;
+            }
             var found = await GetAsync(periodId, unitCode, ids[i], cancellationToken);
             if (found.Problem is not null)
             {
@@ -224,27 +263,26 @@ public sealed class ResumableUploads(
                 errors.Add($"/report/uploads/{i}", "upload-incomplete", $"Tệp '{upload.FileName}' mới tải lên {offset}/{upload.Length} byte.");
                 continue;
             }
-            ready.Add((i, upload));
+            ready.Add(upload);
         }
         if (errors.Any) return errors.ToProblem();
-        foreach (var (i, upload) in ready)
+        var attached = new List<Upload>();
+        // The last PATCH committed but the app stopped before recording the SHA-256: it is taken from the blob.
+        foreach (var upload in ready) attached.Add(upload with { Sha256 = upload.Sha256 ?? await Sha256Async(upload, cancellationToken), Attached = true });
+        var marks = ready.Zip(attached).Where(p => !p.First.Attached)
+            .Select(p => new TableTransactionAction(TableTransactionActionType.UpdateReplace, Entity(p.Second), p.First.ETag)).ToList();
+        try
         {
-            // The last PATCH committed but the app stopped before recording the SHA-256: it is taken from the blob.
-            var attached = upload with { Sha256 = upload.Sha256 ?? await Sha256Async(upload, cancellationToken), Attached = true };
-            try
-            {
-                // On the ETag read above: an upload deleted meanwhile (it expired that very moment) is not named by a version.
-                if (!upload.Attached) await _table.UpdateEntityAsync(Entity(attached), upload.ETag, TableUpdateMode.Replace, cancellationToken);
-            }
-            catch (RequestFailedException error) when (error.Status is StatusCodes.Status404NotFound or StatusCodes.Status412PreconditionFailed)
-            {
-                errors.Add($"/report/uploads/{i}", "unknown-upload", $"Phiên tải lên '{upload.Id}' vừa hết hạn hoặc vừa thay đổi; hãy gửi lại.");
-                continue;
-            }
-            _rows.TryRemove(upload.Id, out _);
-            attachments.Add(attached.AsAttachment());
+            // All or none, on the ETags read above (an upload deleted meanwhile, as it expired that very moment, is not
+            // named by a version), and before the version is written, so the expiry sweep never deletes a file a version names.
+            if (marks.Count > 0) await _table.SubmitTransactionAsync(marks, cancellationToken);
         }
-        return errors.Any ? errors.ToProblem() : attachments;
+        catch (TableTransactionFailedException error) when (error.Status is StatusCodes.Status404NotFound or StatusCodes.Status412PreconditionFailed)
+        {
+            return Problems.Validation([new FieldError("/report/uploads", "unknown-upload", "Một phiên tải lên vừa hết hạn hoặc vừa thay đổi; hãy gửi lại.")]);
+        }
+        foreach (var upload in ready) _rows.TryRemove(upload.Id, out _);
+        return attached.Select(a => a.AsAttachment()).ToList();
     }
 
     /// <summary>The timer sweep's part: deletes the upload <c>{unit}|{id}</c> once expired, unless a report names it by then.</summary>
@@ -252,7 +290,7 @@ public sealed class ResumableUploads(
     {
         var (unitCode, id) = name.Split('|') is [var unit, var upload] ? (unit, upload) : throw new FormatException($"Not an upload entry: '{name}'.");
         var row = await ReadAsync(unitCode, id, cancellationToken);
-        return row is not null && await DeleteIfAsync(row, Expired, cancellationToken) is null;
+        return row is not null && await DeleteIfAsync(row, r => Expired(r) && r.ExpiresAt + DeletionGrace <= clock.GetUtcNow(), cancellationToken) is null;
     }
 
     private bool Expired(Upload upload) => !upload.Attached && upload.ExpiresAt <= clock.GetUtcNow();

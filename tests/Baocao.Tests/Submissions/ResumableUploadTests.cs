@@ -307,4 +307,23 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
         Assert.Equal("/report/uploads/1", problem.Error("unknown-upload").GetProperty("pointer").GetString());
         await app.AssertUnchangedSinceAsync(before);
     }
+
+    [Fact]
+    public async Task A_submission_naming_a_finished_upload_twice_is_refused_and_leaves_it_free_to_attach()
+    {
+        var unit = await Submitter.ForAsync(app, "HCCB");
+        var file = Submitter.Pdf(5000);
+        var location = await CreateAsync(unit, file.Length);
+        Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(unit, location, 0, file)).StatusCode);
+        var before = await app.SnapshotAsync();
+        string Naming(params string[] ids) =>
+            Submitter.GoodReport.Replace("\"note\"", $"\"uploads\": [{string.Join(", ", ids.Select(i => $"\"{i}\""))}], \"note\"", StringComparison.Ordinal);
+
+        var problem = await (await unit.SubmitAsync(Submitter.Form(Naming(IdOf(location), IdOf(location))))).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("/report/uploads/1", problem.Error("duplicate-upload").GetProperty("pointer").GetString());
+        await app.AssertUnchangedSinceAsync(before);
+
+        // Nothing was marked attached: named once, it goes in.
+        Assert.Equal(HttpStatusCode.Created, (await unit.SubmitAsync(Submitter.Form(Naming(IdOf(location))))).StatusCode);
+    }
 }
