@@ -11,12 +11,18 @@ public static class OutboxDrain
     public static async Task DrainAsync(WebApplicationFactory<Program> factory, QueueClient queue, CancellationToken ct)
     {
         var dispatcher = factory.Services.GetRequiredService<OutboxDispatcher>();
+        await DrainAsync(queue, message => dispatcher.DispatchAsync(message, ct), ct);
+    }
+
+    /// <summary>Receives every message until the queue is empty, hands each to <paramref name="deliver"/>, and deletes it once delivered.</summary>
+    public static async Task DrainAsync(QueueClient queue, Func<string, Task> deliver, CancellationToken ct)
+    {
         for (var messages = (await queue.ReceiveMessagesAsync(32, cancellationToken: ct)).Value; messages.Length > 0;
              messages = (await queue.ReceiveMessagesAsync(32, cancellationToken: ct)).Value)
         {
             foreach (var m in messages)
             {
-                await dispatcher.DispatchAsync(m.MessageText, ct);
+                await deliver(m.MessageText);
                 await queue.DeleteMessageAsync(m.MessageId, m.PopReceipt, ct);
             }
         }

@@ -107,25 +107,12 @@ public sealed class ReminderDesk(TestApp app)
     }
 
     /// <summary>What the queue trigger does: every announced outbox delivered, until the queue is empty.</summary>
-    public async Task DeliverAllAsync()
-    {
-        var dispatcher = app.Factory.Services.GetRequiredService<OutboxDispatcher>();
-        var queue = new QueueClient(app.Azurite.ConnectionString, "outbox");
-        for (var messages = (await queue.ReceiveMessagesAsync(32, cancellationToken: Ct)).Value; messages.Length > 0;
-             messages = (await queue.ReceiveMessagesAsync(32, cancellationToken: Ct)).Value)
-        {
-            foreach (var m in messages)
-            {
-                await dispatcher.DispatchAsync(m.MessageText, Ct);
-                await queue.DeleteMessageAsync(m.MessageId, m.PopReceipt, Ct);
-            }
-        }
-    }
+    public Task DeliverAllAsync() => OutboxDrain.DrainAsync(app.Factory, new QueueClient(app.Azurite.ConnectionString, "outbox"), Ct);
 
     /// <summary>The digest mails received since the last look that name the period (a digest may list other periods' items too).</summary>
     public IReadOnlyList<CapturedMail> NewDigests(string periodId)
     {
-        var all = app.Factory.Services.GetRequiredService<LocalMailbox>().All.Where(m => m.Categories.Contains(ReminderMail.Category)).ToList();
+        var all = Mails(ReminderMail.Category);
         var fresh = all.Skip(_seen).ToList();
         _seen = all.Count;
         return fresh.Where(m => m.Text!.Contains($"– {_names[periodId]} (", StringComparison.Ordinal)).ToList();

@@ -56,17 +56,11 @@ public sealed class ReminderEndToEndTests(ReminderApp app) : IClassFixture<Remin
     {
         using var host = app.Anonymous();
         Assert.Equal(HttpStatusCode.OK, (await FunctionsHost.InvokeAsync(host, "TimerSweep", FunctionsHost.TimerPayload("TimerSweep"))).Status);
-        var queue = new QueueClient(app.Azurite.ConnectionString, StorageNames.OutboxQueue);
-        for (var messages = (await queue.ReceiveMessagesAsync(32, cancellationToken: Ct)).Value; messages.Length > 0;
-             messages = (await queue.ReceiveMessagesAsync(32, cancellationToken: Ct)).Value)
+        await OutboxDrain.DrainAsync(new QueueClient(app.Azurite.ConnectionString, StorageNames.OutboxQueue), async message =>
         {
-            foreach (var m in messages)
-            {
-                var data = FunctionsHost.Data(m.MessageText, FunctionsHost.Encoding.StringDataType);
-                Assert.Equal(HttpStatusCode.OK, (await FunctionsHost.InvokeAsync(host, "OutboxDispatch", FunctionsHost.QueuePayload("OutboxDispatch", data))).Status);
-                await queue.DeleteMessageAsync(m.MessageId, m.PopReceipt, Ct);
-            }
-        }
+            var data = FunctionsHost.Data(message, FunctionsHost.Encoding.StringDataType);
+            Assert.Equal(HttpStatusCode.OK, (await FunctionsHost.InvokeAsync(host, "OutboxDispatch", FunctionsHost.QueuePayload("OutboxDispatch", data))).Status);
+        }, Ct);
     }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
