@@ -33,6 +33,6 @@ public static class UnitKeysApi
     public static async Task<Results<Ok<UnitKeyInfo>, ProblemHttpResult>> Revoke(string code, string keyId, UnitKeys keys, CancellationToken ct)
     {
         var revoked = await keys.RevokeAsync(code, keyId, ct);
-        return revoked.Problem is { } refused ? refused : TypedResults.Ok(revoked.Value!);
+        return revoked.ToOk();
     }
 }

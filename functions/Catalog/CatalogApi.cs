@@ -68,7 +68,7 @@ public static class CatalogApi
         var body = await JsonBody.ReadAsync<List<OrgLevel>>(request, ct);
         if (body.Problem is { } problem) return problem;
         var saved = await catalog.ReplaceLevelsAsync(body.Value!, ct);
-        return saved.Problem is { } refused ? refused : TypedResults.Ok(saved.Value!);
+        return saved.ToOk();
     }
 
     public static async Task<Ok<IReadOnlyList<OrgUnit>>> GetUnits(CatalogService catalog, CancellationToken ct) =>
@@ -121,7 +121,7 @@ public static class CatalogApi
             }
             saved = await catalog.SaveUnitsAsync(body.Value!, createOnly: false, i => $"/{i}", null, ct);
         }
-        return saved.Problem is { } refused ? refused : TypedResults.Ok(saved.Value!);
+        return saved.ToOk();
     }
 
     public static async Task<Ok<IReadOnlyList<Post>>> ListPosts(CatalogService catalog, CancellationToken ct) =>
@@ -202,6 +202,6 @@ public static class CatalogApi
     private static async Task<Results<Ok<Period>, ProblemHttpResult>> Move(string periodId, PeriodStatus target, CatalogService catalog, CancellationToken ct)
     {
         var moved = await catalog.MovePeriodAsync(periodId, target, ct);
-        return moved.Problem is { } refused ? refused : TypedResults.Ok(moved.Value!);
+        return moved.ToOk();
     }
 }

@@ -44,7 +44,7 @@ public static class RemindersApi
         var body = await JsonBody.ReadAsync<ExtensionRequest>(context.Request, ct);
         if (body.Problem is { } problem) return problem;
         var filed = await extensions.RequestAsync(periodId, CallingUnit.From(context).Code, body.Value!, ct);
-        return filed.Problem is { } refused ? refused : TypedResults.Ok(filed.Value!);
+        return filed.ToOk();
     }
 
     public static async Task<Results<Ok<WorkflowInstance>, ProblemHttpResult>> GrantExtension(
@@ -53,7 +53,7 @@ public static class RemindersApi
         var body = await JsonBody.ReadAsync<ExtensionGrant>(request, ct);
         if (body.Problem is { } problem) return problem;
         var granted = await extensions.GrantAsync(instanceId, body.Value!, ct);
-        return granted.Problem is { } refused ? refused : TypedResults.Ok(granted.Value!);
+        return granted.ToOk();
     }
 
     public static async Task<Results<Ok<WorkflowInstance>, ProblemHttpResult>> RefuseExtension(
@@ -62,6 +62,6 @@ public static class RemindersApi
         var body = await JsonBody.ReadAsync<ExtensionRefusal>(request, ct);
         if (body.Problem is { } problem) return problem;
         var refusal = await extensions.RefuseAsync(instanceId, body.Value!, ct);
-        return refusal.Problem is { } refused ? refused : TypedResults.Ok(refusal.Value!);
+        return refusal.ToOk();
     }
 }

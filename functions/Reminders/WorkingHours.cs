@@ -19,27 +19,16 @@ public sealed class WorkingHours(IOptions<ReminderOptions> options, PeopleTime t
     public bool IsOpen(DateTimeOffset instant) => Next(instant) == instant;
 
     /// <summary>The first instant at or after <paramref name="instant"/> inside working hours.</summary>
-    public DateTimeOffset Next(DateTimeOffset instant)
-    {
-        var o = options.Value;
-        var local = time.ToLocal(instant).DateTime;
-        var moved = false;
-        for (var tries = 0; tries < MaxDaysOff; tries++)
-        {
-            var day = DateOnly.FromDateTime(local);
-            var clock = TimeOnly.FromDateTime(local);
-            if (IsWorkingDay(day) && clock <= o.WorkdayEnd)
-            {
-                if (clock < o.WorkdayStart) (local, moved) = (day.ToDateTime(o.WorkdayStart), true);
-                return moved ? time.FromLocal(local) : instant;
-            }
-            (local, moved) = (day.AddDays(1).ToDateTime(o.WorkdayStart), true);
-        }
-        return time.FromLocal(local);
-    }
+    public DateTimeOffset Next(DateTimeOffset instant) => Move(instant, forward: true);
 
     /// <summary>The last instant at or before <paramref name="instant"/> inside working hours: a reminder that must come before a deadline.</summary>
-    public DateTimeOffset Previous(DateTimeOffset instant)
+    public DateTimeOffset Previous(DateTimeOffset instant) => Move(instant, forward: false);
+
+    /// <summary>
+    /// <paramref name="instant"/> itself when it falls inside working hours; otherwise the nearest working hour in the
+    /// direction asked: the start of the workday ahead, or the end of the one behind.
+    /// </summary>
+    private DateTimeOffset Move(DateTimeOffset instant, bool forward)
     {
         var o = options.Value;
         var local = time.ToLocal(instant).DateTime;
@@ -48,12 +37,14 @@ public sealed class WorkingHours(IOptions<ReminderOptions> options, PeopleTime t
         {
             var day = DateOnly.FromDateTime(local);
             var clock = TimeOnly.FromDateTime(local);
-            if (IsWorkingDay(day) && clock >= o.WorkdayStart)
+            var pastToday = forward ? clock > o.WorkdayEnd : clock < o.WorkdayStart;
+            if (IsWorkingDay(day) && !pastToday)
             {
-                if (clock > o.WorkdayEnd) (local, moved) = (day.ToDateTime(o.WorkdayEnd), true);
+                // Before the workday (going forward) or after it (going back): its nearer edge.
+                if (clock < o.WorkdayStart || clock > o.WorkdayEnd) (local, moved) = (day.ToDateTime(forward ? o.WorkdayStart : o.WorkdayEnd), true);
                 return moved ? time.FromLocal(local) : instant;
             }
-            (local, moved) = (day.AddDays(-1).ToDateTime(o.WorkdayEnd), true);
+            (local, moved) = (day.AddDays(forward ? 1 : -1).ToDateTime(forward ? o.WorkdayStart : o.WorkdayEnd), true);
         }
         return time.FromLocal(local);
     }
