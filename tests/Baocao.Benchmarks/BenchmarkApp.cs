@@ -51,6 +51,8 @@ public sealed class BenchmarkApp : IAsyncDisposable
             web.UseSetting("Baocao:AdminKey", AdminKey);
             web.UseSetting("Baocao:SeedDemoData", "true");
             web.UseSetting("Baocao:StartLocalAzurite", "false");
+            // A free port, not the local 7071: the large-upload scenario starts apps of its own beside the shared one.
+            web.UseSetting("urls", "http://127.0.0.1:0");
             web.UseSetting("Workflow:RunLocalTriggers", "false");
             // The harness plays a thousand districts from one address.
             web.UseSetting("RateLimits:PerAddressPerMinute", "1000000");

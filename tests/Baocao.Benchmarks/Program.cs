@@ -37,7 +37,7 @@ public static class Harness
         // The sweep runs first: the other scenarios leave outbox recovery entries that would come due during it.
         if (Wanted("timers")) results.AddRange(await TimerSweep.RunAsync(app, sizes, ct));
         if (Wanted("rush")) results.AddRange(await DeadlineRush.RunAsync(app, sizes, ct));
-        if (Wanted("upload")) results.AddRange(await LargeUpload.RunAsync(app, sizes, ct));
+        if (Wanted("upload")) results.AddRange(await LargeUpload.RunAsync(token => BenchmarkApp.StartAsync(root, token), sizes, ct));
         if (Wanted("lifecycle")) results.AddRange(await Lifecycle.RunAsync(app, ct));
         if (Wanted("dashboard")) results.AddRange(await DashboardRender.RunAsync(app, sizes, ct));
 
