@@ -60,11 +60,21 @@ public sealed class BenchmarkApp : IAsyncDisposable
             web.ConfigureServices(services => services.AddAzureClients(clients =>
                 clients.ConfigureDefaults(options => options.AddPolicy(requests, HttpPipelinePosition.PerRetry))));
         });
-        factory.UseKestrel(0);
-        factory.StartServer();
-        await factory.Services.GetRequiredService<StorageReadiness>().Ready.WaitAsync(TimeSpan.FromSeconds(60), ct);
-        var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new BenchmarkApp(azurite, factory, requests, new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)));
+        try
+        {
+            factory.UseKestrel(0);
+            factory.StartServer();
+            await factory.Services.GetRequiredService<StorageReadiness>().Ready.WaitAsync(TimeSpan.FromSeconds(60), ct);
+            var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            return new BenchmarkApp(azurite, factory, requests, new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)));
+        }
+        catch
+        {
+            // An app that does not start must not leave its Azurite running (and holding memory) after the harness exits.
+            await factory.DisposeAsync();
+            await azurite.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>A client like a district's system: its own connections, no redirects, generous timeouts.</summary>
