@@ -25,6 +25,7 @@ public static class HostingExtensions
             .ValidateDataAnnotations()
             .Validate(o => TryFindTimeZone(o.TimeZone), "Baocao:TimeZone is not a time zone this machine knows (expected an IANA id such as Asia/Ho_Chi_Minh).")
             .ValidateOnStart();
+        builder.Services.AddLargeReceiveBuffers();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<PeopleTime>();
         builder.Services.AddSingleton<BaocaoMetrics>();

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using Azure.Core;
 using Baocao.Access;
 using Baocao.Catalog;
+using Baocao.Hosting;
 using Baocao.Storage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -9,6 +10,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Baocao.Benchmarks;
 
@@ -43,7 +45,7 @@ public sealed class BenchmarkApp : IAsyncDisposable
         var (blob, queue, table) = (LocalAzurite.FreePort(), LocalAzurite.FreePort(), LocalAzurite.FreePort());
         var azurite = await LocalAzurite.StartAsync(root, blob, queue, table, location: null, ct);
         var requests = new StorageRequestCounter(blob, queue, table);
-        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        var factory = new ServedApp().WithWebHostBuilder(web =>
         {
             web.UseContentRoot(Path.Combine(root, "functions"));
             web.UseEnvironment("Testing");
@@ -118,5 +120,19 @@ public sealed class BenchmarkApp : IAsyncDisposable
     {
         await Factory.DisposeAsync();
         await Azurite.DisposeAsync();
+    }
+
+    /// <summary>
+    /// The app on Kestrel with the services the Functions host gives it. WebApplicationFactory registers Kestrel after
+    /// the app's own services, and with it Kestrel's memory pool of 4 KiB blocks; the app's receive buffers are registered
+    /// again after that, as <see cref="Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder()"/> leaves them.
+    /// </summary>
+    private sealed class ServedApp : WebApplicationFactory<Program>
+    {
+        protected override IHost CreateHost(IHostBuilder builder)
+        {
+            builder.ConfigureServices((_, services) => services.AddLargeReceiveBuffers());
+            return base.CreateHost(builder);
+        }
     }
 }

@@ -1,0 +1,31 @@
+using Baocao.Hosting;
+using Baocao.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Baocao.Tests.Hosting;
+
+public sealed class ReceiveBufferTests
+{
+    /// <summary>
+    /// Built as the Functions host runs it (<see cref="WebApplication.CreateBuilder()"/>, then the app's services),
+    /// Kestrel takes its memory pool from the app, whose blocks are 64 KiB, not from its own pool of 4 KiB blocks.
+    /// </summary>
+    [Fact]
+    public void Kestrel_reads_into_the_apps_64_KiB_blocks()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = Path.Combine(Repository.Root, "functions"),
+            EnvironmentName = "Testing",
+        });
+        builder.AddBaocaoHosting();
+        using var app = builder.Build();
+
+        using var pool = app.Services.GetRequiredService<IMemoryPoolFactory<byte>>().Create(new MemoryPoolOptions { Owner = "kestrel" });
+        using var block = pool.Rent(4096);
+        Assert.Equal(ReceiveBuffers.BlockSize, block.Memory.Length);
+        Assert.Equal(ReceiveBuffers.BlockSize, pool.MaxBufferSize);
+    }
+}
