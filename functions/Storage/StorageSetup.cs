@@ -45,7 +45,8 @@ public static class StorageSetup
     /// <summary>
     /// What every storage client shares. Retries are few and short, and each try waits
     /// <see cref="StorageOptions.NetworkTimeout"/> at most, so storage that is away, or takes connections and never
-    /// answers, is a clear 503 within seconds rather than a request held for minutes. Pipeline policies registered as
+    /// answers, is a clear 503 within seconds rather than a request held for minutes (a block streamed from a client is
+    /// held to storage's progress instead, <see cref="StreamedBody"/>). Pipeline policies registered as
     /// <see cref="HttpPipelinePolicy"/> services join once per try: the place for request telemetry, and where tests
     /// count storage requests or stop them as a crash would.
     /// </summary>
@@ -55,6 +56,7 @@ public static class StorageSetup
         options.Retry.Delay = TimeSpan.FromMilliseconds(200);
         options.Retry.MaxDelay = TimeSpan.FromSeconds(2);
         options.Retry.NetworkTimeout = provider.GetRequiredService<IOptions<StorageOptions>>().Value.NetworkTimeout;
+        options.AddPolicy(new StreamedBody(), HttpPipelinePosition.PerRetry);
         foreach (var policy in provider.GetServices<HttpPipelinePolicy>()) options.AddPolicy(policy, HttpPipelinePosition.PerRetry);
     }
 

@@ -90,16 +90,16 @@ public sealed class AttachmentStore(BlobServiceClient blobs)
 }
 
 /// <summary>
-/// Appends a stream to a block blob as staged blocks of up to 4 MiB, each read into a pooled buffer, checked, and
-/// staged while the next one is read (a few in flight keep both the request and storage busy). Pieces are hashed
-/// and counted in order once staged, so <see cref="Blocks"/>, <see cref="Bytes"/> and the hash always describe
+/// Appends a stream of unknown length (a file part of a multipart body) to a block blob as staged blocks of up to
+/// 4 MiB, each read into a pooled buffer, checked, and staged while the next one is read (a few in flight keep both the
+/// request and storage busy). Pieces are hashed and counted in order once staged, so <see cref="Blocks"/>, <see cref="Bytes"/> and the hash always describe
 /// exactly a prefix of the stream that is staged, even when the stream breaks off half way.
 /// </summary>
-public sealed class BlockAppender(BlockBlobClient blob, IncrementalHash hash, int blockSize = BlockAppender.BlockSize, int maxInFlight = BlockAppender.InFlight)
+public sealed class BlockAppender(BlockBlobClient blob, IncrementalHash hash)
 {
     public const int BlockSize = 4 * 1024 * 1024;
 
-    /// <summary>Blocks uploading at once unless told otherwise: memory stays at this many buffers whatever the file's size.</summary>
+    /// <summary>Blocks uploading at once: memory stays at this many buffers whatever the file's size.</summary>
     public const int InFlight = 3;
 
     private sealed record Piece(byte[] Buffer, int Filled, string Id, Task Staged);
@@ -121,7 +121,7 @@ public sealed class BlockAppender(BlockBlobClient blob, IncrementalHash hash, in
         {
             for (var index = 0; ; index++)
             {
-                var buffer = ArrayPool<byte>.Shared.Rent(blockSize);
+                var buffer = ArrayPool<byte>.Shared.Rent(BlockSize);
                 int filled;
                 try
                 {
@@ -146,7 +146,7 @@ public sealed class BlockAppender(BlockBlobClient blob, IncrementalHash hash, in
                 var id = blockId(index);
                 inFlight.Enqueue(new Piece(buffer, filled, id, blob.StageBlockAsync(id, new MemoryStream(buffer, 0, filled, writable: false), cancellationToken: cancellationToken)));
                 read += filled;
-                if (inFlight.Count >= maxInFlight) await CompleteOldestAsync(inFlight);
+                if (inFlight.Count >= InFlight) await CompleteOldestAsync(inFlight);
             }
         }
         finally
@@ -190,9 +190,9 @@ public sealed class BlockAppender(BlockBlobClient blob, IncrementalHash hash, in
     private async Task<int> FillAsync(Stream content, byte[] buffer, CancellationToken cancellationToken)
     {
         var filled = 0;
-        while (filled < blockSize)
+        while (filled < BlockSize)
         {
-            var read = await content.ReadAsync(buffer.AsMemory(filled, blockSize - filled), cancellationToken);
+            var read = await content.ReadAsync(buffer.AsMemory(filled, BlockSize - filled), cancellationToken);
             if (read == 0) break;
             filled += read;
         }

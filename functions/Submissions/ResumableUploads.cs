@@ -53,7 +53,8 @@ public sealed record UploadState(Upload Upload, long Offset);
 /// Each upload has an entry in the timer index, due when it expires, so the timer sweep deletes what was never attached.
 /// </summary>
 public sealed class ResumableUploads(
-    TableServiceClient tables, BlobServiceClient blobs, TimerIndex index, TimeProvider clock, IOptions<AttachmentLimits> limits, IOptions<UploadOptions> options)
+    TableServiceClient tables, BlobServiceClient blobs, TimerIndex index, TimeProvider clock, IOptions<AttachmentLimits> limits, IOptions<UploadOptions> options,
+    IOptions<StorageOptions> storage)
     : IExpiringRecords
 {
     private readonly TableClient _table = tables.GetTableClient(StorageNames.UploadsTable);
@@ -77,11 +78,6 @@ public sealed class ResumableUploads(
     /// just before expiry may still be committing (a request lasts at most the function timeout, 10 minutes).
     /// </summary>
     public static readonly TimeSpan DeletionGrace = TimeSpan.FromMinutes(30);
-
-    // Smaller blocks for a chunk, and enough of them in flight that a client's usual 8 MiB chunk is read whole while its
-    // first blocks stage: less of each PATCH waits for its last block after the body has arrived.
-    private const int ChunkBlockSize = 2 * 1024 * 1024;
-    private const int ChunkBlocksInFlight = 4;
 
     public async Task<Outcome<Upload>> CreateAsync(string periodId, string unitCode, long length, string? fileName, CancellationToken cancellationToken)
     {
@@ -128,10 +124,11 @@ public sealed class ResumableUploads(
     }
 
     /// <summary>
-    /// Appends a PATCH body at <paramref name="offset"/>. Bytes received before the client broke off are kept, as tus
-    /// asks, so the client resumes from there; the last byte finishes the upload with its SHA-256.
+    /// Appends a PATCH body of <paramref name="length"/> bytes at <paramref name="offset"/>. The whole blocks received
+    /// before the client broke off are kept, as tus asks, so the client resumes from there; the last byte finishes the
+    /// upload with its SHA-256.
     /// </summary>
-    public async Task<Outcome<UploadState>> AppendAsync(string periodId, string unitCode, string id, long offset, Stream body, CancellationToken cancellationToken)
+    public async Task<Outcome<UploadState>> AppendAsync(string periodId, string unitCode, string id, long offset, Stream body, long length, CancellationToken cancellationToken)
     {
         var found = await FindAsync(periodId, unitCode, id, fresh: false, cancellationToken);
         if (found.Problem is { } problem) return problem;
@@ -144,63 +141,73 @@ public sealed class ResumableUploads(
                 : Problems.Create(StatusCodes.Status409Conflict, "offset-mismatch", "Sai vị trí tải lên",
                     $"Upload-Offset {offset} không khớp với số byte đã nhận ({committed}); hãy hỏi lại bằng HEAD rồi gửi tiếp.");
         }
-        // The hash state is this PATCH's until it is kept for the next one; every other way out disposes it.
+        if (committed + length > upload.Length)
+        {
+            if (!Keep(upload.Id, start)) start.Hash.Dispose();
+            return Refuse(new AttachmentRefusal(StatusCodes.Status413PayloadTooLarge, "beyond-upload-length", $"Dữ liệu gửi vượt quá Upload-Length ({upload.Length} byte)."));
+        }
+        return await StageAsync(upload, start, committed, body, length, cancellationToken);
+    }
+
+    /// <summary>
+    /// Streams a PATCH body from <paramref name="start"/> into blocks and commits them on the blob's ETag. The progress
+    /// reached is kept for the next PATCH; every other way out disposes its hash state.
+    /// </summary>
+    private async Task<Outcome<UploadState>> StageAsync(Upload upload, Progress start, long committed, Stream body, long length, CancellationToken cancellationToken)
+    {
+        var blob = _container.GetBlockBlobClient(upload.BlobName);
+        var streamer = new BlockStreamer(blob, start.Hash, storage.Value.NetworkTimeout);
         var kept = false;
         try
         {
-            Outcome<UploadState> outcome;
-            (outcome, kept) = await StageAsync(upload, start, committed, body, cancellationToken);
-            return outcome;
-        }
-        finally
-        {
-            if (!kept) start.Hash.Dispose();
-        }
-    }
-
-    /// <summary>Stages a PATCH body from <paramref name="start"/> and commits it; the outcome, and whether its progress was kept for the next PATCH.</summary>
-    private async Task<(Outcome<UploadState> Outcome, bool Kept)> StageAsync(Upload upload, Progress start, long committed, Stream body, CancellationToken cancellationToken)
-    {
-        var (_, blobTag, previous, hash) = start;
-        var blob = _container.GetBlockBlobClient(upload.BlobName);
-        var appender = new BlockAppender(blob, hash, ChunkBlockSize, ChunkBlocksInFlight);
-        var type = AttachmentRules.ByExtension(upload.FileName)!;
-        AttachmentRefusal? refusal = null;
-        try
-        {
-            refusal = await appender.AppendAsync(body,
-                (piece, before) => committed + before + piece.Length > upload.Length
-                    ? new AttachmentRefusal(StatusCodes.Status413PayloadTooLarge, "beyond-upload-length", $"Dữ liệu gửi vượt quá Upload-Length ({upload.Length} byte).")
-                    : AttachmentStore.Check(type, upload.FileName, piece.Span, committed + before, upload.Length),
-                _ => Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)), cancellationToken);
-        }
-        catch (Exception error) when (error is IOException or OperationCanceledException && appender.Bytes > 0)
-        {
-            // The client broke off: keep what was staged so it can resume from there.
-        }
-        if (appender.Bytes == 0)
-        {
-            return (refusal is null ? new UploadState(upload, committed) : Refuse(refusal), Keep(upload.Id, start));
-        }
-        List<string> blocks = [.. previous, .. appender.Blocks];
-        ETag tag;
-        try
-        {
-            tag = (await blob.CommitBlockListAsync(blocks, new CommitBlockListOptions
+            var head = ReadOnlyMemory<byte>.Empty;
+            if (committed == 0 && length > 0)
             {
-                HttpHeaders = new BlobHttpHeaders { ContentType = upload.ContentType },
-                Metadata = new Dictionary<string, string> { ["filename"] = Uri.EscapeDataString(upload.FileName) },
-                Conditions = committed == 0 ? new BlobRequestConditions { IfNoneMatch = ETag.All } : new BlobRequestConditions { IfMatch = blobTag },
-            }, CancellationToken.None)).Value.ETag;
-        }
-        catch (RequestFailedException error) when (error.Status is StatusCodes.Status409Conflict or StatusCodes.Status412PreconditionFailed)
-        {
-            return (Problems.Create(StatusCodes.Status409Conflict, "offset-mismatch", "Sai vị trí tải lên", "Một yêu cầu khác vừa ghi vào phiên tải lên này; hãy hỏi lại bằng HEAD rồi gửi tiếp."), false);
-        }
-        var reached = committed + appender.Bytes;
-        if (reached == upload.Length)
-        {
-            upload = upload with { Sha256 = Convert.ToHexStringLower(hash.GetHashAndReset()) };
+                // The file's first bytes say what it is: checked before any of it is staged.
+                var first = new byte[(int)Math.Min(AttachmentRules.SignatureLength, length)];
+                await body.ReadExactlyAsync(first, cancellationToken);
+                if (AttachmentStore.Check(AttachmentRules.ByExtension(upload.FileName)!, upload.FileName, first, 0, upload.Length) is { } refusal)
+                {
+                    kept = Keep(upload.Id, start);
+                    return Refuse(refusal);
+                }
+                head = first;
+            }
+            try
+            {
+                await streamer.StageAsync(head, body, length, () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)), cancellationToken);
+            }
+            catch (Exception error) when (streamer.Bytes > 0 && (error is OperationCanceledException || StorageOutage.Is(error, cancellationToken)))
+            {
+                // The client broke off, or storage failed a later block: the whole blocks before it are kept, and the
+                // client resumes after them.
+            }
+            if (streamer.Bytes == 0)
+            {
+                kept = Keep(upload.Id, start with { Hash = streamer.Hash });
+                return new UploadState(upload, committed);
+            }
+            ETag tag;
+            try
+            {
+                tag = (await blob.CommitBlockListAsync([.. start.Blocks, .. streamer.Blocks], new CommitBlockListOptions
+                {
+                    HttpHeaders = new BlobHttpHeaders { ContentType = upload.ContentType },
+                    Metadata = new Dictionary<string, string> { ["filename"] = Uri.EscapeDataString(upload.FileName) },
+                    Conditions = committed == 0 ? new BlobRequestConditions { IfNoneMatch = ETag.All } : new BlobRequestConditions { IfMatch = start.Tag },
+                }, CancellationToken.None)).Value.ETag;
+            }
+            catch (RequestFailedException error) when (error.Status is StatusCodes.Status409Conflict or StatusCodes.Status412PreconditionFailed)
+            {
+                return Problems.Create(StatusCodes.Status409Conflict, "offset-mismatch", "Sai vị trí tải lên", "Một yêu cầu khác vừa ghi vào phiên tải lên này; hãy hỏi lại bằng HEAD rồi gửi tiếp.");
+            }
+            var reached = committed + streamer.Bytes;
+            if (reached < upload.Length)
+            {
+                kept = Keep(upload.Id, new Progress(reached, tag, [.. start.Blocks, .. streamer.Blocks], streamer.Hash));
+                return new UploadState(upload, reached);
+            }
+            upload = upload with { Sha256 = Convert.ToHexStringLower(streamer.Hash.GetHashAndReset()) };
             try
             {
                 await _table.UpdateEntityAsync(Entity(upload), ETag.All, TableUpdateMode.Replace, CancellationToken.None);
@@ -210,12 +217,15 @@ public sealed class ResumableUploads(
                 // Ended (DELETE) while this PATCH ran: the bytes it just committed belong to nothing.
                 await _container.DeleteBlobIfExistsAsync(upload.BlobName, cancellationToken: CancellationToken.None);
                 _rows.TryRemove(upload.Id, out _);
-                return (Problems.Create(StatusCodes.Status410Gone, "upload-ended", "Phiên tải lên đã kết thúc", "Phiên tải lên này vừa bị huỷ; hãy tải tệp lên lại từ đầu."), false);
+                return Problems.Create(StatusCodes.Status410Gone, "upload-ended", "Phiên tải lên đã kết thúc", "Phiên tải lên này vừa bị huỷ; hãy tải tệp lên lại từ đầu.");
             }
             _rows[upload.Id] = upload;
+            return new UploadState(upload, reached);
         }
-        var kept = reached < upload.Length && Keep(upload.Id, new Progress(reached, tag, blocks, hash));
-        return (refusal is null ? new UploadState(upload, reached) : Refuse(refusal), kept);
+        finally
+        {
+            if (!kept) streamer.Hash.Dispose();
+        }
     }
 
     /// <summary>Keeps a PATCH's progress for the next one; false (the caller disposes it) when another PATCH kept its own meanwhile.</summary>

@@ -76,7 +76,7 @@ public static class ResumableUploadsApi
         if (hasBody)
         {
             context.AllowBodyOf(length);
-            var appended = await uploads.AppendAsync(period.Id, unit, upload.Id, 0, request.Body, ct);
+            var appended = await uploads.AppendAsync(period.Id, unit, upload.Id, 0, request.Body, request.ContentLength!.Value, ct);
             if (appended.Problem is { } problem) return problem;
             context.Response.Headers["Upload-Offset"] = appended.Value!.Offset.ToString(CultureInfo.InvariantCulture);
         }
@@ -109,7 +109,7 @@ public static class ResumableUploadsApi
             return Malformed("Upload-Offset", "Cần Upload-Offset: vị trí (byte) của đoạn gửi lên.");
         }
         context.AllowBodyOf(request.ContentLength.Value);
-        var appended = await uploads.AppendAsync(CatalogText.NormalizeCode(periodId), CallingUnit.From(context).Code, uploadId, offset, request.Body, ct);
+        var appended = await uploads.AppendAsync(CatalogText.NormalizeCode(periodId), CallingUnit.From(context).Code, uploadId, offset, request.Body, request.ContentLength.Value, ct);
         if (appended.Problem is { } problem) return problem;
         context.Response.Headers["Upload-Offset"] = appended.Value!.Offset.ToString(CultureInfo.InvariantCulture);
         Expires(context, appended.Value.Upload);

@@ -69,6 +69,51 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
 
     private static string IdOf(string location) => location[(location.LastIndexOf('/') + 1)..];
 
+    /// <summary>A scan's bytes: a PDF head, then noise, so a byte out of place changes the SHA-256.</summary>
+    private static byte[] Scan(int size)
+    {
+        var bytes = RandomNumberGenerator.GetBytes(size);
+        Submitter.PdfHead.CopyTo(bytes, 0);
+        return bytes;
+    }
+
+    private static string Sha256Of(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    private static Task<HttpResponseMessage> PatchPausingAsync(Submitter unit, string location, long offset, byte[] bytes, int pauseAfter, Func<Task> meanwhile)
+    {
+        var content = new PausingChunk(bytes, pauseAfter, meanwhile);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/offset+octet-stream");
+        return SendAsync(unit, HttpMethod.Patch, location, content, r => r.Headers.Add("Upload-Offset", offset.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    private async Task<string> AttachAsync(Submitter unit, string location)
+    {
+        var report = Submitter.GoodReport.Replace("\"note\"", $"\"uploads\": [\"{IdOf(location)}\"], \"note\"", StringComparison.Ordinal);
+        var attached = Assert.Single((await (await unit.SubmitAsync(Submitter.Form(report))).ReadAsAsync<SubmissionReceipt>()).Attachments);
+        return attached.Sha256;
+    }
+
+    /// <summary>
+    /// A chunk of known length that sends its first <paramref name="pauseAfter"/> bytes, waits for
+    /// <paramref name="meanwhile"/>, then sends the rest; the client breaks off there when <paramref name="meanwhile"/> throws.
+    /// </summary>
+    private sealed class PausingChunk(byte[] bytes, int pauseAfter, Func<Task> meanwhile) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            await stream.WriteAsync(bytes.AsMemory(0, pauseAfter));
+            await stream.FlushAsync();
+            await meanwhile();
+            await stream.WriteAsync(bytes.AsMemory(pauseAfter));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = bytes.Length;
+            return true;
+        }
+    }
+
     [Fact]
     public async Task Options_tells_the_version_extensions_and_maximum_size()
     {
@@ -325,5 +370,92 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
 
         // Nothing was marked attached: named once, it goes in.
         Assert.Equal(HttpStatusCode.Created, (await unit.SubmitAsync(Submitter.Form(Naming(IdOf(location))))).StatusCode);
+    }
+    /// <summary>
+    /// A chunk streams to storage as it arrives, so its storage request lasts as long as the client takes. A district
+    /// on a slow line takes longer than any storage request may (here 1 s): the chunk is still staged whole.
+    /// </summary>
+    [Fact]
+    public async Task A_chunk_arriving_slower_than_a_storage_request_may_take_is_still_staged_whole()
+    {
+        await using var strict = app.Factory.WithWebHostBuilder(web => web.UseSetting("Storage:NetworkTimeout", "00:00:01"));
+        var unit = (await Submitter.ForAsync(app, "HND")).Through(strict);
+        var file = Scan(3 * 1024 * 1024);
+        var location = await CreateAsync(unit, file.Length, "Đường truyền chậm.pdf");
+
+        var slow = await PatchPausingAsync(unit, location, 0, file, 1024 * 1024, () => Task.Delay(TimeSpan.FromSeconds(2.5), Ct));
+
+        Assert.Equal(HttpStatusCode.NoContent, slow.StatusCode);
+        Assert.Equal(file.Length, await OffsetAsync(unit, location));
+        Assert.Equal(Sha256Of(file), await AttachAsync(unit, location));
+    }
+
+    /// <summary>
+    /// Storage that stops taking a chunk's bytes half way (frozen: connections open, nothing read or answered) fails the
+    /// PATCH with 503 and Retry-After within seconds, as any storage request would, and keeps none of the chunk.
+    /// </summary>
+    [Fact]
+    public async Task Storage_freezing_in_the_middle_of_a_chunk_answers_503_quickly_and_keeps_none_of_it()
+    {
+        await using var strict = app.Factory.WithWebHostBuilder(web => web.UseSetting("Storage:NetworkTimeout", "00:00:01"));
+        var unit = (await Submitter.ForAsync(app, "HCCB")).Through(strict);
+        var file = Scan(6 * 1024 * 1024);
+        var location = await CreateAsync(unit, file.Length, "Kho đứng im.pdf");
+        Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(unit, location, 0, file[..(2 * 1024 * 1024)])).StatusCode);
+
+        var answered = System.Diagnostics.Stopwatch.StartNew();
+        HttpResponseMessage frozen;
+        try
+        {
+            frozen = await PatchPausingAsync(unit, location, 2 * 1024 * 1024, file[(2 * 1024 * 1024)..], 512 * 1024, async () =>
+            {
+                // The chunk's block is on its way to storage by now; then storage stops reading.
+                await Task.Delay(TimeSpan.FromMilliseconds(300), Ct);
+                await app.Azurite.PauseAsync();
+                answered.Restart();
+            });
+        }
+        finally
+        {
+            await app.Azurite.ResumeAsync();
+        }
+
+        Assert.True(answered.Elapsed < TimeSpan.FromSeconds(10), $"answered after {answered.Elapsed.TotalSeconds:F1} s");
+        await frozen.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable, "storage-unavailable");
+        Assert.True(frozen.Headers.Contains("Retry-After"));
+        Assert.Equal(2 * 1024 * 1024, await OffsetAsync(unit, location));
+        Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(unit, location, 2 * 1024 * 1024, file[(2 * 1024 * 1024)..])).StatusCode);
+        Assert.Equal(Sha256Of(file), await AttachAsync(unit, location));
+    }
+
+    /// <summary>
+    /// A client that breaks off half way through a chunk keeps its whole blocks (8 MiB each): it resumes after them, and
+    /// the SHA-256 comes out right, though the bytes of the broken block had already been hashed once.
+    /// </summary>
+    [Fact]
+    public async Task A_chunk_broken_off_half_way_keeps_its_whole_blocks_and_the_file_still_hashes_right()
+    {
+        var unit = await Submitter.ForAsync(app, "MTTQ");
+        var file = Scan(12 * 1024 * 1024);
+        var location = await CreateAsync(unit, file.Length, "Mất kết nối giữa chừng.pdf");
+
+        using var lineDrops = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var content = new PausingChunk(file[..(10 * 1024 * 1024)], 9 * 1024 * 1024, () =>
+        {
+            lineDrops.Cancel();
+            throw new IOException("The line dropped.");
+        });
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/offset+octet-stream");
+        using var broken = new HttpRequestMessage(HttpMethod.Patch, location) { Content = content };
+        broken.Headers.Add("Tus-Resumable", Tus);
+        broken.Headers.Add("Upload-Offset", "0");
+        await Assert.ThrowsAnyAsync<Exception>(() => unit.Client.SendAsync(broken, lineDrops.Token));
+
+        var resumeAt = BlockStreamer.BlockSize;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (await OffsetAsync(unit, location) != resumeAt && waited.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(50, Ct);
+        Assert.Equal(resumeAt, await OffsetAsync(unit, location));
+        Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(unit, location, resumeAt, file[resumeAt..])).StatusCode);
+        Assert.Equal(Sha256Of(file), await AttachAsync(unit, location));
     }
 }

@@ -1,0 +1,135 @@
+using System.Security.Cryptography;
+using Azure.Storage.Blobs.Specialized;
+using Baocao.Storage;
+
+namespace Baocao.Submissions;
+
+/// <summary>
+/// Stages a request body of known length (a tus chunk) as blocks of up to 8 MiB, each sent to storage while its bytes
+/// arrive: nothing of the chunk waits in memory, and storage is at work from the chunk's first bytes rather than from
+/// when a buffered block has filled. Blocks go one after another. The SHA-256 takes each byte as it passes and falls
+/// back to the last whole block when a block fails, so <see cref="Blocks"/>, <see cref="Bytes"/> and <see cref="Hash"/>
+/// always describe exactly the staged prefix, as a client breaking off half way leaves it.
+/// </summary>
+/// <remarks>
+/// A block's request lasts as long as the client takes to send its bytes, so the per-try network timeout, which bounds
+/// a whole storage request, is lifted for it (<see cref="StreamedBody"/>). Storage is held to the same time in another
+/// way: it must take each piece it is handed, and answer after the last, within <paramref name="stallTimeout"/>, so
+/// storage that stops reading or never answers fails the block as it fails any request. A client that stops sending
+/// is Kestrel's to end, by its minimum request body data rate. The bytes cannot be read twice: a retry of a block fails
+/// at once rather than sending something else.
+/// </remarks>
+public sealed class BlockStreamer(BlockBlobClient blob, IncrementalHash hash, TimeSpan stallTimeout)
+{
+    public const int BlockSize = 8 * 1024 * 1024;
+
+    public List<string> Blocks { get; } = [];
+
+    public long Bytes { get; private set; }
+
+    /// <summary>The SHA-256 state over the staged bytes: the one given, or the copy taken before a block that failed.</summary>
+    public IncrementalHash Hash { get; private set; } = hash;
+
+    /// <summary>
+    /// Stages <paramref name="length"/> bytes: <paramref name="head"/>, read already to check the file's type, then the
+    /// rest from <paramref name="body"/>. Throws what stopped it; the blocks staged before stay counted.
+    /// </summary>
+    public async Task StageAsync(ReadOnlyMemory<byte> head, Stream body, long length, Func<string> blockId, CancellationToken cancellationToken)
+    {
+        while (Bytes < length)
+        {
+            var size = Math.Min(BlockSize, length - Bytes);
+            var before = Hash.Clone();
+            using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var block = new BodyBlock(head, body, size, Hash, stall, stallTimeout);
+            head = ReadOnlyMemory<byte>.Empty;
+            var id = blockId();
+            try
+            {
+                using (StreamedBody.Scope()) await blob.StageBlockAsync(id, block, cancellationToken: stall.Token);
+            }
+            catch
+            {
+                Hash.Dispose();
+                Hash = before;
+                throw;
+            }
+            before.Dispose();
+            Blocks.Add(id);
+            Bytes += size;
+        }
+    }
+
+    /// <summary>
+    /// One block's bytes as the storage client reads them: forward only, hashed as they go, and each piece handed over
+    /// starts the clock storage has to take it.
+    /// </summary>
+    private sealed class BodyBlock(ReadOnlyMemory<byte> head, Stream body, long length, IncrementalHash hash, CancellationTokenSource stall, TimeSpan stallTimeout)
+        : Stream
+    {
+        private ReadOnlyMemory<byte> _head = head;
+        private long _read;
+
+        public override bool CanRead => true;
+
+        // The storage client asks for a seekable body to learn its length; it is only ever asked to stay where it is.
+        public override bool CanSeek => true;
+
+        public override bool CanWrite => false;
+
+        public override long Length => length;
+
+        public override long Position
+        {
+            get => _read;
+            set => Seek(value, SeekOrigin.Begin);
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_read == length || buffer.IsEmpty) return 0;
+            // Waiting for the client is not storage stalling.
+            stall.CancelAfter(Timeout.InfiniteTimeSpan);
+            var wanted = buffer[..(int)Math.Min(buffer.Length, length - _read)];
+            int read;
+            if (!_head.IsEmpty)
+            {
+                read = Math.Min(_head.Length, wanted.Length);
+                _head[..read].CopyTo(wanted);
+                _head = _head[read..];
+            }
+            else
+            {
+                read = await body.ReadAsync(wanted, cancellationToken);
+                if (read == 0) throw new IOException("The request body ended before its Content-Length.");
+            }
+            hash.AppendData(wanted.Span[..read]);
+            _read += read;
+            stall.CancelAfter(stallTimeout);
+            return read;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override long Seek(long offset, SeekOrigin origin)
+        {
+            var target = origin switch
+            {
+                SeekOrigin.Begin => offset,
+                SeekOrigin.Current => _read + offset,
+                _ => length + offset,
+            };
+            return target == _read ? _read : throw new IOException("A streamed block cannot be sent again: its bytes have gone by.");
+        }
+
+        // Only the asynchronous path streams; a blocking read would hold a thread for as long as the client takes.
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override void Flush() { }
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
