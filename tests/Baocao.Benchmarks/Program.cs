@@ -4,10 +4,10 @@ using Baocao.Benchmarks.Scenarios;
 namespace Baocao.Benchmarks;
 
 /// <summary>The sizes a run uses: the figures, or a smoke size that only proves the harness still works.</summary>
-public sealed record Sizes(int Units, int Concurrency, int AttachmentBytes, long LargeBytes, int TimersSmall, int TimersLarge, int Due)
+public sealed record Sizes(int Units, int Concurrency, int AttachmentBytes, long LargeBytes, int LargeRounds, int TimersSmall, int TimersLarge, int Due)
 {
-    public static readonly Sizes Full = new(1_000, 64, 256 * 1024, 500L * 1024 * 1024, 10_000, 100_000, 100);
-    public static readonly Sizes Smoke = new(24, 8, 256 * 1024, 24L * 1024 * 1024, 200, 600, 10);
+    public static readonly Sizes Full = new(1_000, 64, 256 * 1024, 500L * 1024 * 1024, 5, 10_000, 100_000, 100);
+    public static readonly Sizes Smoke = new(24, 8, 256 * 1024, 24L * 1024 * 1024, 1, 200, 600, 10);
 }
 
 /// <summary>One line of the report: what was measured, against which baseline of the same run, and whether the target holds.</summary>

@@ -12,7 +12,8 @@ namespace Baocao.Benchmarks.Scenarios;
 /// Each of the three is measured on its own new Azurite and app. Azurite in memory keeps every byte it was sent (a
 /// deleted blob's bytes go only at its ten-minute clean-up) and slows as it holds more: staging 500 MiB again and again
 /// into one Azurite gave 323, 341, 333 and 331 MiB/s, then 193 and 161 MiB/s once it held about 2.5 GiB. Measured one
-/// after another in one Azurite, the later uploads met a slower storage than the baseline did.
+/// after another in one Azurite, the later uploads met a slower storage than the baseline did. A full run measures
+/// five such rounds and reports, for each way through the app, the round with the median ratio to its own baseline.
 /// </remarks>
 public static class LargeUpload
 {
@@ -25,25 +26,46 @@ public static class LargeUpload
     public static async Task<IReadOnlyList<Result>> RunAsync(Func<CancellationToken, Task<BenchmarkApp>> startApp, Sizes sizes, CancellationToken ct)
     {
         var size = sizes.LargeBytes;
-        var (baselineTime, _) = await MeasureAsync(startApp, DirectAsync, size, ct);
-        var baseline = size / baselineTime.TotalSeconds;
-        Console.WriteLine($"large baseline (SDK upload)        {Mib(baseline):F1} MiB/s");
-
-        var (multipartTime, multipartGrowth) = await MeasureAsync(startApp, MultipartAsync, size, ct);
-        var multipart = size / multipartTime.TotalSeconds;
-        Console.WriteLine($"large through multipart            {Mib(multipart):F1} MiB/s, working set +{multipartGrowth / (1024 * 1024)} MiB");
-
-        var (tusTime, tusGrowth) = await MeasureAsync(startApp, TusAsync, size, ct);
-        var tus = size / tusTime.TotalSeconds;
-        Console.WriteLine($"large through tus (8 MiB chunks)   {Mib(tus):F1} MiB/s, working set +{tusGrowth / (1024 * 1024)} MiB");
-
+        var rounds = new List<Round>();
+        for (var round = 1; round <= sizes.LargeRounds; round++)
+        {
+            var (baselineTime, _) = await MeasureAsync(startApp, DirectAsync, size, ct);
+            var multipart = Measured.Of(size, await MeasureAsync(startApp, MultipartAsync, size, ct));
+            var tus = Measured.Of(size, await MeasureAsync(startApp, TusAsync, size, ct));
+            var measured = new Round(size / baselineTime.TotalSeconds, multipart, tus);
+            rounds.Add(measured);
+            Console.WriteLine($"large round {round}: SDK upload {Mib(measured.Baseline):F1} MiB/s; multipart {Mib(multipart.Rate):F1} MiB/s "
+                + $"({multipart.Rate / measured.Baseline:F2}), +{multipart.Growth / (1024 * 1024)} MiB; tus in 8 MiB chunks {Mib(tus.Rate):F1} MiB/s "
+                + $"({tus.Rate / measured.Baseline:F2}), +{tus.Growth / (1024 * 1024)} MiB");
+        }
         return
         [
-            new("3. large upload, multipart", Mib(multipart), "MiB/s", Mib(baseline), multipart / baseline, $"{Mib(multipart):F1} MiB/s vs SDK {Mib(baseline):F1} MiB/s = {multipart / baseline:F2}; memory +{multipartGrowth / (1024 * 1024)} MiB ({size / (1024 * 1024)} MiB)",
-                "≥ 0.80 of SDK; ≤ 64 MiB", multipart / baseline >= 0.8 && multipartGrowth <= MemoryLimit),
-            new("3b. large upload, tus", Mib(tus), "MiB/s", Mib(baseline), tus / baseline, $"{Mib(tus):F1} MiB/s vs SDK {Mib(baseline):F1} MiB/s = {tus / baseline:F2}; memory +{tusGrowth / (1024 * 1024)} MiB ({size / (1024 * 1024)} MiB)",
-                "≥ 0.70 of SDK; ≤ 64 MiB", tus / baseline >= 0.7 && tusGrowth <= MemoryLimit),
+            Median("3. large upload, multipart", rounds, r => r.Multipart, size, 0.8),
+            Median("3b. large upload, tus", rounds, r => r.Tus, size, 0.7),
         ];
+    }
+
+    /// <summary>One round: the SDK baseline and the two ways through the app, each on its own new Azurite and app.</summary>
+    private sealed record Round(double Baseline, Measured Multipart, Measured Tus);
+
+    private sealed record Measured(double Rate, long Growth)
+    {
+        public static Measured Of(long size, (TimeSpan Elapsed, long PeakGrowth) measured) => new(size / measured.Elapsed.TotalSeconds, measured.PeakGrowth);
+    }
+
+    /// <summary>
+    /// The round whose ratio to its own baseline is the median, so one round on a noisy machine (two arms of identical
+    /// code differ by up to 13%) neither makes nor breaks the target; memory is the largest growth of any round.
+    /// </summary>
+    private static Result Median(string scenario, List<Round> rounds, Func<Round, Measured> contender, long size, double target)
+    {
+        double Ratio(Round round) => contender(round).Rate / round.Baseline;
+        var median = rounds.OrderBy(Ratio).ElementAt(rounds.Count / 2);
+        var (rate, ratio, growth) = (contender(median).Rate, Ratio(median), rounds.Max(r => contender(r).Growth));
+        var spread = rounds.Count > 1 ? $", median of {rounds.Count} rounds: {string.Join(" / ", rounds.Select(r => Ratio(r).ToString("F2")))}" : "";
+        return new(scenario, Mib(rate), "MiB/s", Mib(median.Baseline), ratio,
+            $"{Mib(rate):F1} MiB/s vs SDK {Mib(median.Baseline):F1} MiB/s = {ratio:F2}{spread}; memory +{growth / (1024 * 1024)} MiB ({size / (1024 * 1024)} MiB)",
+            $"≥ {target:F2} of SDK; ≤ 64 MiB", ratio >= target && growth <= MemoryLimit);
     }
 
     /// <summary>
