@@ -33,6 +33,7 @@ public static class ReceiveBuffers
     private sealed class Pool : MemoryPool<byte>
     {
         private readonly ConcurrentQueue<Block> _idle = new();
+        private volatile bool _disposed;
 
         public override int MaxBufferSize => BlockSize;
 
@@ -40,24 +41,37 @@ public static class ReceiveBuffers
         {
             // Kestrel asks for at most a block; anything larger is served unpooled rather than refused.
             if (minBufferSize > BlockSize) return new Block(null, minBufferSize);
-            return _idle.TryDequeue(out var block) ? block : new Block(this, BlockSize);
+            if (!_idle.TryDequeue(out var block)) return new Block(this, BlockSize);
+            block.Rented();
+            return block;
         }
 
         private void Return(Block block)
         {
-            if (_idle.Count < IdleBlocksKept) _idle.Enqueue(block);
+            if (!_disposed && _idle.Count < IdleBlocksKept) _idle.Enqueue(block);
         }
 
-        protected override void Dispose(bool disposing) => _idle.Clear();
+        protected override void Dispose(bool disposing)
+        {
+            _disposed = true;
+            _idle.Clear();
+        }
 
         /// <summary>An array on the pinned heap, so a socket read needs no pinning of its own.</summary>
         private sealed class Block(Pool? pool, int size) : IMemoryOwner<byte>
         {
             private readonly byte[] _array = GC.AllocateUninitializedArray<byte>(size, pinned: true);
+            private int _returned;
 
             public Memory<byte> Memory => MemoryMarshal.CreateFromPinnedArray(_array, 0, _array.Length);
 
-            public void Dispose() => pool?.Return(this);
+            public void Rented() => Volatile.Write(ref _returned, 0);
+
+            // Returned once however often it is disposed, so no two renters ever share it.
+            public void Dispose()
+            {
+                if (Interlocked.Exchange(ref _returned, 1) == 0) pool?.Return(this);
+            }
         }
     }
 }

@@ -14,10 +14,11 @@ namespace Baocao.Submissions;
 /// <remarks>
 /// A block's request lasts as long as the client takes to send its bytes, so the per-try network timeout, which bounds
 /// a whole storage request, is lifted for it (<see cref="StreamedBody"/>). Storage is held to the same time in another
-/// way: it must take each piece it is handed, and answer after the last, within <paramref name="stallTimeout"/>, so
-/// storage that stops reading or never answers fails the block as it fails any request. A client that stops sending
-/// is Kestrel's to end, by its minimum request body data rate. The bytes cannot be read twice: a retry of a block fails
-/// at once rather than sending something else.
+/// way: it must connect and ask for the first piece, take each piece it is handed, and answer after the last, within
+/// <paramref name="stallTimeout"/>, so storage that stops reading or never answers fails the block as it fails any
+/// request. A client that stops sending is Kestrel's to end, by its minimum request body data rate. The bytes cannot be
+/// read twice: a try that storage failed after the first piece cannot be repeated, and the storage client's retries of
+/// it fail without sending anything.
 /// </remarks>
 public sealed class BlockStreamer(BlockBlobClient blob, IncrementalHash hash, TimeSpan stallTimeout)
 {
@@ -39,17 +40,20 @@ public sealed class BlockStreamer(BlockBlobClient blob, IncrementalHash hash, Ti
         while (Bytes < length)
         {
             var size = Math.Min(BlockSize, length - Bytes);
-            var before = Hash.Clone();
+            var id = blockId();
             using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            stall.CancelAfter(stallTimeout);
             var block = new BodyBlock(head, body, size, Hash, stall, stallTimeout);
             head = ReadOnlyMemory<byte>.Empty;
-            var id = blockId();
+            var before = Hash.Clone();
             try
             {
                 using (StreamedBody.Scope()) await blob.StageBlockAsync(id, block, cancellationToken: stall.Token);
             }
             catch
             {
+                // The HTTP client may go on reading the block in the background for a moment: it leaves the hash alone.
+                block.Abandon();
                 Hash.Dispose();
                 Hash = before;
                 throw;
@@ -69,10 +73,12 @@ public sealed class BlockStreamer(BlockBlobClient blob, IncrementalHash hash, Ti
     {
         private ReadOnlyMemory<byte> _head = head;
         private long _read;
+        private volatile bool _abandoned;
 
         public override bool CanRead => true;
 
-        // The storage client asks for a seekable body to learn its length; it is only ever asked to stay where it is.
+        // The storage client asks for a seekable body to learn its length, and seeks back to the start before each try:
+        // only a try before the first read can be made again.
         public override bool CanSeek => true;
 
         public override bool CanWrite => false;
@@ -85,9 +91,13 @@ public sealed class BlockStreamer(BlockBlobClient blob, IncrementalHash hash, Ti
             set => Seek(value, SeekOrigin.Begin);
         }
 
+        /// <summary>The block failed: a read still under way stops before it hashes anything.</summary>
+        public void Abandon() => _abandoned = true;
+
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             if (_read == length || buffer.IsEmpty) return 0;
+            ObjectDisposedException.ThrowIf(_abandoned, this);
             // Waiting for the client is not storage stalling.
             stall.CancelAfter(Timeout.InfiniteTimeSpan);
             var wanted = buffer[..(int)Math.Min(buffer.Length, length - _read)];
@@ -102,6 +112,7 @@ public sealed class BlockStreamer(BlockBlobClient blob, IncrementalHash hash, Ti
             {
                 read = await body.ReadAsync(wanted, cancellationToken);
                 if (read == 0) throw new IOException("The request body ended before its Content-Length.");
+                ObjectDisposedException.ThrowIf(_abandoned, this);
             }
             hash.AppendData(wanted.Span[..read]);
             _read += read;

@@ -133,18 +133,16 @@ public sealed class ResumableUploads(
         var found = await FindAsync(periodId, unitCode, id, fresh: false, cancellationToken);
         if (found.Problem is { } problem) return problem;
         var upload = found.Value!;
+        if (offset + length > upload.Length)
+        {
+            return Refuse(new AttachmentRefusal(StatusCodes.Status413PayloadTooLarge, "beyond-upload-length", $"Dữ liệu gửi vượt quá Upload-Length ({upload.Length} byte)."));
+        }
         var (start, committed) = await ProgressAtAsync(upload, offset, cancellationToken);
         if (start is null)
         {
             return offset == committed
                 ? new UploadState(upload, committed)
-                : Problems.Create(StatusCodes.Status409Conflict, "offset-mismatch", "Sai vị trí tải lên",
-                    $"Upload-Offset {offset} không khớp với số byte đã nhận ({committed}); hãy hỏi lại bằng HEAD rồi gửi tiếp.");
-        }
-        if (committed + length > upload.Length)
-        {
-            if (!Keep(upload.Id, start)) start.Hash.Dispose();
-            return Refuse(new AttachmentRefusal(StatusCodes.Status413PayloadTooLarge, "beyond-upload-length", $"Dữ liệu gửi vượt quá Upload-Length ({upload.Length} byte)."));
+                : OffsetMismatch($"Upload-Offset {offset} không khớp với số byte đã nhận ({committed}); hãy hỏi lại bằng HEAD rồi gửi tiếp.");
         }
         return await StageAsync(upload, start, committed, body, length, cancellationToken);
     }
@@ -160,8 +158,14 @@ public sealed class ResumableUploads(
         var kept = false;
         try
         {
+            if (length == 0)
+            {
+                // An empty PATCH, which tus allows, moves nothing.
+                kept = Keep(upload.Id, start);
+                return new UploadState(upload, committed);
+            }
             var head = ReadOnlyMemory<byte>.Empty;
-            if (committed == 0 && length > 0)
+            if (committed == 0)
             {
                 // The file's first bytes say what it is: checked before any of it is staged.
                 var first = new byte[(int)Math.Min(AttachmentRules.SignatureLength, length)];
@@ -177,15 +181,16 @@ public sealed class ResumableUploads(
             {
                 await streamer.StageAsync(head, body, length, () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)), cancellationToken);
             }
-            catch (Exception error) when (streamer.Bytes > 0 && (error is OperationCanceledException || StorageOutage.Is(error, cancellationToken)))
+            catch (Exception error) when (error is OperationCanceledException || StorageOutage.Is(error, cancellationToken))
             {
-                // The client broke off, or storage failed a later block: the whole blocks before it are kept, and the
-                // client resumes after them.
-            }
-            if (streamer.Bytes == 0)
-            {
-                kept = Keep(upload.Id, start with { Hash = streamer.Hash });
-                return new UploadState(upload, committed);
+                // The client broke off, or storage failed a block: the whole blocks before it are committed below, and
+                // the client resumes after them. With none, the upload stands where it stood, and so does what this
+                // instance knows of it (the hash fell back with the block), so the next PATCH need not read it back.
+                if (streamer.Bytes == 0)
+                {
+                    kept = Keep(upload.Id, start with { Hash = streamer.Hash });
+                    throw;
+                }
             }
             ETag tag;
             try
@@ -199,7 +204,7 @@ public sealed class ResumableUploads(
             }
             catch (RequestFailedException error) when (error.Status is StatusCodes.Status409Conflict or StatusCodes.Status412PreconditionFailed)
             {
-                return Problems.Create(StatusCodes.Status409Conflict, "offset-mismatch", "Sai vị trí tải lên", "Một yêu cầu khác vừa ghi vào phiên tải lên này; hãy hỏi lại bằng HEAD rồi gửi tiếp.");
+                return OffsetMismatch("Một yêu cầu khác vừa ghi vào phiên tải lên này; hãy hỏi lại bằng HEAD rồi gửi tiếp.");
             }
             var reached = committed + streamer.Bytes;
             if (reached < upload.Length)
@@ -396,6 +401,9 @@ public sealed class ResumableUploads(
         var found = await _table.GetEntityIfExistsAsync<TableEntity>(unitCode, id, cancellationToken: cancellationToken);
         return found.HasValue ? Read(found.Value!) : null;
     }
+
+    private static ProblemHttpResult OffsetMismatch(string detail) =>
+        Problems.Create(StatusCodes.Status409Conflict, "offset-mismatch", "Sai vị trí tải lên", detail);
 
     private static ProblemHttpResult Refuse(AttachmentRefusal refusal) =>
         Problems.Create(refusal.Status, refusal.Code, refusal.Status switch

@@ -28,4 +28,20 @@ public sealed class ReceiveBufferTests
         Assert.Equal(ReceiveBuffers.BlockSize, block.Memory.Length);
         Assert.Equal(ReceiveBuffers.BlockSize, pool.MaxBufferSize);
     }
+
+    /// <summary>A block disposed twice goes back to the pool once, so two reads never share it.</summary>
+    [Fact]
+    public void A_block_returned_twice_is_lent_to_one_reader()
+    {
+        using var pool = new ServiceCollection().AddLargeReceiveBuffers().BuildServiceProvider()
+            .GetRequiredService<IMemoryPoolFactory<byte>>().Create();
+        var returned = pool.Rent();
+        returned.Dispose();
+        returned.Dispose();
+
+        using var first = pool.Rent();
+        using var second = pool.Rent();
+        Assert.False(first.Memory.Span.Overlaps(second.Memory.Span));
+        Assert.True(first.Memory.Span.Overlaps(returned.Memory.Span) || second.Memory.Span.Overlaps(returned.Memory.Span), "the returned block is lent again");
+    }
 }

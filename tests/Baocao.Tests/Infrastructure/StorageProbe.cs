@@ -35,9 +35,13 @@ public sealed class StorageProbe(LocalAzurite azurite) : HttpPipelinePolicy
 {
     private readonly ConcurrentDictionary<StorageRequestKind, int> _counts = new();
     private int _requests;
+    private int _pending;
     private (int At, CrashPoint Point)? _crash;
 
     public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>Requests sent and not yet answered (or failed).</summary>
+    public int Pending => Volatile.Read(ref _pending);
 
     public IReadOnlyDictionary<StorageRequestKind, int> Counts => Enum.GetValues<StorageRequestKind>().ToDictionary(k => k, k => _counts.GetValueOrDefault(k));
 
@@ -59,14 +63,30 @@ public sealed class StorageProbe(LocalAzurite azurite) : HttpPipelinePolicy
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
         var n = Before(message.Request);
-        ProcessNext(message, pipeline);
+        Interlocked.Increment(ref _pending);
+        try
+        {
+            ProcessNext(message, pipeline);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _pending);
+        }
         After(n);
     }
 
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
         var n = Before(message.Request);
-        await ProcessNextAsync(message, pipeline);
+        Interlocked.Increment(ref _pending);
+        try
+        {
+            await ProcessNextAsync(message, pipeline);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _pending);
+        }
         After(n);
     }
 
