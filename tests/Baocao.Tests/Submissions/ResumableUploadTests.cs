@@ -9,6 +9,7 @@ using Azure.Storage.Blobs.Models;
 using Baocao.Submissions;
 using Baocao.Tests.Infrastructure;
 using Baocao.Workflow;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -91,6 +92,19 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
         var report = Submitter.GoodReport.Replace("\"note\"", $"\"uploads\": [\"{IdOf(location)}\"], \"note\"", StringComparison.Ordinal);
         var attached = Assert.Single((await (await unit.SubmitAsync(Submitter.Form(report))).ReadAsAsync<SubmissionReceipt>()).Attachments);
         return attached.Sha256;
+    }
+
+    /// <summary>
+    /// A new scan's upload through an instance whose every storage request may take 1 s at most (the app, and the
+    /// instance to dispose).
+    /// </summary>
+    private async Task<(WebApplicationFactory<Program> Strict, Submitter Unit, byte[] File, string Location)> UploadThroughStrictStorageAsync(
+        string unitCode, int size, string fileName)
+    {
+        var strict = app.Factory.WithWebHostBuilder(web => web.UseSetting("Storage:NetworkTimeout", "00:00:01"));
+        var unit = (await Submitter.ForAsync(app, unitCode)).Through(strict);
+        var file = Scan(size);
+        return (strict, unit, file, await CreateAsync(unit, file.Length, fileName));
     }
 
     /// <summary>
@@ -371,6 +385,7 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
         // Nothing was marked attached: named once, it goes in.
         Assert.Equal(HttpStatusCode.Created, (await unit.SubmitAsync(Submitter.Form(Naming(IdOf(location))))).StatusCode);
     }
+
     /// <summary>
     /// A chunk streams to storage as it arrives, so its storage request lasts as long as the client takes. A district
     /// on a slow line takes longer than any storage request may (here 1 s): the chunk is still staged whole.
@@ -378,10 +393,8 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
     [Fact]
     public async Task A_chunk_arriving_slower_than_a_storage_request_may_take_is_still_staged_whole()
     {
-        await using var strict = app.Factory.WithWebHostBuilder(web => web.UseSetting("Storage:NetworkTimeout", "00:00:01"));
-        var unit = (await Submitter.ForAsync(app, "HND")).Through(strict);
-        var file = Scan(3 * 1024 * 1024);
-        var location = await CreateAsync(unit, file.Length, "Đường truyền chậm.pdf");
+        var (strict, unit, file, location) = await UploadThroughStrictStorageAsync("HND", 3 * 1024 * 1024, "Đường truyền chậm.pdf");
+        await using var _ = strict;
 
         var slow = await PatchPausingAsync(unit, location, 0, file, 1024 * 1024, () => Task.Delay(TimeSpan.FromSeconds(2.5), Ct));
 
@@ -397,10 +410,8 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
     [Fact]
     public async Task Storage_freezing_in_the_middle_of_a_chunk_answers_503_quickly_and_keeps_none_of_it()
     {
-        await using var strict = app.Factory.WithWebHostBuilder(web => web.UseSetting("Storage:NetworkTimeout", "00:00:01"));
-        var unit = (await Submitter.ForAsync(app, "HCCB")).Through(strict);
-        var file = Scan(6 * 1024 * 1024);
-        var location = await CreateAsync(unit, file.Length, "Kho đứng im.pdf");
+        var (strict, unit, file, location) = await UploadThroughStrictStorageAsync("HCCB", 6 * 1024 * 1024, "Kho đứng im.pdf");
+        await using var _ = strict;
         Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(unit, location, 0, file[..(2 * 1024 * 1024)])).StatusCode);
 
         var answered = System.Diagnostics.Stopwatch.StartNew();
