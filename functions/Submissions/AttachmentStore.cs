@@ -92,8 +92,9 @@ public sealed class AttachmentStore(BlobServiceClient blobs)
 /// <summary>
 /// Appends a stream of unknown length (a file part of a multipart body) to a block blob as staged blocks of up to
 /// 4 MiB, each read into a pooled buffer, checked, and staged while the next one is read (a few in flight keep both the
-/// request and storage busy). Pieces are hashed and counted in order once staged, so <see cref="Blocks"/>, <see cref="Bytes"/> and the hash always describe
-/// exactly a prefix of the stream that is staged, even when the stream breaks off half way.
+/// request and storage busy). Pieces are hashed and counted in order once staged, so <see cref="Blocks"/>,
+/// <see cref="Bytes"/> and the hash always describe exactly a prefix of the stream that is staged, even when the stream
+/// breaks off half way. A body of known length (a tus chunk) goes through <see cref="BlockStreamer"/> instead.
 /// </summary>
 public sealed class BlockAppender(BlockBlobClient blob, IncrementalHash hash)
 {
