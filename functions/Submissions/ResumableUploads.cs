@@ -192,10 +192,11 @@ public sealed class ResumableUploads(
                     throw;
                 }
             }
+            List<string> blocks = [.. start.Blocks, .. streamer.Blocks];
             ETag tag;
             try
             {
-                tag = (await blob.CommitBlockListAsync([.. start.Blocks, .. streamer.Blocks], new CommitBlockListOptions
+                tag = (await blob.CommitBlockListAsync(blocks, new CommitBlockListOptions
                 {
                     HttpHeaders = new BlobHttpHeaders { ContentType = upload.ContentType },
                     Metadata = new Dictionary<string, string> { ["filename"] = Uri.EscapeDataString(upload.FileName) },
@@ -209,7 +210,7 @@ public sealed class ResumableUploads(
             var reached = committed + streamer.Bytes;
             if (reached < upload.Length)
             {
-                kept = Keep(upload.Id, new Progress(reached, tag, [.. start.Blocks, .. streamer.Blocks], streamer.Hash));
+                kept = Keep(upload.Id, new Progress(reached, tag, blocks, streamer.Hash));
                 return new UploadState(upload, reached);
             }
             upload = upload with { Sha256 = Convert.ToHexStringLower(streamer.Hash.GetHashAndReset()) };

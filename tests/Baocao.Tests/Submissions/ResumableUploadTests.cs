@@ -27,12 +27,12 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
         Action<HttpRequestMessage>? headers = null, string? tus = Tus) => SendAsync(unit.Client, method, path, content, headers, tus);
 
     private static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, HttpContent? content = null,
-        Action<HttpRequestMessage>? headers = null, string? tus = Tus)
+        Action<HttpRequestMessage>? headers = null, string? tus = Tus, CancellationToken? cancellation = null)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
         if (tus is not null) request.Headers.Add("Tus-Resumable", tus);
         headers?.Invoke(request);
-        return await client.SendAsync(request, Ct);
+        return await client.SendAsync(request, cancellation ?? Ct);
     }
 
     private static async Task<string> CreateAsync(Submitter unit, long length, string fileName = "Hồ sơ quét.pdf")
@@ -80,19 +80,22 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
 
     private static string Sha256Of(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
-    private static Task<HttpResponseMessage> PatchPausingAsync(Submitter unit, string location, long offset, byte[] bytes, int pauseAfter, Func<Task> meanwhile)
+    private static Task<HttpResponseMessage> PatchPausingAsync(Submitter unit, string location, long offset, byte[] bytes, int pauseAfter, Func<Task> meanwhile,
+        CancellationToken? cancellation = null)
     {
         var content = new PausingChunk(bytes, pauseAfter, meanwhile);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/offset+octet-stream");
-        return SendAsync(unit, HttpMethod.Patch, location, content, r => r.Headers.Add("Upload-Offset", offset.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return SendAsync(unit.Client, HttpMethod.Patch, location, content,
+            r => r.Headers.Add("Upload-Offset", offset.ToString(System.Globalization.CultureInfo.InvariantCulture)), cancellation: cancellation);
     }
 
-    private async Task<string> AttachAsync(Submitter unit, string location)
-    {
-        var report = Submitter.GoodReport.Replace("\"note\"", $"\"uploads\": [\"{IdOf(location)}\"], \"note\"", StringComparison.Ordinal);
-        var attached = Assert.Single((await (await unit.SubmitAsync(Submitter.Form(report))).ReadAsAsync<SubmissionReceipt>()).Attachments);
-        return attached.Sha256;
-    }
+    /// <summary>The good report, naming these uploads as its files.</summary>
+    private static string ReportNaming(params string[] uploadIds) =>
+        Submitter.GoodReport.Replace("\"note\"", $"\"uploads\": [{string.Join(", ", uploadIds.Select(id => $"\"{id}\""))}], \"note\"", StringComparison.Ordinal);
+
+    /// <summary>Submits the good report naming one finished upload; the attachment it became.</summary>
+    private static async Task<AttachmentLink> AttachAsync(Submitter unit, string location) =>
+        Assert.Single((await (await unit.SubmitAsync(Submitter.Form(ReportNaming(IdOf(location))))).ReadAsAsync<SubmissionReceipt>()).Attachments);
 
     /// <summary>
     /// A new scan's upload through an instance whose every storage request may take 1 s at most (the app, and the
@@ -156,9 +159,7 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
         var last = await PatchAsync(unit, location, 5 * 1024 * 1024, file[(5 * 1024 * 1024)..]);
         Assert.Equal(file.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), last.Headers.GetValues("Upload-Offset").Single());
 
-        var report = Submitter.GoodReport.Replace("\"note\"", $"\"uploads\": [\"{IdOf(location)}\"], \"note\"", StringComparison.Ordinal);
-        var receipt = await (await unit.SubmitAsync(Submitter.Form(report))).ReadAsAsync<SubmissionReceipt>();
-        var attached = Assert.Single(receipt.Attachments);
+        var attached = await AttachAsync(unit, location);
         Assert.Equal("Biên bản hội nghị sơ kết.pdf", attached.FileName);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(file)), attached.Sha256);
         Assert.Equal(file.Length, attached.Size);
@@ -265,8 +266,7 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
         var last = await PatchAsync(unit, location, 4_000_000, file[4_000_000..]);
         Assert.Equal(HttpStatusCode.NoContent, last.StatusCode);
 
-        var report = Submitter.GoodReport.Replace("\"note\"", $"\"uploads\": [\"{IdOf(location)}\"], \"note\"", StringComparison.Ordinal);
-        var attached = Assert.Single((await (await unit.SubmitAsync(Submitter.Form(report))).ReadAsAsync<SubmissionReceipt>()).Attachments);
+        var attached = await AttachAsync(unit, location);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(file)), attached.Sha256);
         Assert.Equal(file, await unit.Client.GetByteArrayAsync(attached.Href, Ct));
     }
@@ -293,8 +293,7 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
         var file = Submitter.Pdf(700);
         var kept = await CreateAsync(unit, file.Length, "da-dinh-kem.pdf");
         await PatchAsync(unit, kept, 0, file);
-        var report = Submitter.GoodReport.Replace("\"note\"", $"\"uploads\": [\"{IdOf(kept)}\"], \"note\"", StringComparison.Ordinal);
-        var attached = Assert.Single((await (await unit.SubmitAsync(Submitter.Form(report))).ReadAsAsync<SubmissionReceipt>()).Attachments);
+        var attached = await AttachAsync(unit, kept);
         Assert.NotEmpty(await BlobsOfAsync(unit, abandoned));
 
         app.Clock.Advance(TimeSpan.FromHours(25));
@@ -358,9 +357,7 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
         var location = await CreateAsync(unit, 1000);
         await PatchAsync(unit, location, 0, Submitter.Pdf(400));
         var before = await app.SnapshotAsync();
-        var report = Submitter.GoodReport.Replace("\"note\"", $"\"uploads\": [\"{IdOf(location)}\", \"{new string('b', 32)}\"], \"note\"", StringComparison.Ordinal);
-
-        var problem = await (await unit.SubmitAsync(Submitter.Form(report))).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        var problem = await (await unit.SubmitAsync(Submitter.Form(ReportNaming(IdOf(location), new string('b', 32))))).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
 
         Assert.Equal("upload-incomplete", problem.Error("upload-incomplete").GetProperty("code").GetString());
         Assert.Equal("/report/uploads/1", problem.Error("unknown-upload").GetProperty("pointer").GetString());
@@ -375,15 +372,13 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
         var location = await CreateAsync(unit, file.Length);
         Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(unit, location, 0, file)).StatusCode);
         var before = await app.SnapshotAsync();
-        string Naming(params string[] ids) =>
-            Submitter.GoodReport.Replace("\"note\"", $"\"uploads\": [{string.Join(", ", ids.Select(i => $"\"{i}\""))}], \"note\"", StringComparison.Ordinal);
 
-        var problem = await (await unit.SubmitAsync(Submitter.Form(Naming(IdOf(location), IdOf(location))))).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        var problem = await (await unit.SubmitAsync(Submitter.Form(ReportNaming(IdOf(location), IdOf(location))))).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
         Assert.Equal("/report/uploads/1", problem.Error("duplicate-upload").GetProperty("pointer").GetString());
         await app.AssertUnchangedSinceAsync(before);
 
         // Nothing was marked attached: named once, it goes in.
-        Assert.Equal(HttpStatusCode.Created, (await unit.SubmitAsync(Submitter.Form(Naming(IdOf(location))))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await unit.SubmitAsync(Submitter.Form(ReportNaming(IdOf(location))))).StatusCode);
     }
 
     /// <summary>
@@ -400,7 +395,7 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
 
         Assert.Equal(HttpStatusCode.NoContent, slow.StatusCode);
         Assert.Equal(file.Length, await OffsetAsync(unit, location));
-        Assert.Equal(Sha256Of(file), await AttachAsync(unit, location));
+        Assert.Equal(Sha256Of(file), (await AttachAsync(unit, location)).Sha256);
     }
 
     /// <summary>
@@ -436,7 +431,7 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
         Assert.True(frozen.Headers.Contains("Retry-After"));
         Assert.Equal(2 * 1024 * 1024, await OffsetAsync(unit, location));
         Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(unit, location, 2 * 1024 * 1024, file[(2 * 1024 * 1024)..])).StatusCode);
-        Assert.Equal(Sha256Of(file), await AttachAsync(unit, location));
+        Assert.Equal(Sha256Of(file), (await AttachAsync(unit, location)).Sha256);
     }
 
     /// <summary>
@@ -468,23 +463,18 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
         Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(unit, location, at, file[at..])).StatusCode);
         // Two blocks and their commit: neither the block list nor the bytes so far were read back.
         Assert.Equal(3, probe.Counts[StorageRequestKind.Blob]);
-        Assert.Equal(Sha256Of(file), await AttachAsync(unit, location));
+        Assert.Equal(Sha256Of(file), (await AttachAsync(unit, location)).Sha256);
     }
 
     /// <summary>A PATCH whose line drops after <paramref name="sent"/> of its bytes.</summary>
     private static async Task BreakOffAsync(Submitter unit, string location, long offset, byte[] chunk, int sent)
     {
         using var lineDrops = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var content = new PausingChunk(chunk, sent, () =>
+        await Assert.ThrowsAnyAsync<Exception>(() => PatchPausingAsync(unit, location, offset, chunk, sent, () =>
         {
             lineDrops.Cancel();
             throw new IOException("The line dropped.");
-        });
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/offset+octet-stream");
-        using var broken = new HttpRequestMessage(HttpMethod.Patch, location) { Content = content };
-        broken.Headers.Add("Tus-Resumable", Tus);
-        broken.Headers.Add("Upload-Offset", offset.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await Assert.ThrowsAnyAsync<Exception>(() => unit.Client.SendAsync(broken, lineDrops.Token));
+        }, lineDrops.Token));
     }
 
     /// <summary>
