@@ -129,6 +129,16 @@ public sealed class LocalAzurite : IAsyncDisposable
     /// Freezes Azurite (SIGSTOP; not on Windows): its ports still take connections, which the kernel completes, but
     /// nothing answers, as storage that hangs. <see cref="ResumeAsync"/> lets it go on with all it held.
     /// </summary>
+    /// <summary>The CPU time Azurite's process has used so far, all its threads together.</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     public Task PauseAsync() => SignalAsync("STOP");
 
     public Task ResumeAsync() => SignalAsync("CONT");

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Azure.Storage.Blobs;
 using Baocao.Storage;
@@ -29,14 +30,14 @@ public static class LargeUpload
         var rounds = new List<Round>();
         for (var round = 1; round <= sizes.LargeRounds; round++)
         {
-            var (baselineTime, _) = await MeasureAsync(startApp, DirectAsync, size, ct);
-            var multipart = Measured.Of(size, await MeasureAsync(startApp, MultipartAsync, size, ct));
-            var tus = Measured.Of(size, await MeasureAsync(startApp, TusAsync, size, ct));
-            var measured = new Round(size / baselineTime.TotalSeconds, multipart, tus);
+            var baseline = await MeasureAsync(startApp, DirectAsync, size, ct);
+            var multipart = await MeasureAsync(startApp, MultipartAsync, size, ct);
+            var tus = await MeasureAsync(startApp, TusAsync, size, ct);
+            var measured = new Round(baseline.Rate, multipart, tus);
             rounds.Add(measured);
-            Console.WriteLine($"large round {round}: SDK upload {Mib(measured.Baseline):F1} MiB/s; multipart {Mib(multipart.Rate):F1} MiB/s "
-                + $"({multipart.Rate / measured.Baseline:F2}), +{multipart.Growth / (1024 * 1024)} MiB; tus in 8 MiB chunks {Mib(tus.Rate):F1} MiB/s "
-                + $"({tus.Rate / measured.Baseline:F2}), +{tus.Growth / (1024 * 1024)} MiB");
+            Console.WriteLine($"large round {round}: SDK upload {Mib(baseline.Rate):F1} MiB/s, {baseline.Cpu}; multipart {Mib(multipart.Rate):F1} MiB/s "
+                + $"({multipart.Rate / baseline.Rate:F2}), +{multipart.Growth / (1024 * 1024)} MiB, {multipart.Cpu}; tus in 8 MiB chunks {Mib(tus.Rate):F1} MiB/s "
+                + $"({tus.Rate / baseline.Rate:F2}), +{tus.Growth / (1024 * 1024)} MiB, {tus.Cpu}");
         }
         return
         [
@@ -48,9 +49,13 @@ public static class LargeUpload
     /// <summary>One round: the SDK baseline and the two ways through the app, each on its own new Azurite and app.</summary>
     private sealed record Round(double Baseline, Measured Multipart, Measured Tus);
 
-    private sealed record Measured(double Rate, long Growth)
+    /// <summary>
+    /// One upload: its rate, the process's memory growth, and the CPU time spent by this process (the client, and the app
+    /// when it is in the path) and by Azurite. On a machine of few cores they share, what one spends the other waits for.
+    /// </summary>
+    private sealed record Measured(double Rate, long Growth, TimeSpan HarnessCpu, TimeSpan StorageCpu)
     {
-        public static Measured Of(long size, (TimeSpan Elapsed, long PeakGrowth) measured) => new(size / measured.Elapsed.TotalSeconds, measured.PeakGrowth);
+        public string Cpu => $"CPU {HarnessCpu.TotalSeconds:F2} s here + {StorageCpu.TotalSeconds:F2} s Azurite";
     }
 
     /// <summary>
@@ -71,16 +76,20 @@ public static class LargeUpload
     /// <summary>
     /// One upload of <paramref name="size"/> bytes on a new Azurite and app, after the same upload at 32 MiB: what the
     /// path compiles on its first use (see TieredCompilation in the project), in the app and in Azurite, is compiled by
-    /// then, as in an app that has been running. Returns its time and the process's memory growth.
+    /// then, as in an app that has been running.
     /// </summary>
-    private static async Task<(TimeSpan Elapsed, long PeakGrowth)> MeasureAsync(
+    private static async Task<Measured> MeasureAsync(
         Func<CancellationToken, Task<BenchmarkApp>> startApp, Upload upload, long size, CancellationToken ct)
     {
         await using var app = await startApp(ct);
         var districts = await app.AddDistrictsAsync(2, ct);
         using var client = app.Client(connections: 4);
         await upload(app, client, districts[0], Math.Min(WarmUpBytes, size), ct);
-        return await Measure.WatchingMemoryAsync(() => upload(app, client, districts[1], size, ct));
+        using var self = Process.GetCurrentProcess();
+        var (harness, storage) = (self.TotalProcessorTime, app.Azurite.ProcessorTime);
+        var (elapsed, growth) = await Measure.WatchingMemoryAsync(() => upload(app, client, districts[1], size, ct));
+        self.Refresh();
+        return new(size / elapsed.TotalSeconds, growth, self.TotalProcessorTime - harness, app.Azurite.ProcessorTime - storage);
     }
 
     /// <summary>
