@@ -125,10 +125,6 @@ public sealed class LocalAzurite : IAsyncDisposable
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>
-    /// Freezes Azurite (SIGSTOP; not on Windows): its ports still take connections, which the kernel completes, but
-    /// nothing answers, as storage that hangs. <see cref="ResumeAsync"/> lets it go on with all it held.
-    /// </summary>
     /// <summary>The CPU time Azurite's process has used so far, all its threads together.</summary>
     public TimeSpan ProcessorTime
     {
@@ -139,6 +135,10 @@ public sealed class LocalAzurite : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Freezes Azurite (SIGSTOP; not on Windows): its ports still take connections, which the kernel completes, but
+    /// nothing answers, as storage that hangs. <see cref="ResumeAsync"/> lets it go on with all it held.
+    /// </summary>
     public Task PauseAsync() => SignalAsync("STOP");
 
     public Task ResumeAsync() => SignalAsync("CONT");
