@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Azure.Storage.Blobs.Specialized;
 using Baocao.Storage;
@@ -9,7 +10,8 @@ namespace Baocao.Submissions;
 /// arrive: nothing of the chunk waits in memory, and storage is at work from the chunk's first bytes rather than from
 /// when a buffered block has filled. Blocks go one after another. The SHA-256 takes each byte as it passes and falls
 /// back to the last whole block when a block fails, so <see cref="Blocks"/>, <see cref="Bytes"/> and <see cref="Hash"/>
-/// always describe exactly the staged prefix, as a client breaking off half way leaves it.
+/// always describe exactly the staged prefix, as a client breaking off half way leaves it. Each block's id tells where
+/// in the file it starts (<see cref="BlockIds"/>), so staged blocks can be found again in order after a restart.
 /// </summary>
 /// <remarks>
 /// A block's request lasts as long as the client takes to send its bytes, so the per-try network timeout, which bounds
@@ -20,7 +22,7 @@ namespace Baocao.Submissions;
 /// read twice: a try that storage failed after the first piece cannot be repeated, and the storage client's retries of
 /// it fail without sending anything.
 /// </remarks>
-public sealed class BlockStreamer(BlockBlobClient blob, IncrementalHash hash, TimeSpan stallTimeout)
+public sealed class BlockStreamer(BlockBlobClient blob, long offset, IncrementalHash hash, TimeSpan stallTimeout)
 {
     public const int BlockSize = 8 * 1024 * 1024;
 
@@ -35,16 +37,21 @@ public sealed class BlockStreamer(BlockBlobClient blob, IncrementalHash hash, Ti
     /// Stages <paramref name="length"/> bytes: <paramref name="head"/>, read already to check the file's type, then the
     /// rest from <paramref name="body"/>. Throws what stopped it; the blocks staged before stay counted.
     /// </summary>
-    public async Task StageAsync(ReadOnlyMemory<byte> head, Stream body, long length, Func<string> blockId, CancellationToken cancellationToken)
+    /// <param name="after">
+    /// A commit of the block list still under way: the first block's last bytes wait for it to end, as it succeeds or
+    /// fails. A commit discards every staged block it does not name, so no block of this body may be staged before it.
+    /// </param>
+    public async Task StageAsync(ReadOnlyMemory<byte> head, Stream body, long length, Task after, CancellationToken cancellationToken)
     {
         while (Bytes < length)
         {
             var size = Math.Min(BlockSize, length - Bytes);
-            var id = blockId();
+            var id = BlockIds.At(offset + Bytes);
             using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             stall.CancelAfter(stallTimeout);
-            var block = new BodyBlock(head, body, size, Hash, stall, stallTimeout);
+            var block = new BodyBlock(head, body, size, Hash, after, stall, stallTimeout);
             head = ReadOnlyMemory<byte>.Empty;
+            after = Task.CompletedTask;
             var before = Hash.Clone();
             try
             {
@@ -65,10 +72,11 @@ public sealed class BlockStreamer(BlockBlobClient blob, IncrementalHash hash, Ti
     }
 
     /// <summary>
-    /// One block's bytes as the storage client reads them: forward only, hashed as they go, and each piece handed over
-    /// starts the clock storage has to take it.
+    /// One block's bytes as the storage client reads them: forward only, hashed as they go, the last piece held back until
+    /// <paramref name="after"/> has ended, and each piece handed over starts the clock storage has to take it.
     /// </summary>
-    private sealed class BodyBlock(ReadOnlyMemory<byte> head, Stream body, long length, IncrementalHash hash, CancellationTokenSource stall, TimeSpan stallTimeout)
+    private sealed class BodyBlock(
+        ReadOnlyMemory<byte> head, Stream body, long length, IncrementalHash hash, Task after, CancellationTokenSource stall, TimeSpan stallTimeout)
         : Stream
     {
         private ReadOnlyMemory<byte> _head = head;
@@ -112,8 +120,10 @@ public sealed class BlockStreamer(BlockBlobClient blob, IncrementalHash hash, Ti
             {
                 read = await body.ReadAsync(wanted, cancellationToken);
                 if (read == 0) throw new IOException("The request body ended before its Content-Length.");
-                ObjectDisposedException.ThrowIf(_abandoned, this);
             }
+            // Storage cannot finish the block before it has every byte. The commit waited for has its own timeout.
+            if (_read + read == length) await after.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            ObjectDisposedException.ThrowIf(_abandoned, this);
             hash.AppendData(wanted.Span[..read]);
             _read += read;
             stall.CancelAfter(stallTimeout);
@@ -142,5 +152,27 @@ public sealed class BlockStreamer(BlockBlobClient blob, IncrementalHash hash, Ti
         public override void SetLength(long value) => throw new NotSupportedException();
 
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
+
+/// <summary>
+/// Names of staged blocks that say where they start: 8 bytes of offset, then 4 random ones so two requests staging at
+/// the same offset never replace each other's block. All are the same length, as a block blob requires.
+/// </summary>
+public static class BlockIds
+{
+    public static string At(long offset)
+    {
+        Span<byte> id = stackalloc byte[12];
+        BinaryPrimitives.WriteInt64BigEndian(id, offset);
+        RandomNumberGenerator.Fill(id[8..]);
+        return Convert.ToBase64String(id);
+    }
+
+    /// <summary>Where the block named <paramref name="id"/> starts; -1 for a name of another shape.</summary>
+    public static long OffsetOf(string id)
+    {
+        Span<byte> bytes = stackalloc byte[12];
+        return Convert.TryFromBase64String(id, bytes, out var written) && written == 12 ? BinaryPrimitives.ReadInt64BigEndian(bytes) : -1;
     }
 }

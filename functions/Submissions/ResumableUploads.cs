@@ -52,9 +52,17 @@ public sealed record UploadState(Upload Upload, long Offset);
 /// The SHA-256 of the bytes so far is kept in memory between PATCHes and rebuilt from the blob after a restart.
 /// Each upload has an entry in the timer index, due when it expires, so the timer sweep deletes what was never attached.
 /// </summary>
-public sealed class ResumableUploads(
+/// <remarks>
+/// A PATCH that goes on from this instance's own progress answers once its blocks are staged, and its commit runs
+/// behind the answer, while the client sends the next chunk: staged blocks are as durable as committed ones, and each
+/// block's id says where it starts, so whoever next reads the upload from the blob (after a restart, on another
+/// instance, or a HEAD) first commits the staged blocks that carry on from the committed ones. An offset once answered
+/// therefore never goes back, and HEAD still reports committed bytes. A PATCH that started from the blob commits before
+/// it answers: there the blob's ETag is the only arbiter between racing PATCHes.
+/// </remarks>
+public sealed partial class ResumableUploads(
     TableServiceClient tables, BlobServiceClient blobs, TimerIndex index, TimeProvider clock, IOptions<AttachmentLimits> limits, IOptions<UploadOptions> options,
-    IOptions<StorageOptions> storage)
+    IOptions<StorageOptions> storage, ILogger<ResumableUploads> logger)
     : IExpiringRecords
 {
     private readonly TableClient _table = tables.GetTableClient(StorageNames.UploadsTable);
@@ -63,10 +71,12 @@ public sealed class ResumableUploads(
     private readonly ConcurrentDictionary<string, Upload> _rows = new();
 
     /// <summary>
-    /// Where an upload stood after this instance's last commit to it: the offset, the blob's ETag then, the committed
-    /// block ids, and the SHA-256 state over those bytes. Taken out by the PATCH that uses it, so only one PATCH holds it.
+    /// Where an upload stood after this instance's last PATCH to it: the offset, the commit of the blocks up to it (still
+    /// under way, or done, with the blob's ETag it left), their ids, and the SHA-256 state over those bytes. Taken out by
+    /// the PATCH that uses it, so only one PATCH holds it. <see cref="Kept"/> once it was: that PATCH may answer before
+    /// its commit, as no other PATCH on this instance can go on from the same offset meanwhile.
     /// </summary>
-    private sealed record Progress(long Offset, ETag Tag, IReadOnlyList<string> Blocks, IncrementalHash Hash);
+    private sealed record Progress(long Offset, Task<ETag> Commit, IReadOnlyList<string> Blocks, IncrementalHash Hash, bool Kept = false);
 
     public long MaxSize => limits.Value.MaxFileBytes;
 
@@ -104,7 +114,9 @@ public sealed class ResumableUploads(
     {
         var found = await FindAsync(periodId, unitCode, id, fresh: true, cancellationToken);
         if (found.Problem is { } problem) return problem;
-        return new UploadState(found.Value!, (await CommittedAsync(found.Value!, cancellationToken)).Offset);
+        // A commit this instance runs behind an answer is let finish, rather than raced by committing the same blocks.
+        if (_progress.TryGetValue(id, out var kept)) await ((Task)kept.Commit).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        return new UploadState(found.Value!, (await SettledAsync(found.Value!, cancellationToken)).Offset);
     }
 
     /// <summary>
@@ -148,13 +160,14 @@ public sealed class ResumableUploads(
     }
 
     /// <summary>
-    /// Streams a PATCH body from <paramref name="start"/> into blocks and commits them on the blob's ETag. The progress
-    /// reached is kept for the next PATCH; every other way out disposes its hash state.
+    /// Streams a PATCH body from <paramref name="start"/> into blocks and commits them on the blob's ETag, behind the
+    /// answer when <paramref name="start"/> was kept here (see the remarks on the class) and more bytes are to come. The
+    /// progress reached is kept for the next PATCH; every other way out disposes its hash state.
     /// </summary>
     private async Task<Outcome<UploadState>> StageAsync(Upload upload, Progress start, long committed, Stream body, long length, CancellationToken cancellationToken)
     {
         var blob = _container.GetBlockBlobClient(upload.BlobName);
-        var streamer = new BlockStreamer(blob, start.Hash, storage.Value.NetworkTimeout);
+        var streamer = new BlockStreamer(blob, committed, start.Hash, storage.Value.NetworkTimeout);
         var kept = false;
         try
         {
@@ -179,7 +192,7 @@ public sealed class ResumableUploads(
             }
             try
             {
-                await streamer.StageAsync(head, body, length, () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)), cancellationToken);
+                await streamer.StageAsync(head, body, length, start.Commit, cancellationToken);
             }
             catch (Exception error) when (error is OperationCanceledException || StorageOutage.Is(error, cancellationToken))
             {
@@ -193,27 +206,40 @@ public sealed class ResumableUploads(
                 }
             }
             List<string> blocks = [.. start.Blocks, .. streamer.Blocks];
-            ETag tag;
-            try
-            {
-                tag = (await blob.CommitBlockListAsync(blocks, new CommitBlockListOptions
-                {
-                    HttpHeaders = new BlobHttpHeaders { ContentType = upload.ContentType },
-                    Metadata = new Dictionary<string, string> { ["filename"] = Uri.EscapeDataString(upload.FileName) },
-                    Conditions = committed == 0 ? new BlobRequestConditions { IfNoneMatch = ETag.All } : new BlobRequestConditions { IfMatch = start.Tag },
-                }, CancellationToken.None)).Value.ETag;
-            }
-            catch (RequestFailedException error) when (error.Status is StatusCodes.Status409Conflict or StatusCodes.Status412PreconditionFailed)
-            {
-                return OffsetMismatch("Một yêu cầu khác vừa ghi vào phiên tải lên này; hãy hỏi lại bằng HEAD rồi gửi tiếp.");
-            }
             var reached = committed + streamer.Bytes;
+            var commit = CommitAfterAsync(blob, upload, blocks, start.Commit);
+            // Whether the hash state describes the blob's bytes: not when another request committed them.
+            var hashed = true;
+            if (reached < upload.Length && start.Kept)
+            {
+                _ = commit.ContinueWith(failed => LogCommitFailed(logger, upload.Id, reached, failed.Exception!.InnerException!),
+                    CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+            else
+            {
+                try
+                {
+                    await commit;
+                }
+                catch (RequestFailedException error) when (error.Status is StatusCodes.Status409Conflict or StatusCodes.Status412PreconditionFailed)
+                {
+                    // Another request committed first: maybe these very blocks, as the ones carrying on from its own.
+                    if (!(await SettledAsync(upload, cancellationToken)).Blocks.TakeLast(streamer.Blocks.Count).SequenceEqual(streamer.Blocks))
+                    {
+                        return OffsetMismatch("Một yêu cầu khác vừa ghi vào phiên tải lên này; hãy hỏi lại bằng HEAD rồi gửi tiếp.");
+                    }
+                    hashed = false;
+                }
+            }
             if (reached < upload.Length)
             {
-                kept = Keep(upload.Id, new Progress(reached, tag, blocks, streamer.Hash));
+                if (hashed) kept = Keep(upload.Id, new Progress(reached, commit, blocks, streamer.Hash));
                 return new UploadState(upload, reached);
             }
-            upload = upload with { Sha256 = Convert.ToHexStringLower(streamer.Hash.GetHashAndReset()) };
+            upload = upload with
+            {
+                Sha256 = hashed ? Convert.ToHexStringLower(streamer.Hash.GetHashAndReset()) : await Sha256Async(upload, CancellationToken.None),
+            };
             try
             {
                 await _table.UpdateEntityAsync(Entity(upload), ETag.All, TableUpdateMode.Replace, CancellationToken.None);
@@ -234,10 +260,29 @@ public sealed class ResumableUploads(
         }
     }
 
+    /// <summary>Commits <paramref name="blocks"/> once <paramref name="previous"/> has, on the ETag it left.</summary>
+    private static async Task<ETag> CommitAfterAsync(BlockBlobClient blob, Upload upload, List<string> blocks, Task<ETag> previous) =>
+        await CommitAsync(blob, upload, blocks, await previous, CancellationToken.None);
+
+    /// <summary>
+    /// Makes <paramref name="blocks"/> the blob, on the condition that it is still as it was at <paramref name="tag"/>
+    /// (none: that it does not exist yet); the blob's new ETag.
+    /// </summary>
+    private static async Task<ETag> CommitAsync(BlockBlobClient blob, Upload upload, List<string> blocks, ETag tag, CancellationToken cancellationToken) =>
+        (await blob.CommitBlockListAsync(blocks, new CommitBlockListOptions
+        {
+            HttpHeaders = new BlobHttpHeaders { ContentType = upload.ContentType },
+            Metadata = new Dictionary<string, string> { ["filename"] = Uri.EscapeDataString(upload.FileName) },
+            Conditions = tag == default ? new BlobRequestConditions { IfNoneMatch = ETag.All } : new BlobRequestConditions { IfMatch = tag },
+        }, cancellationToken)).Value.ETag;
+
+    [LoggerMessage(LogLevel.Warning, "Upload {UploadId}: committing its blocks up to {Offset} behind the answer failed; the next request commits them from the blob")]
+    private static partial void LogCommitFailed(ILogger logger, string uploadId, long offset, Exception error);
+
     /// <summary>Keeps a PATCH's progress for the next one; false (the caller disposes it) when another PATCH kept its own meanwhile.</summary>
     private bool Keep(string id, Progress progress)
     {
-        if (_progress.TryAdd(id, progress)) return true;
+        if (_progress.TryAdd(id, progress with { Kept = true })) return true;
         if (_progress.TryRemove(id, out var other)) other.Hash.Dispose();
         return false;
     }
@@ -340,19 +385,43 @@ public sealed class ResumableUploads(
     }
 
     /// <summary>
-    /// The bytes committed so far (the blob's length), the blob's ETag that guards the next commit, and the committed
-    /// block ids the next commit extends: one request.
+    /// The bytes the upload holds, committed: the blob's committed blocks, then the staged blocks that carry on from them
+    /// in order (answered before a commit that never came, as the app stopped or storage failed it), committed now. With
+    /// the blob's ETag that guards the next commit, and the block ids it extends; one request when nothing waits.
     /// </summary>
-    private async Task<(long Offset, ETag Tag, IReadOnlyList<string> Blocks)> CommittedAsync(Upload upload, CancellationToken cancellationToken)
+    private async Task<(long Offset, ETag Tag, List<string> Blocks)> SettledAsync(Upload upload, CancellationToken cancellationToken)
     {
-        try
+        var blob = _container.GetBlockBlobClient(upload.BlobName);
+        // Each round that fails its condition finds the blob moved on by another request's commit, so the rounds end.
+        while (true)
         {
-            var list = await _container.GetBlockBlobClient(upload.BlobName).GetBlockListAsync(BlockListTypes.Committed, cancellationToken: cancellationToken);
-            return (list.Value.BlobContentLength, list.GetRawResponse().Headers.ETag ?? default, list.Value.CommittedBlocks.Select(b => b.Name).ToList());
-        }
-        catch (RequestFailedException error) when (error.Status == StatusCodes.Status404NotFound)
-        {
-            return (0, default, []);
+            Response<BlockList> list;
+            try
+            {
+                list = await blob.GetBlockListAsync(BlockListTypes.All, cancellationToken: cancellationToken);
+            }
+            catch (RequestFailedException error) when (error.Status == StatusCodes.Status404NotFound)
+            {
+                return (0, default, []);
+            }
+            var tag = list.GetRawResponse().Headers.ETag ?? default;
+            var blocks = list.Value.CommittedBlocks.Select(b => b.Name).ToList();
+            var committed = list.Value.CommittedBlocks.Sum(b => b.SizeLong);
+            var staged = list.Value.UncommittedBlocks.GroupBy(b => BlockIds.OffsetOf(b.Name)).ToDictionary(g => g.Key, g => g.MaxBy(b => b.SizeLong));
+            var settled = committed;
+            while (staged.TryGetValue(settled, out var next) && settled + next.SizeLong <= upload.Length)
+            {
+                blocks.Add(next.Name);
+                settled += next.SizeLong;
+            }
+            if (settled == committed) return (committed, tag, blocks);
+            try
+            {
+                return (settled, await CommitAsync(blob, upload, blocks, tag, cancellationToken), blocks);
+            }
+            catch (RequestFailedException error) when (error.Status is StatusCodes.Status409Conflict or StatusCodes.Status412PreconditionFailed)
+            {
+            }
         }
     }
 
@@ -367,13 +436,14 @@ public sealed class ResumableUploads(
     {
         if (_progress.TryRemove(upload.Id, out var kept))
         {
-            if (kept.Offset == offset) return (kept, offset);
+            if (kept.Offset == offset && !kept.Commit.IsFaulted) return (kept, offset);
+            await ((Task)kept.Commit).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             kept.Hash.Dispose();
         }
-        var (committed, tag, blocks) = await CommittedAsync(upload, cancellationToken);
+        var (committed, tag, blocks) = await SettledAsync(upload, cancellationToken);
         return committed != offset || committed == upload.Length
             ? (null, committed)
-            : (new Progress(committed, tag, blocks, await HashOfBlobAsync(upload, committed, cancellationToken)), committed);
+            : (new Progress(committed, Task.FromResult(tag), blocks, await HashOfBlobAsync(upload, committed, cancellationToken)), committed);
     }
 
     /// <summary>The SHA-256 state over the first <paramref name="offset"/> bytes, read back from the blob.</summary>

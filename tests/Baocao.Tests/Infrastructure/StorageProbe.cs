@@ -37,6 +37,7 @@ public sealed class StorageProbe(LocalAzurite azurite) : HttpPipelinePolicy
     private int _requests;
     private int _pending;
     private (int At, CrashPoint Point)? _crash;
+    private (Func<Request, bool> Which, TimeSpan By)? _slow;
 
     public int Requests => Volatile.Read(ref _requests);
 
@@ -51,6 +52,7 @@ public sealed class StorageProbe(LocalAzurite azurite) : HttpPipelinePolicy
         _counts.Clear();
         Volatile.Write(ref _requests, 0);
         _crash = null;
+        _slow = null;
     }
 
     /// <summary>Counts afresh and fails request <paramref name="request"/> (1-based) and all that follow.</summary>
@@ -60,9 +62,17 @@ public sealed class StorageProbe(LocalAzurite azurite) : HttpPipelinePolicy
         _crash = (request, point);
     }
 
+    /// <summary>Holds each request that <paramref name="which"/> picks for <paramref name="by"/> before it leaves.</summary>
+    public void SlowDown(Func<Request, bool> which, TimeSpan by) => _slow = (which, by);
+
+    /// <summary>A block blob's block-list commit (Put Block List).</summary>
+    public static bool IsBlockListCommit(Request request) =>
+        request.Method == RequestMethod.Put && request.Uri.Query.Contains("comp=blocklist", StringComparison.Ordinal);
+
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
         var n = Before(message.Request);
+        if (SlowedBy(message.Request) is { } by) Thread.Sleep(by);
         Interlocked.Increment(ref _pending);
         try
         {
@@ -78,6 +88,7 @@ public sealed class StorageProbe(LocalAzurite azurite) : HttpPipelinePolicy
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
         var n = Before(message.Request);
+        if (SlowedBy(message.Request) is { } by) await Task.Delay(by);
         Interlocked.Increment(ref _pending);
         try
         {
@@ -97,6 +108,8 @@ public sealed class StorageProbe(LocalAzurite azurite) : HttpPipelinePolicy
         if (_crash is { } crash && (n > crash.At || (n == crash.At && crash.Point == CrashPoint.BeforeSending))) throw new SimulatedCrash(n);
         return n;
     }
+
+    private TimeSpan? SlowedBy(Request request) => _slow is { } slow && slow.Which(request) ? slow.By : null;
 
     private void After(int n)
     {
