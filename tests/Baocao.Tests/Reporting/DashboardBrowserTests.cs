@@ -65,7 +65,8 @@ public sealed class DashboardBrowserTests(DemoApp app) : IClassFixture<DemoApp>
         await page.SetViewportSizeAsync(1280, 900);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Số liệu tổng hợp", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync("**/figures");
+        // The address alone: the next read waits for its element, while a wait for the load event hung once on a busy machine.
+        await page.WaitForURLAsync("**/figures", new() { WaitUntil = WaitUntilState.Commit });
         Assert.Equal("176", (await page.TextContentAsync("tr[data-indicator='DVK_TONG'] td.total"))!.Trim());
         await page.ScreenshotAsync(new() { Path = Path.Combine(Artifacts, "figures-1280.png"), FullPage = true });
 
