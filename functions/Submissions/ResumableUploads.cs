@@ -21,8 +21,8 @@ public sealed class UploadOptions
 }
 
 /// <summary>
-/// A resumable upload of one file for one unit and period. Its bytes are the committed blocks of one block blob,
-/// so the offset reached survives any restart; <see cref="Sha256"/> is set once the last byte has arrived.
+/// A resumable upload of one file for one unit and period. Its bytes are blocks of one block blob, staged and then
+/// committed, so the offset reached survives any restart; <see cref="Sha256"/> is set once the last byte has arrived.
 /// </summary>
 public sealed record Upload(
     string Id,
@@ -48,7 +48,7 @@ public sealed record UploadState(Upload Upload, long Offset);
 
 /// <summary>
 /// The storage side of the tus protocol. Each PATCH appends its bytes as staged blocks and then commits the block list
-/// on the condition that the blob has not changed since the offset was read, so two racing PATCHes cannot interleave.
+/// on the condition that the blob has not changed since the offset was read, so of two racing commits one fails.
 /// The SHA-256 of the bytes so far is kept in memory between PATCHes and rebuilt from the blob after a restart.
 /// Each upload has an entry in the timer index, due when it expires, so the timer sweep deletes what was never attached.
 /// </summary>
@@ -57,8 +57,10 @@ public sealed record UploadState(Upload Upload, long Offset);
 /// behind the answer, while the client sends the next chunk: staged blocks are as durable as committed ones, and each
 /// block's id says where it starts, so whoever next reads the upload from the blob (after a restart, on another
 /// instance, or a HEAD) first commits the staged blocks that carry on from the committed ones. An offset once answered
-/// therefore never goes back, and HEAD still reports committed bytes. A PATCH that started from the blob commits before
-/// it answers: there the blob's ETag is the only arbiter between racing PATCHes.
+/// therefore never goes back, and HEAD still reports committed bytes. A PATCH that started from the blob (the first of
+/// an upload, or after a restart) commits before it answers, so two clients racing from there get one 204 and one 409.
+/// A second client sending the same offset as the one whose chunks this instance follows is answered before its commit
+/// fails, and the next PATCH goes by the blob. Either way the SHA-256 is that of the committed bytes.
 /// </remarks>
 public sealed partial class ResumableUploads(
     TableServiceClient tables, BlobServiceClient blobs, TimerIndex index, TimeProvider clock, IOptions<AttachmentLimits> limits, IOptions<UploadOptions> options,
@@ -73,8 +75,8 @@ public sealed partial class ResumableUploads(
     /// <summary>
     /// Where an upload stood after this instance's last PATCH to it: the offset, the commit of the blocks up to it (still
     /// under way, or done, with the blob's ETag it left), their ids, and the SHA-256 state over those bytes. Taken out by
-    /// the PATCH that uses it, so only one PATCH holds it. <see cref="Kept"/> once it was: that PATCH may answer before
-    /// its commit, as no other PATCH on this instance can go on from the same offset meanwhile.
+    /// the PATCH that uses it, so only one PATCH holds it. <see cref="Kept"/> when a PATCH here committed up to it (the
+    /// blob exists, and the client follows this instance): the PATCH going on from it may answer before its commit.
     /// </summary>
     private sealed record Progress(long Offset, Task<ETag> Commit, IReadOnlyList<string> Blocks, IncrementalHash Hash, bool Kept = false);
 
@@ -207,42 +209,50 @@ public sealed partial class ResumableUploads(
             }
             List<string> blocks = [.. start.Blocks, .. streamer.Blocks];
             var reached = committed + streamer.Bytes;
-            var commit = CommitAfterAsync(blob, upload, blocks, start.Commit);
-            // Whether the hash state describes the blob's bytes: not when another request committed them.
-            var hashed = true;
-            if (reached < upload.Length && start.Kept)
+            // Whether the hash state describes the blob's bytes. The commit before this PATCH's has ended by now (its first
+            // block waited for it); had it failed, a try of it might still reach storage and discard these blocks, so
+            // the settle below, whose commit moves the ETag on past any such try, decides whether they are in.
+            var hashed = start.Commit.IsCompletedSuccessfully;
+            if (hashed)
             {
-                _ = commit.ContinueWith(failed => LogCommitFailed(logger, upload.Id, reached, failed.Exception!.InnerException!),
-                    CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            }
-            else
-            {
-                try
+                var commit = CommitAsync(blob, upload, blocks, start.Commit.Result, CancellationToken.None);
+                if (reached < upload.Length && start.Kept)
                 {
-                    await commit;
+                    _ = commit.ContinueWith(failed => LogCommitFailed(logger, upload.Id, reached, failed.Exception!.InnerException!),
+                        CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 }
-                catch (RequestFailedException error) when (error.Status is StatusCodes.Status409Conflict or StatusCodes.Status412PreconditionFailed)
+                else
                 {
-                    // Another request committed first: maybe these very blocks, as the ones carrying on from its own.
-                    if (!(await SettledAsync(upload, cancellationToken)).Blocks.TakeLast(streamer.Blocks.Count).SequenceEqual(streamer.Blocks))
+                    try
                     {
-                        return OffsetMismatch("Một yêu cầu khác vừa ghi vào phiên tải lên này; hãy hỏi lại bằng HEAD rồi gửi tiếp.");
+                        await commit;
                     }
-                    hashed = false;
+                    catch (RequestFailedException error) when (error.Status is StatusCodes.Status409Conflict or StatusCodes.Status412PreconditionFailed)
+                    {
+                        hashed = false;
+                    }
+                }
+                if (hashed && reached < upload.Length)
+                {
+                    kept = Keep(upload.Id, new Progress(reached, commit, blocks, streamer.Hash, Kept: true));
+                    return new UploadState(upload, reached);
                 }
             }
-            if (reached < upload.Length)
+            // Another request committed first: these blocks count only if it took them as the ones carrying on from its own.
+            if (!hashed && !(await SettledAsync(upload, cancellationToken)).Blocks.TakeLast(streamer.Blocks.Count).SequenceEqual(streamer.Blocks))
             {
-                if (hashed) kept = Keep(upload.Id, new Progress(reached, commit, blocks, streamer.Hash));
-                return new UploadState(upload, reached);
+                return OffsetMismatch("Một yêu cầu khác vừa ghi vào phiên tải lên này; hãy hỏi lại bằng HEAD rồi gửi tiếp.");
             }
+            if (reached < upload.Length) return new UploadState(upload, reached);
             upload = upload with
             {
                 Sha256 = hashed ? Convert.ToHexStringLower(streamer.Hash.GetHashAndReset()) : await Sha256Async(upload, CancellationToken.None),
             };
             try
             {
-                await _table.UpdateEntityAsync(Entity(upload), ETag.All, TableUpdateMode.Replace, CancellationToken.None);
+                // The hash alone: the upload may be attached already, had another request settled these blocks and a report named it.
+                await _table.UpdateEntityAsync(new TableEntity(upload.UnitCode, upload.Id) { ["Sha256"] = upload.Sha256 }, ETag.All, TableUpdateMode.Merge,
+                    CancellationToken.None);
             }
             catch (RequestFailedException error) when (error.Status == StatusCodes.Status404NotFound)
             {
@@ -259,10 +269,6 @@ public sealed partial class ResumableUploads(
             if (!kept) streamer.Hash.Dispose();
         }
     }
-
-    /// <summary>Commits <paramref name="blocks"/> once <paramref name="previous"/> has, on the ETag it left.</summary>
-    private static async Task<ETag> CommitAfterAsync(BlockBlobClient blob, Upload upload, List<string> blocks, Task<ETag> previous) =>
-        await CommitAsync(blob, upload, blocks, await previous, CancellationToken.None);
 
     /// <summary>
     /// Makes <paramref name="blocks"/> the blob, on the condition that it is still as it was at <paramref name="tag"/>
@@ -282,7 +288,7 @@ public sealed partial class ResumableUploads(
     /// <summary>Keeps a PATCH's progress for the next one; false (the caller disposes it) when another PATCH kept its own meanwhile.</summary>
     private bool Keep(string id, Progress progress)
     {
-        if (_progress.TryAdd(id, progress with { Kept = true })) return true;
+        if (_progress.TryAdd(id, progress)) return true;
         if (_progress.TryRemove(id, out var other)) other.Hash.Dispose();
         return false;
     }
@@ -427,10 +433,10 @@ public sealed partial class ResumableUploads(
 
     /// <summary>
     /// Where a PATCH at <paramref name="offset"/> goes on from; null, with the offset the upload stands at, when that is
-    /// another offset or the upload is complete. The progress this instance kept from its last commit saves reading the
-    /// block list and the bytes back: should another instance have written since, the commit's ETag condition fails, the
-    /// PATCH gets 409 and the next one reads the blob. Any other offset is checked against the blob, which another
-    /// instance may have moved on.
+    /// another offset or the upload is complete. The progress this instance kept from its last PATCH saves reading the
+    /// block list and the bytes back: should another instance have written since, the commit's ETag condition fails and
+    /// the next PATCH reads the blob. Progress whose commit failed is dropped, and any other offset is checked against
+    /// the blob, which another instance may have moved on.
     /// </summary>
     private async Task<(Progress? From, long Committed)> ProgressAtAsync(Upload upload, long offset, CancellationToken cancellationToken)
     {

@@ -26,6 +26,9 @@ public enum CrashPoint
 /// <summary>Thrown where the probe stops a request, as a process that died there would stop.</summary>
 public sealed class SimulatedCrash(int request) : Exception($"Simulated crash at storage request {request}.");
 
+/// <summary>Thrown where the probe fails one request, as storage that never answered it; not retried.</summary>
+public sealed class SimulatedFailure() : Exception("Simulated failure of a storage request.");
+
 /// <summary>
 /// A pipeline policy in every storage client of an app (registered as an <see cref="HttpPipelinePolicy"/> service):
 /// counts requests by kind and, when armed, fails the Nth request and every one after it, as a crashed process makes
@@ -37,7 +40,10 @@ public sealed class StorageProbe(LocalAzurite azurite) : HttpPipelinePolicy
     private int _requests;
     private int _pending;
     private (int At, CrashPoint Point)? _crash;
-    private (Func<Request, bool> Which, TimeSpan By)? _slow;
+    private Slowdown? _slow;
+
+    /// <summary>A class, so a request reading it never sees half of one set meanwhile.</summary>
+    private sealed record Slowdown(Func<Request, bool> Which, TimeSpan By, bool ThenFail);
 
     public int Requests => Volatile.Read(ref _requests);
 
@@ -63,7 +69,10 @@ public sealed class StorageProbe(LocalAzurite azurite) : HttpPipelinePolicy
     }
 
     /// <summary>Holds each request that <paramref name="which"/> picks for <paramref name="by"/> before it leaves.</summary>
-    public void SlowDown(Func<Request, bool> which, TimeSpan by) => _slow = (which, by);
+    public void SlowDown(Func<Request, bool> which, TimeSpan by) => _slow = new(which, by, ThenFail: false);
+
+    /// <summary>Holds the next request that <paramref name="which"/> picks for <paramref name="by"/>, then fails it; later ones go.</summary>
+    public void FailNext(Func<Request, bool> which, TimeSpan by) => _slow = new(which, by, ThenFail: true);
 
     /// <summary>A block blob's block-list commit (Put Block List).</summary>
     public static bool IsBlockListCommit(Request request) =>
@@ -72,7 +81,11 @@ public sealed class StorageProbe(LocalAzurite azurite) : HttpPipelinePolicy
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
         var n = Before(message.Request);
-        if (SlowedBy(message.Request) is { } by) Thread.Sleep(by);
+        if (Held(message.Request) is { } hold)
+        {
+            Thread.Sleep(hold.By);
+            FailIfDue(hold);
+        }
         Interlocked.Increment(ref _pending);
         try
         {
@@ -88,7 +101,11 @@ public sealed class StorageProbe(LocalAzurite azurite) : HttpPipelinePolicy
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
         var n = Before(message.Request);
-        if (SlowedBy(message.Request) is { } by) await Task.Delay(by);
+        if (Held(message.Request) is { } hold)
+        {
+            await Task.Delay(hold.By);
+            FailIfDue(hold);
+        }
         Interlocked.Increment(ref _pending);
         try
         {
@@ -109,7 +126,12 @@ public sealed class StorageProbe(LocalAzurite azurite) : HttpPipelinePolicy
         return n;
     }
 
-    private TimeSpan? SlowedBy(Request request) => _slow is { } slow && slow.Which(request) ? slow.By : null;
+    private Slowdown? Held(Request request) => _slow is { } slow && slow.Which(request) ? slow : null;
+
+    private void FailIfDue(Slowdown hold)
+    {
+        if (hold.ThenFail && Interlocked.CompareExchange(ref _slow, null, hold) == hold) throw new SimulatedFailure();
+    }
 
     private void After(int n)
     {

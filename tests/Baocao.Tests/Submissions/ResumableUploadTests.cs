@@ -253,6 +253,8 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
         await racing.Single(r => r.StatusCode == HttpStatusCode.Conflict).ShouldBeProblemAsync(HttpStatusCode.Conflict, "offset-mismatch");
         Assert.Equal(1_000_000, await OffsetAsync(unit, location));
         Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(unit, location, 1_000_000, file[1_000_000..3_000_000])).StatusCode);
+        // HEAD waits for the commit this instance runs behind that answer.
+        Assert.Equal(3_000_000, await OffsetAsync(unit, location));
 
         // A second instance of the app (scaled out, or this one restarted) goes on from the offset in the blob, not in memory.
         await using var other = app.Factory.WithWebHostBuilder(_ => { });
@@ -260,8 +262,8 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
         otherClient.DefaultRequestHeaders.Add("X-Api-Key", unit.Client.DefaultRequestHeaders.GetValues("X-Api-Key"));
         Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(otherClient, location, 3_000_000, file[3_000_000..4_000_000])).StatusCode);
         // This instance still remembers 3,000,000, so a second writer's PATCH there goes on from it and is answered before
-        // its commit, as any chunk after the first is; the commit then fails on the blob's ETag and the blob keeps one copy
-        // of those bytes. The next PATCH is checked against the blob and goes through.
+        // its commit, as any chunk after the first is; the commit then fails on the blob's ETag, and the blob keeps the
+        // other instance's copy of those bytes. The next PATCH goes by the blob, and the file hashes right.
         Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(unit, location, 3_000_000, file[3_000_000..4_000_000])).StatusCode);
         Assert.Equal(4_000_000, await OffsetAsync(unit, location));
         var last = await PatchAsync(unit, location, 4_000_000, file[4_000_000..]);
@@ -504,7 +506,7 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
 
     /// <summary>
     /// A commit discards every staged block it does not name, so no block of the next chunk may be staged before the
-    /// commit behind the last answer has ended. With every commit held for 2 s, a chunk is still answered at once, the
+    /// commit behind the last answer has ended. With every commit held for 3 s, a chunk is still answered at once, the
     /// next one waits for that commit, and every offset answered is there.
     /// </summary>
     [Fact]
@@ -517,11 +519,34 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
         var location = await CreateAsync(unit, file.Length, "Chốt chậm.pdf");
         Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(unit, location, 0, file[..(1024 * 1024)])).StatusCode);
 
-        var hold = TimeSpan.FromSeconds(2);
+        var hold = TimeSpan.FromSeconds(3);
         probe.SlowDown(StorageProbe.IsBlockListCommit, hold);
         var answered = System.Diagnostics.Stopwatch.StartNew();
         Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(unit, location, 1024 * 1024, file[(1024 * 1024)..(2 * 1024 * 1024)])).StatusCode);
         Assert.True(answered.Elapsed < hold, $"answered after {answered.Elapsed.TotalSeconds:F1} s");
+        Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(unit, location, 2 * 1024 * 1024, file[(2 * 1024 * 1024)..(3 * 1024 * 1024)])).StatusCode);
+        Assert.Equal(3 * 1024 * 1024, await OffsetAsync(unit, location));
+        Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(unit, location, 3 * 1024 * 1024, file[(3 * 1024 * 1024)..])).StatusCode);
+        Assert.Equal(Sha256Of(file), (await AttachAsync(unit, location)).Sha256);
+    }
+
+    /// <summary>
+    /// Storage fails the commit behind an answer after the next chunk has gone on from it: that chunk's blocks waited
+    /// for the failure, then are settled with the blocks before them, so both offsets answered stand and the file,
+    /// read back for its hash, hashes right.
+    /// </summary>
+    [Fact]
+    public async Task A_commit_behind_an_answer_that_storage_fails_loses_no_offset_answered()
+    {
+        var probe = new StorageProbe(app.Azurite);
+        await using var failing = app.Factory.WithWebHostBuilder(web => web.ConfigureTestServices(s => s.AddSingleton<HttpPipelinePolicy>(probe)));
+        var unit = (await Submitter.ForAsync(app, "HCCB")).Through(failing);
+        var file = Scan(4 * 1024 * 1024);
+        var location = await CreateAsync(unit, file.Length, "Kho lỗi khi chốt.pdf");
+        Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(unit, location, 0, file[..(1024 * 1024)])).StatusCode);
+
+        probe.FailNext(StorageProbe.IsBlockListCommit, TimeSpan.FromSeconds(1));
+        Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(unit, location, 1024 * 1024, file[(1024 * 1024)..(2 * 1024 * 1024)])).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(unit, location, 2 * 1024 * 1024, file[(2 * 1024 * 1024)..(3 * 1024 * 1024)])).StatusCode);
         Assert.Equal(3 * 1024 * 1024, await OffsetAsync(unit, location));
         Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(unit, location, 3 * 1024 * 1024, file[(3 * 1024 * 1024)..])).StatusCode);
