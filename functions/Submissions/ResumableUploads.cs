@@ -227,7 +227,7 @@ public sealed partial class ResumableUploads(
                     {
                         await commit;
                     }
-                    catch (RequestFailedException error) when (error.Status is StatusCodes.Status409Conflict or StatusCodes.Status412PreconditionFailed)
+                    catch (RequestFailedException error) when (LostRace(error))
                     {
                         hashed = false;
                     }
@@ -425,11 +425,18 @@ public sealed partial class ResumableUploads(
             {
                 return (settled, await CommitAsync(blob, upload, blocks, tag, cancellationToken), blocks);
             }
-            catch (RequestFailedException error) when (error.Status is StatusCodes.Status409Conflict or StatusCodes.Status412PreconditionFailed)
+            catch (RequestFailedException error) when (LostRace(error))
             {
             }
         }
     }
+
+    /// <summary>
+    /// A commit that another request's commit came before: the blob's ETag moved on (or it exists already), or a staged
+    /// block the list names was discarded by that commit.
+    /// </summary>
+    private static bool LostRace(RequestFailedException error) =>
+        error.Status is StatusCodes.Status409Conflict or StatusCodes.Status412PreconditionFailed || error.ErrorCode == BlobErrorCode.InvalidBlockList;
 
     /// <summary>
     /// Where a PATCH at <paramref name="offset"/> goes on from; null, with the offset the upload stands at, when that is
