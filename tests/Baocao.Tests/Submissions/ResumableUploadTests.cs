@@ -513,21 +513,15 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
     public async Task The_next_chunk_is_not_staged_before_the_commit_behind_the_last_answer_has_ended()
     {
         var probe = new StorageProbe(app.Azurite);
-        await using var slowed = app.Factory.WithWebHostBuilder(web => web.ConfigureTestServices(s => s.AddSingleton<HttpPipelinePolicy>(probe)));
-        var unit = (await Submitter.ForAsync(app, "TPU-ANHOA")).Through(slowed);
-        var file = Scan(4 * 1024 * 1024);
-        var location = await CreateAsync(unit, file.Length, "Chốt chậm.pdf");
-        Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(unit, location, 0, file[..(1024 * 1024)])).StatusCode);
+        var (probed, unit, file, location) = await StartFourMiBThroughAsync(probe, "TPU-ANHOA", "Chốt chậm.pdf");
+        await using var _ = probed;
 
         var hold = TimeSpan.FromSeconds(3);
         probe.SlowDown(StorageProbe.IsBlockListCommit, hold);
         var answered = System.Diagnostics.Stopwatch.StartNew();
-        Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(unit, location, 1024 * 1024, file[(1024 * 1024)..(2 * 1024 * 1024)])).StatusCode);
+        await SendMiBAsync(unit, location, file, 1);
         Assert.True(answered.Elapsed < hold, $"answered after {answered.Elapsed.TotalSeconds:F1} s");
-        Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(unit, location, 2 * 1024 * 1024, file[(2 * 1024 * 1024)..(3 * 1024 * 1024)])).StatusCode);
-        Assert.Equal(3 * 1024 * 1024, await OffsetAsync(unit, location));
-        Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(unit, location, 3 * 1024 * 1024, file[(3 * 1024 * 1024)..])).StatusCode);
-        Assert.Equal(Sha256Of(file), (await AttachAsync(unit, location)).Sha256);
+        await FinishFromThirdMiBAsync(unit, location, file);
     }
 
     /// <summary>
@@ -539,17 +533,42 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
     public async Task A_commit_behind_an_answer_that_storage_fails_loses_no_offset_answered()
     {
         var probe = new StorageProbe(app.Azurite);
-        await using var failing = app.Factory.WithWebHostBuilder(web => web.ConfigureTestServices(s => s.AddSingleton<HttpPipelinePolicy>(probe)));
-        var unit = (await Submitter.ForAsync(app, "HCCB")).Through(failing);
-        var file = Scan(4 * 1024 * 1024);
-        var location = await CreateAsync(unit, file.Length, "Kho lỗi khi chốt.pdf");
-        Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(unit, location, 0, file[..(1024 * 1024)])).StatusCode);
+        var (probed, unit, file, location) = await StartFourMiBThroughAsync(probe, "HCCB", "Kho lỗi khi chốt.pdf");
+        await using var _ = probed;
 
         probe.FailNext(StorageProbe.IsBlockListCommit, TimeSpan.FromSeconds(1));
-        Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(unit, location, 1024 * 1024, file[(1024 * 1024)..(2 * 1024 * 1024)])).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(unit, location, 2 * 1024 * 1024, file[(2 * 1024 * 1024)..(3 * 1024 * 1024)])).StatusCode);
+        await SendMiBAsync(unit, location, file, 1);
+        await FinishFromThirdMiBAsync(unit, location, file);
+    }
+
+    /// <summary>
+    /// A 4 MiB scan's upload through an instance with <paramref name="probe"/> in its storage clients (the instance to
+    /// dispose), its first MiB sent: committed before its answer, as an upload's first chunk is.
+    /// </summary>
+    private async Task<(WebApplicationFactory<Program> Probed, Submitter Unit, byte[] File, string Location)> StartFourMiBThroughAsync(
+        StorageProbe probe, string unitCode, string fileName)
+    {
+        var probed = app.Factory.WithWebHostBuilder(web => web.ConfigureTestServices(s => s.AddSingleton<HttpPipelinePolicy>(probe)));
+        var unit = (await Submitter.ForAsync(app, unitCode)).Through(probed);
+        var file = Scan(4 * 1024 * 1024);
+        var location = await CreateAsync(unit, file.Length, fileName);
+        await SendMiBAsync(unit, location, file, 0);
+        return (probed, unit, file, location);
+    }
+
+    /// <summary>Sends MiB number <paramref name="mib"/> of <paramref name="file"/> as one chunk, answered 204.</summary>
+    private static async Task SendMiBAsync(Submitter unit, string location, byte[] file, int mib)
+    {
+        var (from, to) = (mib * 1024 * 1024, (mib + 1) * 1024 * 1024);
+        Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(unit, location, from, file[from..to])).StatusCode);
+    }
+
+    /// <summary>Sends the third MiB, finds the three answered with HEAD, sends the last and checks the attached file's hash.</summary>
+    private static async Task FinishFromThirdMiBAsync(Submitter unit, string location, byte[] file)
+    {
+        await SendMiBAsync(unit, location, file, 2);
         Assert.Equal(3 * 1024 * 1024, await OffsetAsync(unit, location));
-        Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(unit, location, 3 * 1024 * 1024, file[(3 * 1024 * 1024)..])).StatusCode);
+        await SendMiBAsync(unit, location, file, 3);
         Assert.Equal(Sha256Of(file), (await AttachAsync(unit, location)).Sha256);
     }
 
