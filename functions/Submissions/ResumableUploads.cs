@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Azure;
 using Azure.Data.Tables;
@@ -78,7 +79,11 @@ public sealed partial class ResumableUploads(
     /// the PATCH that uses it, so only one PATCH holds it. <see cref="Kept"/> when a PATCH here committed up to it (the
     /// blob exists, and the client follows this instance): the PATCH going on from it may answer before its commit.
     /// </summary>
-    private sealed record Progress(long Offset, Task<ETag> Commit, IReadOnlyList<string> Blocks, IncrementalHash Hash, bool Kept = false);
+    private sealed record Progress(long Offset, Task<ETag> Commit, IReadOnlyList<string> Blocks, IncrementalHash Hash, bool Kept = false)
+    {
+        /// <summary>The commit's end, whether it succeeded or failed.</summary>
+        public ConfiguredTaskAwaitable CommitEnded => ((Task)Commit).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
 
     public long MaxSize => limits.Value.MaxFileBytes;
 
@@ -117,7 +122,7 @@ public sealed partial class ResumableUploads(
         var found = await FindAsync(periodId, unitCode, id, fresh: true, cancellationToken);
         if (found.Problem is { } problem) return problem;
         // A commit this instance runs behind an answer is let finish, rather than raced by committing the same blocks.
-        if (_progress.TryGetValue(id, out var kept)) await ((Task)kept.Commit).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (_progress.TryGetValue(id, out var kept)) await kept.CommitEnded;
         return new UploadState(found.Value!, (await SettledAsync(found.Value!, cancellationToken)).Offset);
     }
 
@@ -450,7 +455,7 @@ public sealed partial class ResumableUploads(
         if (_progress.TryRemove(upload.Id, out var kept))
         {
             if (kept.Offset == offset && !kept.Commit.IsFaulted) return (kept, offset);
-            await ((Task)kept.Commit).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await kept.CommitEnded;
             kept.Hash.Dispose();
         }
         var (committed, tag, blocks) = await SettledAsync(upload, cancellationToken);

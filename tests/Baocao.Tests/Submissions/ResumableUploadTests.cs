@@ -481,11 +481,7 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
     public async Task An_offset_answered_before_its_commit_survives_the_app_dying_before_the_commit()
     {
         var probe = new StorageProbe(app.Azurite);
-        var dying = app.Factory.WithWebHostBuilder(web => web.ConfigureTestServices(s => s.AddSingleton<HttpPipelinePolicy>(probe)));
-        var unit = (await Submitter.ForAsync(app, "TXU-BINHMINH")).Through(dying);
-        var file = Scan(3 * 1024 * 1024);
-        var location = await CreateAsync(unit, file.Length, "Ghi trước khi chốt.pdf");
-        Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(unit, location, 0, file[..(1024 * 1024)])).StatusCode);
+        var (dying, unit, file, location) = await StartFourMiBThroughAsync(probe, "TXU-BINHMINH", "Ghi trước khi chốt.pdf");
 
         // The chunk's block goes (request 1); the app dies as it sends the block list (request 2).
         probe.CrashAt(2, CrashPoint.BeforeSending);
@@ -500,8 +496,7 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
         await using var restarted = app.Factory.WithWebHostBuilder(_ => { });
         var resumed = unit.Through(restarted);
         Assert.Equal(2 * 1024 * 1024, await OffsetAsync(resumed, location));
-        Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(resumed, location, 2 * 1024 * 1024, file[(2 * 1024 * 1024)..])).StatusCode);
-        Assert.Equal(Sha256Of(file), (await AttachAsync(resumed, location)).Sha256);
+        await FinishFromThirdMiBAsync(resumed, location, file);
     }
 
     /// <summary>
