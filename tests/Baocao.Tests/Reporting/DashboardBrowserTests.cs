@@ -65,8 +65,10 @@ public sealed class DashboardBrowserTests(DemoApp app) : IClassFixture<DemoApp>
         await page.SetViewportSizeAsync(1280, 900);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Số liệu tổng hợp", Exact = true }).ClickAsync();
-        // The address alone: the next read waits for its element, while a wait for the load event hung once on a busy machine.
-        await page.WaitForURLAsync("**/figures", new() { WaitUntil = WaitUntilState.Commit });
+        // The figures table itself, not a load state: a wait for the address hung twice for 2 minutes on a busy machine,
+        // in Playwright's wait for the load event of a page already at that address.
+        await page.WaitForSelectorAsync("tr[data-indicator='DVK_TONG'] td.total");
+        Assert.EndsWith("/figures", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
         Assert.Equal("176", (await page.TextContentAsync("tr[data-indicator='DVK_TONG'] td.total"))!.Trim());
         await page.ScreenshotAsync(new() { Path = Path.Combine(Artifacts, "figures-1280.png"), FullPage = true });
 
