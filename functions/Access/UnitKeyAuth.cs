@@ -20,13 +20,13 @@ public static class UnitKeyAuth
     /// <c>{unitId}</c> for another unit answers 403 without saying anything about that unit.
     /// </summary>
     public static TBuilder RequireUnitKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter((context, next) => CheckAsync(context, next, adminToo: false));
+        builder.AddEndpointFilter(new RequireUnitKeyAttribute());
 
     /// <summary>Routes a unit reads about itself and province staff read about any unit: a unit key as above, or the admin key.</summary>
     public static TBuilder RequireUnitKeyOrAdmin<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter((context, next) => CheckAsync(context, next, adminToo: true));
+        builder.AddEndpointFilter(new RequireUnitKeyOrAdminAttribute());
 
-    private static async ValueTask<object?> CheckAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, bool adminToo)
+    internal static async ValueTask<object?> CheckAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, bool adminToo)
     {
         var http = context.HttpContext;
         var presented = http.Request.Headers[AdminKey.Header].ToString();
@@ -44,4 +44,23 @@ public static class UnitKeyAuth
         http.Items[typeof(CallingUnit)] = new CallingUnit(unit);
         return await next(context);
     }
+}
+
+/// <summary>
+/// Functions for reporting units: a valid, unrevoked unit key in <c>X-Api-Key</c>, or 401. A route with a
+/// <c>{unitId}</c> for another unit answers 403 without saying anything about that unit.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method)]
+public sealed class RequireUnitKeyAttribute : Attribute, IEndpointFilter
+{
+    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        UnitKeyAuth.CheckAsync(context, next, adminToo: false);
+}
+
+/// <summary>Functions a unit reads about itself and province staff read about any unit: a unit key as above, or the admin key.</summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method)]
+public sealed class RequireUnitKeyOrAdminAttribute : Attribute, IEndpointFilter
+{
+    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        UnitKeyAuth.CheckAsync(context, next, adminToo: true);
 }

@@ -7,32 +7,25 @@ namespace Baocao.Demo;
 public static class DemoSetup
 {
     public static IServiceCollection AddDemoData(this IServiceCollection services) =>
-        services.AddSingleton<IStartupTask, DemoSeeder>();
+        services.AddSingleton<IStartupTask, DemoSeeder>().AddHostedService<DemoBanner>();
+}
 
-    /// <summary>When running on its own with demo data, tells a newcomer where to look once storage is ready.</summary>
-    public static WebApplication PrintDemoBanner(this WebApplication app)
+/// <summary>With demo data, tells a newcomer where to look once storage is ready (not in tests, which read no console).</summary>
+internal sealed class DemoBanner(IOptions<BaocaoOptions> options, StorageReadiness readiness, IHostEnvironment environment) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var hosted = CustomHandler.IsHosted;
-        if (hosted || app.Environment.IsEnvironment("Testing")) return app;
-        app.Lifetime.ApplicationStarted.Register(() =>
-        {
-            // Read once started, when the options have passed validation.
-            var options = app.Services.GetRequiredService<IOptions<BaocaoOptions>>().Value;
-            if (options.SeedDemoData) _ = PrintWhenReadyAsync(app, options.PublicBaseUrl.TrimEnd('/'), options.DemoUnitKey);
-        });
-        return app;
-    }
-
-    private static async Task PrintWhenReadyAsync(WebApplication app, string baseUrl, string unitKey)
-    {
+        if (!options.Value.SeedDemoData || environment.IsEnvironment("Testing")) return;
         try
         {
-            await app.Services.GetRequiredService<StorageReadiness>().Ready;
+            await readiness.Ready.WaitAsync(stoppingToken);
         }
         catch (Exception)
         {
             return; // the provisioner has logged why
         }
+        var baseUrl = options.Value.PublicBaseUrl.TrimEnd('/');
+        var unitKey = options.Value.DemoUnitKey;
         Console.WriteLine($"""
 
             Baocao đang chạy với dữ liệu mẫu (tỉnh An Hòa, kỳ 2026-H1 đang mở):

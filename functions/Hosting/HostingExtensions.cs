@@ -1,23 +1,18 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.OpenApi;
-using Microsoft.OpenApi;
-using Scalar.AspNetCore;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Baocao.Hosting;
 
 public static class HostingExtensions
 {
-    public const string OpenApiRoute = "/api/openapi/{documentName}.json";
-
     private const string RequestLogCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
 
-    /// <summary>Settings, port, JSON conventions, Problem Details and OpenAPI: what every feature stands on.</summary>
-    public static WebApplicationBuilder AddBaocaoHosting(this WebApplicationBuilder builder)
+    /// <summary>Settings, JSON conventions, Problem Details, the function catalogue and OpenAPI: what every feature stands on.</summary>
+    public static IHostApplicationBuilder AddBaocaoHosting(this IHostApplicationBuilder builder)
     {
-        builder.Configuration.AddLocalSettingsFiles(builder.Environment.ContentRootPath);
         // ASP.NET Core's request lines carry the path, and a review link's path is its credential: never at Information.
         builder.Logging.AddFilter(RequestLogCategory, LogLevel.Warning);
-        builder.BindPort();
         builder.AddBaocaoTelemetry();
 
         builder.Services.AddOptions<BaocaoOptions>()
@@ -26,36 +21,28 @@ public static class HostingExtensions
             .Validate(o => TryFindTimeZone(o.TimeZone), "Baocao:TimeZone is not a time zone this machine knows (expected an IANA id such as Asia/Ho_Chi_Minh).")
             .ValidateOnStart();
         builder.Services.AddLargeReceiveBuffers();
+        // Each function sets its own body limit (RequestBodyLimit); Kestrel's default of 30 MB would refuse a large file first.
+        builder.Services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = null);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<PeopleTime>();
         builder.Services.AddSingleton<BaocaoMetrics>();
 
+        builder.Services.AddSingleton(_ => FunctionCatalog.Of(typeof(HostingExtensions).Assembly));
+        // ApiExplorer (and so OpenAPI) reads the DI EndpointDataSource: the functions' endpoints, under either host.
+        builder.Services.AddSingleton<EndpointDataSource>(provider => provider.GetRequiredService<FunctionCatalog>().HttpEndpoints);
         builder.Services.ConfigureHttpJsonOptions(o => JsonBody.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi("v1", o =>
-        {
-            o.AddDocumentTransformer((document, _, _) =>
-            {
-                document.Info.Title = "Baocao API";
-                document.Info.Description = "Báo cáo định kỳ của Ban Dân vận: đơn vị nộp báo cáo, chuyên viên và lãnh đạo Ban duyệt, tỉnh tổng hợp.";
-                document.Components ??= new OpenApiComponents();
-                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-                document.Components.SecuritySchemes["apiKey"] = new OpenApiSecurityScheme
-                {
-                    Type = SecuritySchemeType.ApiKey,
-                    In = ParameterLocation.Header,
-                    Name = AdminKey.Header,
-                    Description = "Khoá của đơn vị, hoặc khoá quản trị cho các lệnh quản trị.",
-                };
-                return Task.CompletedTask;
-            });
-        });
+        builder.Services.AddBaocaoOpenApi();
         return builder;
     }
 
-    public static WebApplication UseBaocaoHosting(this WebApplication app)
+    /// <summary>The pipeline every HTTP function runs in (<see cref="HttpFunctionPipeline"/>), composed by the app.</summary>
+    public static IServiceCollection AddHttpFunctionPipeline(this IServiceCollection services, Action<IApplicationBuilder> configure) =>
+        services.AddSingleton(provider => new HttpFunctionPipeline(provider, configure));
+
+    /// <summary>Failures as Problem Details: storage away is a 503 with Retry-After, anything else says plainly that it failed.</summary>
+    public static IApplicationBuilder UseBaocaoErrors(this IApplicationBuilder app)
     {
-        app.UseSecurityHeaders();
         app.UseExceptionHandler(error => error.Run(async context =>
         {
             var feature = context.Features.Get<IExceptionHandlerFeature>();
@@ -68,7 +55,7 @@ public static class HostingExtensions
                 return;
             }
             // An unexpected failure: say so plainly, without internals.
-            var status = feature?.Error is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
+            var status = feature?.Error is Microsoft.AspNetCore.Http.BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
             await Problems.Create(status, status == 500 ? "internal" : "bad-request",
                 status == 500 ? "Lỗi hệ thống" : "Yêu cầu không hợp lệ",
                 status == 500 ? "Đã có lỗi ngoài dự kiến; yêu cầu chưa được thực hiện." : feature?.Error.Message).ExecuteAsync(context);
@@ -85,19 +72,6 @@ public static class HostingExtensions
             };
             await result.ExecuteAsync(context);
         });
-
-        // The Functions host probes GET / until it answers; keep it cheap and free of storage calls.
-        app.MapGet("/", () => TypedResults.Ok(new { name = "Baocao", docs = "/api/docs" })).ExcludeFromDescription();
-        app.MapTriggerFunctions();
-        app.MapOpenApi(OpenApiRoute);
-        // The reference is a script of Scalar's own (served by the app, with an inline start-up script): it may run
-        // scripts and styles from here and call the API here, and loads nothing from anywhere else, fonts included.
-        app.MapScalarApiReference("/api/docs", o => o
-                .WithTitle("Baocao API")
-                .WithOpenApiRoutePattern(OpenApiRoute)
-                .DisableDefaultFonts())
-            .WithContentSecurityPolicy("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-                "font-src 'self' data:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'");
         return app;
     }
 

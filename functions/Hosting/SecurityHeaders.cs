@@ -18,7 +18,7 @@ public static class SecurityHeaders
     public static TBuilder WithContentSecurityPolicy<TBuilder>(this TBuilder builder, string policy) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new ContentSecurityPolicy(policy));
 
-    public static WebApplication UseSecurityHeaders(this WebApplication app)
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
     {
         app.Use((context, next) =>
         {
@@ -29,7 +29,9 @@ public static class SecurityHeaders
                 headers.XFrameOptions = "DENY";
                 if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
                 {
-                    headers.ContentSecurityPolicy = context.GetEndpoint()?.Metadata.GetMetadata<ContentSecurityPolicy>()?.Value ?? NothingRuns;
+                    var metadata = context.GetEndpoint()?.Metadata;
+                    headers.ContentSecurityPolicy = metadata?.GetMetadata<ContentSecurityPolicyAttribute>()?.Value
+                        ?? metadata?.GetMetadata<ContentSecurityPolicy>()?.Value ?? NothingRuns;
                 }
                 return Task.CompletedTask;
             });

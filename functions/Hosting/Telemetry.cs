@@ -22,7 +22,7 @@ public static class Telemetry
 
     private const string ReviewPaths = "/api/review";
 
-    public static WebApplicationBuilder AddBaocaoTelemetry(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddBaocaoTelemetry(this IHostApplicationBuilder builder)
     {
         var connectionString = builder.Configuration[ConnectionStringSetting];
         if (string.IsNullOrWhiteSpace(connectionString)) return builder;

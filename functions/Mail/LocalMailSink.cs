@@ -117,7 +117,7 @@ public static class LocalMailSinkApi
     public static IEndpointRouteBuilder MapLocalMailSink(this IEndpointRouteBuilder app)
     {
         app.MapPost("/v3/mail/send", Send).ExcludeFromDescription();
-        var dev = app.MapGroup("/api/dev/mail").WithTags("Chỉ khi chạy trên máy").WithMetadata(new LocalOnlyMetadata());
+        var dev = app.MapGroup("/api/dev/mail").WithTags("Chỉ khi chạy trên máy");
         dev.MapGet("/", (LocalMailbox mailbox) => TypedResults.Ok(mailbox.All))
             .WithName("ListCapturedMail").WithSummary("Thư đã gửi qua hộp thư nội bộ (JSON)");
         dev.MapGet("/view", (LocalMailbox mailbox) => MailPage.Render(mailbox.All))

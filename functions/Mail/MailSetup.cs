@@ -29,12 +29,4 @@ public static class MailSetup
         return services;
     }
 
-    /// <summary>The sink exists only when asked for and never under the Functions host, so it can never be reached in Azure.</summary>
-    public static WebApplication MapLocalMailSinkWhenLocal(this WebApplication app)
-    {
-        var hosted = CustomHandler.IsHosted;
-        // A plain read: mapping happens before start-up validation, and also when only writing the function table.
-        if (!hosted && app.Configuration.GetValue<bool>($"{MailOptions.Section}:{nameof(MailOptions.UseLocalSink)}")) app.MapLocalMailSink();
-        return app;
-    }
 }

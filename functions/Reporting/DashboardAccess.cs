@@ -41,20 +41,7 @@ public static class DashboardAccess
     /// 401 Problem Details. A unit key is not the admin key and is refused like any wrong key.
     /// </summary>
     public static TBuilder RequireStaff<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
-        {
-            var http = context.HttpContext;
-            var presented = http.Request.Headers[AdminKey.Header].ToString();
-            if (presented.Length > 0)
-            {
-                var options = http.RequestServices.GetRequiredService<IOptions<BaocaoOptions>>().Value;
-                return AdminKey.Matches(presented, options.AdminKey) ? await next(context) : Problems.Unauthorized("Khoá quản trị không đúng.");
-            }
-            return (await http.AuthenticateAsync(Scheme)).Succeeded
-                ? await next(context)
-                : Problems.Unauthorized("Cần khoá quản trị (X-Api-Key) hoặc đăng nhập bảng theo dõi.");
-        })
-        .WithMetadata(new AdminOnlyMetadata());
+        builder.AddEndpointFilter(new RequireStaffAttribute()).WithMetadata(new AdminOnlyMetadata());
 
     public static IEndpointRouteBuilder MapDashboardSignIn(this IEndpointRouteBuilder app)
     {
@@ -89,4 +76,26 @@ public static class DashboardAccess
         returnUrl is not null && returnUrl.StartsWith("/api/dashboard", StringComparison.Ordinal) && !returnUrl.StartsWith("//", StringComparison.Ordinal)
             ? returnUrl
             : "/api/dashboard";
+}
+
+/// <summary>
+/// Functions for province staff: the admin key in <c>X-Api-Key</c>, or the dashboard's sign-in cookie; otherwise
+/// 401 Problem Details. A unit key is not the admin key and is refused like any wrong key.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method)]
+public sealed class RequireStaffAttribute : Attribute, IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var presented = http.Request.Headers[AdminKey.Header].ToString();
+        if (presented.Length > 0)
+        {
+            var options = http.RequestServices.GetRequiredService<IOptions<BaocaoOptions>>().Value;
+            return AdminKey.Matches(presented, options.AdminKey) ? await next(context) : Problems.Unauthorized("Khoá quản trị không đúng.");
+        }
+        return (await http.AuthenticateAsync(DashboardAccess.Scheme)).Succeeded
+            ? await next(context)
+            : Problems.Unauthorized("Cần khoá quản trị (X-Api-Key) hoặc đăng nhập bảng theo dõi.");
+    }
 }

@@ -56,10 +56,19 @@ internal sealed partial class StorageProvisioner(
             LogAzuriteAlreadyRunning(logger);
             return;
         }
-        var root = LocalSettings.FindFolderWith(environment.ContentRootPath, "package.json")
+        var root = FolderAbove(environment.ContentRootPath, "package.json")
             ?? throw new InvalidOperationException("Cannot find package.json above the content root to start Azurite from.");
         _azurite = await LocalAzurite.StartAsync(root, 10000, 10001, 10002, Path.Combine(root, ".azurite"), cancellationToken);
         LogAzuriteStarted(logger, root);
+    }
+
+    private static string? FolderAbove(string start, string fileName)
+    {
+        for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, fileName))) return folder.FullName;
+        }
+        return null;
     }
 
     private async Task CreateResourcesAsync(CancellationToken cancellationToken)

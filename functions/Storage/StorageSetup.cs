@@ -11,7 +11,7 @@ namespace Baocao.Storage;
 public static class StorageSetup
 {
     /// <summary>Table, Blob and Queue clients from <c>AzureWebJobsStorage</c>, and the start-up work that makes storage ready.</summary>
-    public static WebApplicationBuilder AddBaocaoStorage(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddBaocaoStorage(this IHostApplicationBuilder builder)
     {
         // Resolved when first asked for, so settings applied after Program's builder phase (tests) still count.
         builder.Services.AddSingleton(provider => StorageConnection.From(provider.GetRequiredService<IConfiguration>()));
@@ -72,7 +72,7 @@ public static class StorageReadinessGate
     /// Requests that need storage wait for start-up provisioning (briefly) instead of failing on a missing table;
     /// health, docs and the host's readiness probe pass straight through.
     /// </summary>
-    public static WebApplication UseStorageReadinessGate(this WebApplication app)
+    public static IApplicationBuilder UseStorageReadinessGate(this IApplicationBuilder app)
     {
         app.Use(async (context, next) =>
         {

@@ -35,16 +35,11 @@ public static class WorkflowApi
 
     public static IServiceCollection AddWorkflow(this IServiceCollection services)
     {
-        services.AddOptions<WorkflowOptions>().BindConfiguration(WorkflowOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IWorkflowDefinition, DeclaredWorkflowDefinition>().AddSingleton<WorkflowDefinitions>();
         services.AddSingleton<WorkflowStore>().AddSingleton<TimerIndex>().AddSingleton<OutboxQueue>().AddSingleton<WorkflowEngine>();
         services.AddSingleton<PeriodOrchestrator>().AddSingleton<ICatalogObserver>(p => p.GetRequiredService<PeriodOrchestrator>());
         services.AddSingleton<ITimerKind, DeadlineTimer>().AddTransient<IWorkReceiver, PeriodCheckReceiver>();
         services.AddTransient<OutboxDispatcher>().AddTransient<TimerSweeper>().AddTransient<PeriodPurge>();
-        services.AddHostedService<OutboxQueueLoop>().AddHostedService<TimerSweepLoop>();
-        // Under the Functions host the same handlers run as a timer trigger and a queue trigger.
-        services.AddTimerFunction("TimerSweep", TriggerSettings.TimerSweepSchedule, (TimerSweeper sweeper, CancellationToken ct) => sweeper.SweepAsync(ct));
-        services.AddQueueFunction("OutboxDispatch", Baocao.Storage.StorageNames.OutboxQueue, (OutboxDispatcher dispatcher, string message, CancellationToken ct) => dispatcher.DispatchAsync(message, ct));
         return services;
     }
 

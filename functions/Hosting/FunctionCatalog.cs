@@ -1,0 +1,127 @@
+using System.Reflection;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Baocao.Hosting;
+
+/// <summary>What starts a function: a request on a route, a schedule, or a queue message.</summary>
+public abstract record FunctionTrigger(string Type);
+
+/// <summary>An HTTP trigger: methods (lower case) and the route below the host's route prefix.</summary>
+public sealed record HttpFunctionTrigger(IReadOnlyList<string> Methods, string Route) : FunctionTrigger("httpTrigger");
+
+/// <summary>A timer trigger: NCRONTAB with seconds, or <c>%Setting%</c> naming the app setting that holds it.</summary>
+public sealed record TimerFunctionTrigger(string Schedule, bool RunOnStartup) : FunctionTrigger("timerTrigger");
+
+/// <summary>A queue trigger: the queue, and the setting naming the storage connection.</summary>
+public sealed record QueueFunctionTrigger(string QueueName, string Connection) : FunctionTrigger("queueTrigger");
+
+/// <summary>One function of the app as the Worker SDK declares it: its name, its trigger and the method that runs it.</summary>
+public sealed record FunctionDescriptor(string Name, FunctionTrigger Trigger, MethodInfo Method, ParameterInfo TriggerParameter);
+
+/// <summary>
+/// The app's functions, read from their <c>[Function]</c> attributes the way the Worker SDK reads them to write
+/// functions.metadata. Each HTTP function also gets an endpoint with the metadata of its attributes and return type,
+/// so OpenAPI, caller checks and security headers read one description under any host.
+/// </summary>
+public sealed class FunctionCatalog
+{
+    public const string DefaultRoutePrefix = "api";
+
+    private readonly Dictionary<string, RouteEndpoint> _endpoints;
+
+    private FunctionCatalog(IReadOnlyList<FunctionDescriptor> functions, string routePrefix)
+    {
+        Functions = functions;
+        RoutePrefix = routePrefix;
+        _endpoints = functions.Where(f => f.Trigger is HttpFunctionTrigger)
+            .Select((f, order) => (f.Name, Endpoint: EndpointOf(f, routePrefix, order)))
+            .ToDictionary(e => e.Name, e => e.Endpoint, StringComparer.Ordinal);
+        HttpEndpoints = new HttpFunctionEndpoints([.. _endpoints.Values]);
+    }
+
+    public IReadOnlyList<FunctionDescriptor> Functions { get; }
+
+    /// <summary>The route prefix of host.json (<c>extensions.http.routePrefix</c>), <c>api</c> unless set.</summary>
+    public string RoutePrefix { get; }
+
+    /// <summary>Every HTTP function's endpoint, as a data source OpenAPI and route walks read.</summary>
+    public HttpFunctionEndpoints HttpEndpoints { get; }
+
+    /// <summary>The endpoint of the HTTP function <paramref name="name"/>.</summary>
+    public RouteEndpoint EndpointOf(string name) =>
+        _endpoints.TryGetValue(name, out var endpoint) ? endpoint : throw new KeyNotFoundException($"No HTTP function named {name}.");
+
+    /// <summary>The functions of <paramref name="assembly"/>, with the route prefix of the host.json beside it.</summary>
+    public static FunctionCatalog Of(Assembly assembly, string? hostJsonFolder = null)
+    {
+        var functions = assembly.GetExportedTypes()
+            .SelectMany(type => type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
+            .Select(Describe).OfType<FunctionDescriptor>()
+            .OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
+        var duplicate = functions.GroupBy(f => f.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new InvalidOperationException($"Two functions are named {duplicate.Key}.");
+        return new FunctionCatalog(functions, RoutePrefixIn(hostJsonFolder ?? AppContext.BaseDirectory));
+    }
+
+    private static FunctionDescriptor? Describe(MethodInfo method)
+    {
+        if (method.GetCustomAttribute<FunctionAttribute>() is not { } function) return null;
+        foreach (var parameter in method.GetParameters())
+        {
+            FunctionTrigger? trigger = parameter.GetCustomAttributes().FirstOrDefault() switch
+            {
+                HttpTriggerAttribute http => new HttpFunctionTrigger(
+                    (http.Methods ?? ["get", "post", "put", "delete", "patch", "head", "options"]).Select(m => m.ToLowerInvariant()).ToList(),
+                    http.Route ?? function.Name),
+                TimerTriggerAttribute timer => new TimerFunctionTrigger(timer.Schedule, timer.RunOnStartup),
+                QueueTriggerAttribute queue => new QueueFunctionTrigger(queue.QueueName, queue.Connection ?? "AzureWebJobsStorage"),
+                _ => null,
+            };
+            if (trigger is not null) return new FunctionDescriptor(function.Name, trigger, method, parameter);
+        }
+        throw new InvalidOperationException($"Function {function.Name} has no trigger this app knows (HTTP, timer or queue).");
+    }
+
+    private static RouteEndpoint EndpointOf(FunctionDescriptor function, string routePrefix, int order)
+    {
+        var http = (HttpFunctionTrigger)function.Trigger;
+        var method = function.Method;
+        var metadata = new List<object> { method };
+        metadata.AddRange(RequestDelegateFactory.InferMetadata(method).EndpointMetadata);
+        foreach (var attribute in method.DeclaringType!.GetCustomAttributes(inherit: true).Concat(method.GetCustomAttributes(inherit: true)))
+        {
+            if (attribute is IExpandsToMetadata expands) metadata.AddRange(expands.Metadata());
+            else metadata.Add(attribute);
+        }
+        metadata.Add(new HttpMethodMetadata(http.Methods.Select(m => m.ToUpperInvariant()).ToList()));
+        metadata.Add(new EndpointNameMetadata(function.Name));
+        metadata.Add(function);
+        var pattern = RoutePatternFactory.Parse($"{routePrefix}/{http.Route}".TrimStart('/'));
+        // Never run: each host invokes the function its own way (see HttpFunctionPipeline); the endpoint is its description.
+        return new RouteEndpoint(_ => throw new InvalidOperationException($"{function.Name} runs through its host."),
+            pattern, order, new EndpointMetadataCollection(metadata), function.Name);
+    }
+
+    private static string RoutePrefixIn(string folder)
+    {
+        var path = Path.Combine(folder, "host.json");
+        if (!File.Exists(path)) return DefaultRoutePrefix;
+        using var hostJson = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        return hostJson.RootElement.TryGetProperty("extensions", out var extensions)
+            && extensions.TryGetProperty("http", out var http)
+            && http.TryGetProperty("routePrefix", out var prefix)
+            ? prefix.GetString() ?? DefaultRoutePrefix
+            : DefaultRoutePrefix;
+    }
+}
+
+/// <summary>The HTTP functions' endpoints, as the data source that OpenAPI (through ApiExplorer) describes.</summary>
+public sealed class HttpFunctionEndpoints(IReadOnlyList<Endpoint> endpoints) : EndpointDataSource
+{
+    public override IReadOnlyList<Endpoint> Endpoints { get; } = endpoints;
+
+    public override Microsoft.Extensions.Primitives.IChangeToken GetChangeToken() => Microsoft.Extensions.FileProviders.NullChangeToken.Singleton;
+}
