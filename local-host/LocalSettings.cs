@@ -1,20 +1,18 @@
 using System.Text.Json;
 
-namespace Baocao.Hosting;
+namespace Baocao.LocalHost;
 
 /// <summary>
-/// Reads the <c>Values</c> of local.settings.json the way the Functions host would, so that running the app
-/// on its own sees the same settings. The sample supplies every key; a developer's local.settings.json overrides it.
-/// Under the Functions host (<c>FUNCTIONS_CUSTOMHANDLER_PORT</c> set) the host already passes them as environment variables.
+/// Reads the <c>Values</c> of local.settings.json the way Core Tools does, so the local host sees the settings
+/// <c>func start</c> would pass. The sample supplies every key; a developer's local.settings.json overrides it.
 /// </summary>
-internal static class LocalSettings
+public static class LocalSettings
 {
     public const string SampleFile = "local.settings.sample.json";
     public const string LocalFile = "local.settings.json";
 
     public static void AddLocalSettingsFiles(this IConfigurationManager configuration, string contentRoot)
     {
-        if (CustomHandler.IsHosted) return;
         var folder = FindFolderWith(contentRoot, SampleFile);
         if (folder is null) return;
         var values = ReadValues(Path.Combine(folder, SampleFile));

@@ -25,7 +25,7 @@ public sealed class BenchmarkApp : IAsyncDisposable
 
     private int _districts;
 
-    private BenchmarkApp(LocalAzurite azurite, WebApplicationFactory<Program> factory, StorageRequestCounter requests, Uri baseAddress)
+    private BenchmarkApp(LocalAzurite azurite, WebApplicationFactory<Baocao.LocalHost.LocalFunctionsHost> factory, StorageRequestCounter requests, Uri baseAddress)
     {
         Azurite = azurite;
         Factory = factory;
@@ -34,7 +34,7 @@ public sealed class BenchmarkApp : IAsyncDisposable
     }
 
     public LocalAzurite Azurite { get; }
-    public WebApplicationFactory<Program> Factory { get; }
+    public WebApplicationFactory<Baocao.LocalHost.LocalFunctionsHost> Factory { get; }
     public StorageRequestCounter Requests { get; }
     public Uri BaseAddress { get; }
 
@@ -55,7 +55,8 @@ public sealed class BenchmarkApp : IAsyncDisposable
             web.UseSetting("Baocao:StartLocalAzurite", "false");
             // A free port, not the local 7071: the large-upload scenario starts apps of its own beside the shared one.
             web.UseSetting("urls", "http://127.0.0.1:0");
-            web.UseSetting("Workflow:RunLocalTriggers", "false");
+            web.UseSetting("AzureWebJobs.TimerSweep.Disabled", "true");
+            web.UseSetting("AzureWebJobs.OutboxDispatch.Disabled", "true");
             // The harness plays a thousand districts from one address.
             web.UseSetting("RateLimits:PerAddressPerMinute", "1000000");
             web.UseSetting("Logging:LogLevel:Default", "Warning");
@@ -127,7 +128,7 @@ public sealed class BenchmarkApp : IAsyncDisposable
     /// the app's own services, and with it Kestrel's memory pool of 4 KiB blocks; the app's receive buffers are registered
     /// again after that, as <see cref="Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder()"/> leaves them.
     /// </summary>
-    private sealed class ServedApp : WebApplicationFactory<Program>
+    private sealed class ServedApp : WebApplicationFactory<Baocao.LocalHost.LocalFunctionsHost>
     {
         protected override IHost CreateHost(IHostBuilder builder)
         {

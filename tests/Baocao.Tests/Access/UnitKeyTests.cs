@@ -65,7 +65,7 @@ public sealed class UnitKeyTests(DemoApp app) : IClassFixture<DemoApp>
     [Fact]
     public async Task The_demo_key_from_local_settings_works_for_the_demo_district()
     {
-        var sample = Baocao.Hosting.LocalSettings.ReadValues(Path.Combine(Repository.Root, "local.settings.sample.json"));
+        var sample = Baocao.LocalHost.LocalSettings.ReadValues(Path.Combine(Repository.Root, "local.settings.sample.json"));
         await using var factory = app.CreateFactory(app.Azurite.ConnectionString,
             new Dictionary<string, string?> { ["Baocao:SeedDemoData"] = "true", ["Baocao:DemoUnitKey"] = sample["Baocao:DemoUnitKey"] });
         await factory.Services.GetRequiredService<Baocao.Storage.StorageReadiness>().Ready;

@@ -27,7 +27,7 @@ public sealed class SettingsTests(TestApp app) : IClassFixture<TestApp>
         _ = factory.Services.GetRequiredService<IOptions<Baocao.Reminders.ReminderOptions>>().Value;
         _ = factory.Services.GetRequiredService<IOptions<Baocao.Storage.StorageOptions>>().Value;
 
-        var sample = LocalSettings.ReadValues(Path.Combine(Repository.Root, LocalSettings.SampleFile));
+        var sample = Baocao.LocalHost.LocalSettings.ReadValues(Path.Combine(Repository.Root, Baocao.LocalHost.LocalSettings.SampleFile));
         // A section read as a whole (such as "Baocao" before binding its children) is not a setting of its own.
         var read = recorder.Keys
             .Where(k => OwnPrefixes.Any(p => k.StartsWith(p, StringComparison.OrdinalIgnoreCase)))
@@ -44,7 +44,7 @@ public sealed class SettingsTests(TestApp app) : IClassFixture<TestApp>
     [Fact]
     public void The_sample_defaults_pass_validation()
     {
-        var sample = LocalSettings.ReadValues(Path.Combine(Repository.Root, LocalSettings.SampleFile));
+        var sample = Baocao.LocalHost.LocalSettings.ReadValues(Path.Combine(Repository.Root, Baocao.LocalHost.LocalSettings.SampleFile));
         var options = new ConfigurationBuilder().AddInMemoryCollection(sample!).Build().GetSection(BaocaoOptions.Section).Get<BaocaoOptions>()!;
         var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
         Assert.True(System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), results, validateAllProperties: true),

@@ -95,7 +95,7 @@ public sealed partial class BicepTests
         var template = await BuildAsync();
         var settings = Resources(template, "Microsoft.Web/sites/config").Select(r => r["properties"]).OfType<JsonObject>()
             .SelectMany(p => p).ToDictionary(p => p.Key, p => p.Value?.ToJsonString() ?? "", StringComparer.OrdinalIgnoreCase);
-        var sample = LocalSettings.ReadValues(Path.Combine(Repository.Root, LocalSettings.SampleFile));
+        var sample = Baocao.LocalHost.LocalSettings.ReadValues(Path.Combine(Repository.Root, Baocao.LocalHost.LocalSettings.SampleFile));
         foreach (var key in sample.Keys.Select(k => k.Replace(":", "__", StringComparison.Ordinal)).Where(k => !NotAppSettings.ContainsKey(k)))
         {
             var section = KeyedSections.FirstOrDefault(s => key.StartsWith(s, StringComparison.OrdinalIgnoreCase));

@@ -4,8 +4,8 @@ using System.Net;
 namespace Baocao.Tests.Infrastructure;
 
 /// <summary>
-/// The app as its own process, started the way the Functions host starts it: the port and every app setting in
-/// environment variables, probed with GET / until it answers. It can be killed (SIGKILL) and started again on the
+/// The app as its own process under the local host: the address and every app setting in environment variables, probed
+/// at <c>/api/health</c> until it answers. It can be killed (SIGKILL) and started again on the
 /// same port, as a crash and a restart of the host would do.
 /// </summary>
 public sealed class AppProcess : IAsyncDisposable
@@ -24,7 +24,7 @@ public sealed class AppProcess : IAsyncDisposable
     /// <summary>The settings a host would give the app against <paramref name="storage"/>, on a free port.</summary>
     public static Dictionary<string, string> HostSettings(string storage, int port) => new()
     {
-        ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["urls"] = $"http://127.0.0.1:{port}",
         ["AzureWebJobsStorage"] = storage,
         ["Baocao__AdminKey"] = TestApp.AdminKey,
         ["Mail__SendGridApiKey"] = "SG.test",
@@ -41,16 +41,16 @@ public sealed class AppProcess : IAsyncDisposable
         var start = new ProcessStartInfo(file) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         foreach (var (key, value) in settings) start.Environment[key] = value;
-        var app = new AppProcess(start, int.Parse(settings["FUNCTIONS_CUSTOMHANDLER_PORT"], System.Globalization.CultureInfo.InvariantCulture));
+        var app = new AppProcess(start, new Uri(settings["urls"]).Port);
         await app.RestartAsync(ct);
         return app;
     }
 
-    /// <summary>The app as built by the solution, run with <c>dotnet</c>.</summary>
+    /// <summary>The local host as built by the solution, run with <c>dotnet</c>.</summary>
     public static Task<AppProcess> StartBuiltAsync(IReadOnlyDictionary<string, string> settings, CancellationToken ct)
     {
-        var output = Path.Combine(Repository.Root, "functions", "bin", "Debug", "net10.0");
-        return StartAsync("dotnet", [Path.Combine(output, "Baocao.dll")], output, settings, ct);
+        var output = Path.Combine(Repository.Root, "local-host", "bin", "Debug", "net10.0");
+        return StartAsync("dotnet", [Path.Combine(output, "Baocao.LocalHost.dll")], output, settings, ct);
     }
 
     public HttpClient Client(TimeSpan? timeout = null) => new() { BaseAddress = BaseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(30) };
@@ -64,7 +64,7 @@ public sealed class AppProcess : IAsyncDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         using var client = Client(TimeSpan.FromSeconds(5));
-        Assert.Equal(HttpStatusCode.OK, await FirstAnswerAsync(client, "/", TimeSpan.FromSeconds(60), ct));
+        Assert.Equal(HttpStatusCode.OK, await FirstAnswerAsync(client, "/api/health", TimeSpan.FromSeconds(60), ct));
     }
 
     /// <summary>SIGKILL: no shutdown, no flushing, exactly what a crash looks like to the storage it was talking to.</summary>

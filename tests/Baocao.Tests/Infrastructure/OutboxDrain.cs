@@ -8,7 +8,7 @@ namespace Baocao.Tests.Infrastructure;
 public static class OutboxDrain
 {
     /// <summary>What the Functions queue trigger does until the outbox queue is empty: receive, dispatch, delete.</summary>
-    public static async Task DrainAsync(WebApplicationFactory<Program> factory, QueueClient queue, CancellationToken ct)
+    public static async Task DrainAsync(WebApplicationFactory<Baocao.LocalHost.LocalFunctionsHost> factory, QueueClient queue, CancellationToken ct)
     {
         var dispatcher = factory.Services.GetRequiredService<OutboxDispatcher>();
         await DrainAsync(queue, message => dispatcher.DispatchAsync(message, ct), ct);

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace Baocao.Tests.Infrastructure;
 
 /// <summary>A reporting unit's side of the API, as a district's own system would call it.</summary>
-public sealed class Submitter(WebApplicationFactory<Program> app, string unit, string key)
+public sealed class Submitter(WebApplicationFactory<Baocao.LocalHost.LocalFunctionsHost> app, string unit, string key)
 {
     public static readonly byte[] PdfHead = "%PDF-1.7\n"u8.ToArray();
 
@@ -26,7 +26,7 @@ public sealed class Submitter(WebApplicationFactory<Program> app, string unit, s
     public HttpClient Client { get; } = WithKey(app, key);
 
     /// <summary>The same unit with the same key, calling another instance of the app (started with other settings over the same storage).</summary>
-    public Submitter Through(WebApplicationFactory<Program> other) => new(other, Unit, key);
+    public Submitter Through(WebApplicationFactory<Baocao.LocalHost.LocalFunctionsHost> other) => new(other, Unit, key);
 
     private static readonly ConditionalWeakTable<TestApp, ConcurrentDictionary<string, Task<Submitter>>> Issued = new();
 
@@ -46,7 +46,7 @@ public sealed class Submitter(WebApplicationFactory<Program> app, string unit, s
     /// </summary>
     public static HttpClient WithKey(TestApp app, string key) => WithKey(app.Factory, key);
 
-    private static HttpClient WithKey(WebApplicationFactory<Program> app, string key)
+    private static HttpClient WithKey(WebApplicationFactory<Baocao.LocalHost.LocalFunctionsHost> app, string key)
     {
         var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = app.ClientOptions.BaseAddress });
         client.DefaultRequestHeaders.Add("X-Api-Key", key);

@@ -25,7 +25,7 @@ public class TestApp : IAsyncLifetime
 
     public FakeTimeProvider Clock { get; } = new(Start);
     public LocalAzurite Azurite { get; private set; } = null!;
-    public WebApplicationFactory<Program> Factory { get; private set; } = null!;
+    public WebApplicationFactory<Baocao.LocalHost.LocalFunctionsHost> Factory { get; private set; } = null!;
 
     protected virtual bool SeedDemoData => false;
 
@@ -55,7 +55,7 @@ public class TestApp : IAsyncLifetime
         {
             BaseUrl = $"http://127.0.0.1:{port}";
             settings["Baocao:PublicBaseUrl"] = BaseUrl;
-            settings["Mail:SendGridHost"] = BaseUrl;
+            settings["Mail:SendGridHost"] = BaseUrl + "/api/dev/mail";
             settings["urls"] = BaseUrl;
         }
         Factory = CreateFactory(Azurite.ConnectionString, settings);
@@ -88,8 +88,8 @@ public class TestApp : IAsyncLifetime
         }
     }
 
-    public WebApplicationFactory<Program> CreateFactory(string storage, IReadOnlyDictionary<string, string?> settings) =>
-        new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+    public WebApplicationFactory<Baocao.LocalHost.LocalFunctionsHost> CreateFactory(string storage, IReadOnlyDictionary<string, string?> settings) =>
+        new WebApplicationFactory<Baocao.LocalHost.LocalFunctionsHost>().WithWebHostBuilder(web =>
         {
             web.UseContentRoot(Path.Combine(Repository.Root, "functions"));
             web.UseEnvironment("Testing");
@@ -100,8 +100,10 @@ public class TestApp : IAsyncLifetime
             web.UseSetting("RateLimits:PerAddressPerMinute", "1000000");
             web.UseSetting("Baocao:SeedDemoData", SeedDemoData ? "true" : "false");
             web.UseSetting("Baocao:StartLocalAzurite", "false");
-            // Tests call the outbox dispatcher and the timer sweep themselves, as the Functions host's triggers would.
-            web.UseSetting("Workflow:RunLocalTriggers", "false");
+            // Tests call the outbox dispatcher and the timer sweep themselves, as the Functions host's triggers would;
+            // the host's own switch keeps the local host from triggering them too.
+            web.UseSetting(DisabledSetting("TimerSweep"), "true");
+            web.UseSetting(DisabledSetting("OutboxDispatch"), "true");
             foreach (var (key, value) in settings) web.UseSetting(key, value);
             web.ConfigureServices(services =>
             {
@@ -114,6 +116,9 @@ public class TestApp : IAsyncLifetime
                 AddServices(services);
             });
         });
+
+    /// <summary>The Functions host's setting that keeps a function from being triggered.</summary>
+    public static string DisabledSetting(string function) => $"AzureWebJobs.{function}.Disabled";
 
     /// <summary>Storage goes away, as in an outage: Azurite stops and its ports refuse connections.</summary>
     public ValueTask StopStorageAsync() => Azurite.DisposeAsync();

@@ -24,7 +24,7 @@ public sealed class LinkKeyRotationTests(DemoApp app) : IClassFixture<DemoApp>
     private readonly ReviewDesk _desk = new(app);
 
     /// <summary>The app as it runs after a change of its review keys, over the same storage and clock.</summary>
-    private async Task<WebApplicationFactory<Program>> RestartedWithAsync(Dictionary<string, string?> reviewKeys)
+    private async Task<WebApplicationFactory<Baocao.LocalHost.LocalFunctionsHost>> RestartedWithAsync(Dictionary<string, string?> reviewKeys)
     {
         var factory = app.CreateFactory(app.Azurite.ConnectionString, reviewKeys);
         await factory.Services.GetRequiredService<StorageReadiness>().Ready.WaitAsync(TimeSpan.FromSeconds(60), Ct);
@@ -32,7 +32,7 @@ public sealed class LinkKeyRotationTests(DemoApp app) : IClassFixture<DemoApp>
     }
 
     /// <summary>The unit submits through <paramref name="accepting"/>, which signs the reviewer's link; the mail goes out.</summary>
-    private async Task<string> LinkAsync(WebApplicationFactory<Program> accepting, string unit)
+    private async Task<string> LinkAsync(WebApplicationFactory<Baocao.LocalHost.LocalFunctionsHost> accepting, string unit)
     {
         var submitter = (await Submitter.ForAsync(app, unit)).Through(accepting);
         Assert.Equal(HttpStatusCode.Created, (await submitter.SubmitAsync(Submitter.Form(files: ("Báo cáo.pdf", Submitter.Pdf(2048))), Period)).StatusCode);
@@ -40,11 +40,11 @@ public sealed class LinkKeyRotationTests(DemoApp app) : IClassFixture<DemoApp>
         return ReviewDesk.LinkIn(_desk.MailsTo(ReviewDesk.Reviewer, $"{Period}~{unit}")[^1]);
     }
 
-    private static HttpClient Browser(WebApplicationFactory<Program> factory) =>
+    private static HttpClient Browser(WebApplicationFactory<Baocao.LocalHost.LocalFunctionsHost> factory) =>
         factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false });
 
     /// <summary>The link's page, its decision and its file are all refused with the invalid-link page, and nothing is written.</summary>
-    private async Task AssertRefusedAsync(WebApplicationFactory<Program> factory, string link)
+    private async Task AssertRefusedAsync(WebApplicationFactory<Baocao.LocalHost.LocalFunctionsHost> factory, string link)
     {
         var before = await app.SnapshotAsync();
         using var browser = Browser(factory);

@@ -173,7 +173,7 @@ public sealed class BlackHoledStorageTests(DemoApp app) : StorageOutageScenario<
     protected override Task EndOutageAsync() => App.Azurite.ResumeAsync();
 
     /// <summary>
-    /// Locally, in-process loops stand in for the host's queue and timer triggers. A poll or a sweep that storage never
+    /// The local host's queue and timer triggers, as the Functions host's. A poll or a sweep that storage never
     /// answers fails at its timeout and is logged; the loops go on (a loop that threw would stop the whole app), and
     /// once storage answers, the queue loop delivers the mail of a report submitted meanwhile, with no manual step.
     /// </summary>
@@ -182,10 +182,11 @@ public sealed class BlackHoledStorageTests(DemoApp app) : StorageOutageScenario<
     {
         await using var local = App.Factory.WithWebHostBuilder(web =>
         {
-            web.UseSetting("Workflow:RunLocalTriggers", "true");
+            web.UseSetting(TestApp.DisabledSetting("TimerSweep"), "false");
+            web.UseSetting(TestApp.DisabledSetting("OutboxDispatch"), "false");
             web.UseSetting("Storage:NetworkTimeout", "00:00:01");
         });
-        var loops = local.Services.GetServices<IHostedService>().Where(s => s is OutboxQueueLoop or TimerSweepLoop).Cast<BackgroundService>().ToList();
+        var loops = local.Services.GetServices<IHostedService>().Where(s => s is Baocao.LocalHost.QueueTriggers or Baocao.LocalHost.TimerTriggers).Cast<BackgroundService>().ToList();
         Assert.Equal(2, loops.Count);
         var stopping = local.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
 

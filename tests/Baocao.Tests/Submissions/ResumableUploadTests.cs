@@ -101,7 +101,7 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
     /// A new scan's upload through an instance whose every storage request may take 1 s at most (the app, and the
     /// instance to dispose).
     /// </summary>
-    private async Task<(WebApplicationFactory<Program> Strict, Submitter Unit, byte[] File, string Location)> UploadThroughStrictStorageAsync(
+    private async Task<(WebApplicationFactory<Baocao.LocalHost.LocalFunctionsHost> Strict, Submitter Unit, byte[] File, string Location)> UploadThroughStrictStorageAsync(
         string unitCode, int size, string fileName)
     {
         var strict = app.Factory.WithWebHostBuilder(web => web.UseSetting("Storage:NetworkTimeout", "00:00:01"));
@@ -540,7 +540,7 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
     /// A 4 MiB scan's upload through an instance with <paramref name="probe"/> in its storage clients (the instance to
     /// dispose), its first MiB sent: committed before its answer, as an upload's first chunk is.
     /// </summary>
-    private async Task<(WebApplicationFactory<Program> Probed, Submitter Unit, byte[] File, string Location)> StartFourMiBThroughAsync(
+    private async Task<(WebApplicationFactory<Baocao.LocalHost.LocalFunctionsHost> Probed, Submitter Unit, byte[] File, string Location)> StartFourMiBThroughAsync(
         StorageProbe probe, string unitCode, string fileName)
     {
         var probed = app.Factory.WithWebHostBuilder(web => web.ConfigureTestServices(s => s.AddSingleton<HttpPipelinePolicy>(probe)));

@@ -105,20 +105,21 @@ public sealed class OutboxDispatcherTests(TestApp app) : IClassFixture<TestApp>
     {
         await using var factory = app.Factory.WithWebHostBuilder(web =>
         {
-            web.UseSetting("Workflow:MaxDequeueCount", "2");
-            web.UseSetting("Workflow:RetryDelay", "00:00:00");
+            // App settings override host.json as under the Functions host.
+            web.UseSetting("AzureFunctionsJobHost:extensions:queues:maxDequeueCount", "2");
+            web.UseSetting("AzureFunctionsJobHost:extensions:queues:visibilityTimeout", "00:00:00");
             web.ConfigureTestServices(services => services.AddTransient<IWorkReceiver, RefusingReceiver>());
         });
         var engine = factory.Services.GetRequiredService<WorkflowEngine>();
-        var loop = factory.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<OutboxQueueLoop>().Single();
+        var loop = factory.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<Baocao.LocalHost.QueueTriggers>().Single();
         await Queue().ClearMessagesAsync(Ct);
         var id = (await engine.StartAsync(Period, "DTN", Ct)).Id;
         var work = new WorkItem(RefusingReceiver.Name, System.Text.Json.JsonSerializer.SerializeToElement(new { }));
         Assert.IsType<FireResult.Applied>(await engine.FireAsync(id, ReportTrigger.Submit, "vp.huyen", WorkflowChannel.Api, null, null, [work], null, Ct));
 
-        Assert.Equal(1, await loop.ReceiveOnceAsync(Ct));
+        Assert.Equal(1, await loop.ReceiveOnceAsync("OutboxDispatch", Ct));
         Assert.Equal(1, (await Queue().GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount);
-        Assert.Equal(1, await loop.ReceiveOnceAsync(Ct));
+        Assert.Equal(1, await loop.ReceiveOnceAsync("OutboxDispatch", Ct));
 
         Assert.Equal(0, (await Queue().GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount);
         var poisoned = Assert.Single((await Queue("outbox-poison").ReceiveMessagesAsync(32, cancellationToken: Ct)).Value);

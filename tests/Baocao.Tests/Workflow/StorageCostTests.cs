@@ -37,7 +37,7 @@ public sealed class StorageCostTests(TestApp app) : IClassFixture<TestApp>
     }
 
     /// <summary>What the Functions queue trigger does for each message: receive it, run the dispatcher, delete it.</summary>
-    private static async Task DeliverAsync(WebApplicationFactory<Program> factory)
+    private static async Task DeliverAsync(WebApplicationFactory<Baocao.LocalHost.LocalFunctionsHost> factory)
     {
         var queue = factory.Services.GetRequiredService<QueueServiceClient>().GetQueueClient("outbox");
         var dispatcher = factory.Services.GetRequiredService<OutboxDispatcher>();

@@ -1,0 +1,39 @@
+using Baocao.Hosting;
+
+namespace Baocao.LocalHost;
+
+/// <summary>
+/// Runs the app's functions here as the Functions host runs them in Azure: the same function classes, in process,
+/// behind the same <see cref="HttpFunctionPipeline"/>, with the settings of local.settings.json and host.json.
+/// README's "Local host" section lists where it differs from the real host.
+/// </summary>
+public sealed class LocalFunctionsHost
+{
+    /// <summary>The port <c>func start</c> uses, so addresses look the same.</summary>
+    public const int DefaultPort = 7071;
+
+    public static void Main(string[] args) => Build(args).Run();
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Configuration.AddLocalSettingsFiles(builder.Environment.ContentRootPath);
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey])) builder.WebHost.UseUrls($"http://localhost:{DefaultPort}");
+        // The Azure SDK's request lines and data protection's key notes are for diagnosing, not for a first run.
+        builder.Logging.AddFilter("Azure.Core", LogLevel.Warning).AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Warning);
+        builder.AddBaocao();
+        builder.Services.AddSingleton<FunctionInvoker>();
+        builder.Services.AddSingleton(provider => HostJson.Read(provider.GetRequiredService<IConfiguration>()));
+        builder.Services.AddHostedService<TimerTriggers>();
+        builder.Services.AddHostedService<QueueTriggers>();
+
+        var app = builder.Build();
+        // Outside any function (no route matched): the answer the app gives everywhere else, in Problem Details.
+        app.UseStatusCodePages(async status =>
+            await Results.Problem(statusCode: status.HttpContext.Response.StatusCode, title: "Không có chức năng ở địa chỉ này",
+                detail: $"{status.HttpContext.Request.Method} {status.HttpContext.Request.Path}", type: Problems.TypePrefix + "not-found")
+                .ExecuteAsync(status.HttpContext));
+        ((IEndpointRouteBuilder)app).DataSources.Add(new HttpFunctionRoutes(app.Services));
+        return app;
+    }
+}

@@ -1,0 +1,64 @@
+using Baocao.Hosting;
+using Microsoft.Azure.Functions.Worker;
+using NCrontab;
+
+namespace Baocao.LocalHost;
+
+/// <summary>
+/// Fires each timer function on its NCRONTAB schedule (six fields, with seconds; <c>%Setting%</c> resolved), in UTC as
+/// the host does without WEBSITE_TIME_ZONE. A failed run is logged and the next one comes. Unlike the host, nothing
+/// is kept between runs of the local host (no schedule monitor), so an occurrence missed while it was down is not
+/// caught up: what the workflow owes is in storage, and the next run sweeps it.
+/// </summary>
+internal sealed partial class TimerTriggers(FunctionCatalog catalog, FunctionInvoker invoker, IServiceScopeFactory scopes,
+    IConfiguration configuration, TimeProvider clock, ILogger<TimerTriggers> logger) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(catalog.Functions.Where(f => f.Trigger is TimerFunctionTrigger && !configuration.IsDisabled(f))
+            .Select(f => RunAsync(f, (TimerFunctionTrigger)f.Trigger, stoppingToken)));
+
+    private async Task RunAsync(FunctionDescriptor function, TimerFunctionTrigger trigger, CancellationToken stoppingToken)
+    {
+        var expression = configuration.Resolve(trigger.Schedule);
+        var schedule = CrontabSchedule.Parse(expression, new CrontabSchedule.ParseOptions { IncludingSeconds = expression.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6 });
+        DateTime? last = null;
+        if (trigger.RunOnStartup) await FireAsync(function, null, schedule, stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            var next = schedule.GetNextOccurrence(now);
+            try
+            {
+                await Task.Delay(next - now, clock, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            await FireAsync(function, last, schedule, stoppingToken);
+            last = next;
+        }
+    }
+
+    private async Task FireAsync(FunctionDescriptor function, DateTime? last, CrontabSchedule schedule, CancellationToken stoppingToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var timer = new TimerInfo
+        {
+            IsPastDue = false,
+            ScheduleStatus = new ScheduleStatus { Last = last ?? DateTime.MinValue, Next = schedule.GetNextOccurrence(now), LastUpdated = now },
+        };
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await invoker.InvokeAsync(function, scope.ServiceProvider, timer, new Dictionary<string, object?>(), stoppingToken);
+        }
+        catch (Exception error) when (!stoppingToken.IsCancellationRequested)
+        {
+            LogFailed(logger, function.Name, error);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Timer function {FunctionName} failed; it runs again at its next occurrence")]
+    private static partial void LogFailed(ILogger logger, string functionName, Exception error);
+}
