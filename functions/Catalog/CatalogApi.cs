@@ -1,85 +1,57 @@
+using System.Globalization;
 using System.Text;
 using Baocao.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.OpenApi;
 
+// The admin API of the catalogue: levels, units (with JSON and CSV import), posts, templates and periods.
 namespace Baocao.Catalog;
 
-/// <summary>The admin API of the catalogue: levels, units (with JSON and CSV import), posts, templates and periods.</summary>
-public static class CatalogApi
+/// <summary>The levels of the unit tree, for province staff holding the admin key.</summary>
+[Tags("Danh mục: cấp")]
+[RequireAdminKey, ProducesProblem(StatusCodes.Status401Unauthorized)]
+public sealed class LevelFunctions(CatalogService catalog)
 {
-    public static IServiceCollection AddCatalog(this IServiceCollection services) =>
-        services.AddSingleton<CatalogStore>().AddSingleton<CatalogService>();
-
-    public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder app)
-    {
-        var api = app.MapGroup("/api/catalog").RequireAdminKey()
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
-
-        var levels = api.MapGroup("/levels").WithTags("Danh mục: cấp");
-        levels.MapGet("/", GetLevels).WithName("ListLevels").WithSummary("Các cấp của cây đơn vị");
-        levels.MapPut("/", ReplaceLevels).WithName("ReplaceLevels").WithSummary("Thay danh sách cấp")
-            .Accepts<List<OrgLevel>>("application/json").ProducesValidationProblems().ProducesProblem(StatusCodes.Status409Conflict);
-
-        var units = api.MapGroup("/units").WithTags("Danh mục: đơn vị");
-        units.MapGet("/", GetUnits).WithName("ListUnits").WithSummary("Tất cả đơn vị");
-        units.MapGet("/{code}", GetUnit).WithName("GetUnit").WithSummary("Một đơn vị").ProducesProblem(StatusCodes.Status404NotFound);
-        units.MapPost("/", CreateUnit).WithName("CreateUnit").WithSummary("Thêm một đơn vị")
-            .Accepts<OrgUnit>("application/json").ProducesValidationProblems().ProducesProblem(StatusCodes.Status409Conflict);
-        units.MapPut("/{code}", ReplaceUnit).WithName("ReplaceUnit").WithSummary("Sửa (hoặc thêm) một đơn vị; đặt active=false để ngừng")
-            .Accepts<OrgUnit>("application/json").ProducesValidationProblems();
-        units.MapPost("/import", ImportUnits).WithName("ImportUnits")
-            .WithSummary("Nhập nhiều đơn vị từ JSON (mảng) hoặc CSV (text/csv)")
-            .WithDescription($"CSV UTF-8, dòng đầu là tiêu đề, các cột: {string.Join(",", UnitCsv.Columns)}. Toàn bộ tệp được kiểm tra trước; có lỗi thì không ghi gì.")
-            .Accepts<List<OrgUnit>>("application/json", "text/csv").ProducesValidationProblems().ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-
-        var posts = api.MapGroup("/posts").WithTags("Danh mục: chức vụ");
-        posts.MapGet("/", ListPosts).WithName("ListPosts").WithSummary("Các chức vụ, người giữ và ủy quyền");
-        posts.MapGet("/{code}", GetPost).WithName("GetPost").WithSummary("Một chức vụ").ProducesProblem(StatusCodes.Status404NotFound);
-        posts.MapPut("/{code}", SavePost).WithName("SavePost")
-            .WithSummary("Thêm hoặc sửa chức vụ: đơn vị phụ trách (cả cây bên dưới), người giữ, các lần ủy quyền")
-            .WithDescription("Ủy quyền (delegations) tính theo ngày giờ Việt Nam, tính cả ngày đầu và ngày cuối; các lần ủy quyền không được trùng ngày.")
-            .Accepts<Post>("application/json").ProducesValidationProblems().ProducesProblem(StatusCodes.Status409Conflict);
-        posts.MapDelete("/{code}", DeletePost).WithName("DeletePost").WithSummary("Xoá chức vụ không còn kỳ nào đang dùng")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-
-        var templates = api.MapGroup("/templates").WithTags("Danh mục: mẫu báo cáo");
-        templates.MapGet("/", ListTemplates).WithName("ListTemplates").WithSummary("Phiên bản mới nhất của mỗi mẫu");
-        templates.MapGet("/{code}", GetTemplate).WithName("GetTemplate").WithSummary("Một mẫu: phiên bản mới nhất, hoặc ?version=n")
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        templates.MapPost("/", CreateTemplate).WithName("CreateTemplate").WithSummary("Tạo mẫu, hoặc phiên bản mới của mẫu đã có")
-            .Accepts<TemplateDraft>("application/json").ProducesValidationProblems();
-
-        var periods = api.MapGroup("/periods").WithTags("Danh mục: kỳ báo cáo");
-        periods.MapGet("/", ListPeriods).WithName("ListPeriods").WithSummary("Các kỳ báo cáo, lọc theo ?status=planned|open|closed");
-        periods.MapGet("/{periodId}", GetPeriod).WithName("GetPeriod").WithSummary("Một kỳ báo cáo").ProducesProblem(StatusCodes.Status404NotFound);
-        periods.MapPost("/", CreatePeriod).WithName("CreatePeriod").WithSummary("Lập kỳ báo cáo (trạng thái dự kiến)")
-            .WithDescription("Mã kỳ, tên và khoảng số liệu theo quy ước nếu không ghi: số liệu tính từ ngày 15 tháng trước kỳ đến ngày 14 tháng cuối kỳ. Hạn nộp theo giờ Việt Nam nếu không ghi múi giờ.")
-            .Accepts<PeriodDraft>("application/json").ProducesValidationProblems().ProducesProblem(StatusCodes.Status409Conflict);
-        periods.MapPost("/{periodId}/open", OpenPeriod).WithName("OpenPeriod").WithSummary("Mở kỳ báo cáo").ProducesProblem(StatusCodes.Status409Conflict);
-        periods.MapPost("/{periodId}/close", ClosePeriod).WithName("ClosePeriod").WithSummary("Đóng kỳ báo cáo").ProducesProblem(StatusCodes.Status409Conflict);
-        return app;
-    }
-
-    public static async Task<Ok<IReadOnlyList<OrgLevel>>> GetLevels(CatalogService catalog, CancellationToken ct) =>
+    [Function("ListLevels"), EndpointSummary("Các cấp của cây đơn vị")]
+    public async Task<Ok<IReadOnlyList<OrgLevel>>> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "catalog/levels")] HttpRequest req, CancellationToken ct) =>
         TypedResults.Ok(await catalog.GetLevelsAsync(ct));
 
-    public static async Task<Results<Ok<IReadOnlyList<OrgLevel>>, ProblemHttpResult>> ReplaceLevels(HttpRequest request, CatalogService catalog, CancellationToken ct)
+    [Function("ReplaceLevels"), EndpointSummary("Thay danh sách cấp")]
+    [Accepts(typeof(List<OrgLevel>), "application/json"), ProducesValidationProblems, ProducesProblem(StatusCodes.Status409Conflict)]
+    public async Task<Results<Ok<IReadOnlyList<OrgLevel>>, ProblemHttpResult>> Replace(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "catalog/levels")] HttpRequest req, CancellationToken ct)
     {
-        var body = await JsonBody.ReadAsync<List<OrgLevel>>(request, ct);
+        var body = await JsonBody.ReadAsync<List<OrgLevel>>(req, ct);
         if (body.Problem is { } problem) return problem;
         var saved = await catalog.ReplaceLevelsAsync(body.Value!, ct);
         return saved.ToOk();
     }
+}
 
-    public static async Task<Ok<IReadOnlyList<OrgUnit>>> GetUnits(CatalogService catalog, CancellationToken ct) =>
+/// <summary>The units of the tree, one by one or imported in bulk, for province staff holding the admin key.</summary>
+[Tags("Danh mục: đơn vị")]
+[RequireAdminKey, ProducesProblem(StatusCodes.Status401Unauthorized)]
+public sealed class UnitFunctions(CatalogService catalog)
+{
+    [Function("ListUnits"), EndpointSummary("Tất cả đơn vị")]
+    public async Task<Ok<IReadOnlyList<OrgUnit>>> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "catalog/units")] HttpRequest req, CancellationToken ct) =>
         TypedResults.Ok(await catalog.GetUnitsAsync(ct));
 
-    public static async Task<Results<Ok<OrgUnit>, ProblemHttpResult>> GetUnit(string code, CatalogService catalog, CancellationToken ct) =>
+    [Function("GetUnit"), EndpointSummary("Một đơn vị"), ProducesProblem(StatusCodes.Status404NotFound)]
+    public async Task<Results<Ok<OrgUnit>, ProblemHttpResult>> Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "catalog/units/{code}")] HttpRequest req, string code, CancellationToken ct) =>
         await catalog.GetUnitAsync(code, ct) is { } unit ? TypedResults.Ok(unit) : Problems.NotFound($"Không có đơn vị '{code}'.");
 
-    public static async Task<Results<Created<OrgUnit>, ProblemHttpResult>> CreateUnit(HttpRequest request, CatalogService catalog, CancellationToken ct)
+    [Function("CreateUnit"), EndpointSummary("Thêm một đơn vị")]
+    [Accepts(typeof(OrgUnit), "application/json"), ProducesValidationProblems, ProducesProblem(StatusCodes.Status409Conflict)]
+    public async Task<Results<Created<OrgUnit>, ProblemHttpResult>> Create(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "catalog/units")] HttpRequest req, CancellationToken ct)
     {
-        var body = await JsonBody.ReadAsync<OrgUnit>(request, ct);
+        var body = await JsonBody.ReadAsync<OrgUnit>(req, ct);
         if (body.Problem is { } problem) return problem;
         var saved = await catalog.SaveUnitsAsync([body.Value!], createOnly: true, _ => "", null, ct);
         if (saved.Problem is { } refused) return refused;
@@ -87,9 +59,12 @@ public static class CatalogApi
         return TypedResults.Created($"/api/catalog/units/{unit.Code}", unit);
     }
 
-    public static async Task<Results<Ok<OrgUnit>, ProblemHttpResult>> ReplaceUnit(string code, HttpRequest request, CatalogService catalog, CancellationToken ct)
+    [Function("ReplaceUnit"), EndpointSummary("Sửa (hoặc thêm) một đơn vị; đặt active=false để ngừng")]
+    [Accepts(typeof(OrgUnit), "application/json"), ProducesValidationProblems]
+    public async Task<Results<Ok<OrgUnit>, ProblemHttpResult>> Replace(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "catalog/units/{code}")] HttpRequest req, string code, CancellationToken ct)
     {
-        var body = await JsonBody.ReadAsync<OrgUnit>(request, ct);
+        var body = await JsonBody.ReadAsync<OrgUnit>(req, ct);
         if (body.Problem is { } problem) return problem;
         if (CatalogText.NormalizeCode(body.Value!.Code) != CatalogText.NormalizeCode(code))
         {
@@ -99,12 +74,15 @@ public static class CatalogApi
         return saved.Problem is { } refused ? refused : TypedResults.Ok((await catalog.GetUnitAsync(code, ct))!);
     }
 
-    public static async Task<Results<Ok<ImportResult>, ProblemHttpResult>> ImportUnits(HttpRequest request, CatalogService catalog, CancellationToken ct)
+    [Function("ImportUnits"), EndpointSummary("Nhập nhiều đơn vị từ JSON (mảng) hoặc CSV (text/csv)"), UnitImportDescription]
+    [Accepts(typeof(List<OrgUnit>), "application/json", "text/csv"), ProducesValidationProblems, ProducesProblem(StatusCodes.Status415UnsupportedMediaType)]
+    public async Task<Results<Ok<ImportResult>, ProblemHttpResult>> Import(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "catalog/units/import")] HttpRequest req, CancellationToken ct)
     {
         Outcome<ImportResult> saved;
-        if (request.ContentType?.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) == true)
+        if (req.ContentType?.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) == true)
         {
-            using var reader = new StreamReader(request.Body, Encoding.UTF8);
+            using var reader = new StreamReader(req.Body, Encoding.UTF8);
             var (rows, error) = UnitCsv.Parse(await reader.ReadToEndAsync(ct));
             if (error is not null) return Problems.Malformed(error);
             saved = await catalog.SaveUnitsAsync(rows.Select(r => r.Unit).ToList(), createOnly: false,
@@ -112,7 +90,7 @@ public static class CatalogApi
         }
         else
         {
-            var body = await JsonBody.ReadAsync<List<OrgUnit>>(request, ct);
+            var body = await JsonBody.ReadAsync<List<OrgUnit>>(req, ct);
             if (body.Problem is { } problem)
             {
                 return problem.StatusCode == StatusCodes.Status415UnsupportedMediaType
@@ -123,16 +101,41 @@ public static class CatalogApi
         }
         return saved.ToOk();
     }
+}
 
-    public static async Task<Ok<IReadOnlyList<Post>>> ListPosts(CatalogService catalog, CancellationToken ct) =>
+/// <summary>
+/// The description of the unit import, which names the CSV columns <see cref="UnitCsv.Columns"/> holds; an attribute's
+/// arguments are constants, so this one reads the columns when asked.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class UnitImportDescriptionAttribute : Attribute, IEndpointDescriptionMetadata
+{
+    public string Description =>
+        $"CSV UTF-8, dòng đầu là tiêu đề, các cột: {string.Join(",", UnitCsv.Columns)}. Toàn bộ tệp được kiểm tra trước; có lỗi thì không ghi gì.";
+}
+
+/// <summary>The posts (their units, holders and delegations), for province staff holding the admin key.</summary>
+[Tags("Danh mục: chức vụ")]
+[RequireAdminKey, ProducesProblem(StatusCodes.Status401Unauthorized)]
+public sealed class PostFunctions(CatalogService catalog)
+{
+    [Function("ListPosts"), EndpointSummary("Các chức vụ, người giữ và ủy quyền")]
+    public async Task<Ok<IReadOnlyList<Post>>> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "catalog/posts")] HttpRequest req, CancellationToken ct) =>
         TypedResults.Ok(await catalog.GetPostsAsync(ct));
 
-    public static async Task<Results<Ok<Post>, ProblemHttpResult>> GetPost(string code, CatalogService catalog, CancellationToken ct) =>
+    [Function("GetPost"), EndpointSummary("Một chức vụ"), ProducesProblem(StatusCodes.Status404NotFound)]
+    public async Task<Results<Ok<Post>, ProblemHttpResult>> Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "catalog/posts/{code}")] HttpRequest req, string code, CancellationToken ct) =>
         await catalog.GetPostAsync(code, ct) is { } post ? TypedResults.Ok(post) : Problems.NotFound($"Không có chức vụ '{code}'.");
 
-    public static async Task<Results<Created<Post>, Ok<Post>, ProblemHttpResult>> SavePost(string code, HttpRequest request, CatalogService catalog, CancellationToken ct)
+    [Function("SavePost"), EndpointSummary("Thêm hoặc sửa chức vụ: đơn vị phụ trách (cả cây bên dưới), người giữ, các lần ủy quyền")]
+    [EndpointDescription("Ủy quyền (delegations) tính theo ngày giờ Việt Nam, tính cả ngày đầu và ngày cuối; các lần ủy quyền không được trùng ngày.")]
+    [Accepts(typeof(Post), "application/json"), ProducesValidationProblems, ProducesProblem(StatusCodes.Status409Conflict)]
+    public async Task<Results<Created<Post>, Ok<Post>, ProblemHttpResult>> Save(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "catalog/posts/{code}")] HttpRequest req, string code, CancellationToken ct)
     {
-        var body = await JsonBody.ReadAsync<Post>(request, ct);
+        var body = await JsonBody.ReadAsync<Post>(req, ct);
         if (body.Problem is { } problem) return problem;
         if (CatalogText.NormalizeCode(body.Value!.Code) != CatalogText.NormalizeCode(code))
         {
@@ -144,32 +147,72 @@ public static class CatalogApi
         return created ? TypedResults.Created($"/api/catalog/posts/{post.Code}", post) : TypedResults.Ok(post);
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> DeletePost(string code, CatalogService catalog, CancellationToken ct)
+    [Function("DeletePost"), EndpointSummary("Xoá chức vụ không còn kỳ nào đang dùng")]
+    [ProducesProblem(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)]
+    public async Task<Results<NoContent, ProblemHttpResult>> Delete(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "catalog/posts/{code}")] HttpRequest req, string code, CancellationToken ct)
     {
         var deleted = await catalog.DeletePostAsync(code, ct);
         return deleted.Problem is { } refused ? refused : TypedResults.NoContent();
     }
+}
 
-    public static async Task<Ok<IReadOnlyList<ReportTemplate>>> ListTemplates(CatalogService catalog, CancellationToken ct) =>
+/// <summary>The report templates and their versions, for province staff holding the admin key.</summary>
+[Tags("Danh mục: mẫu báo cáo")]
+[RequireAdminKey, ProducesProblem(StatusCodes.Status401Unauthorized)]
+public sealed class TemplateFunctions(CatalogService catalog)
+{
+    [Function("ListTemplates"), EndpointSummary("Phiên bản mới nhất của mỗi mẫu")]
+    public async Task<Ok<IReadOnlyList<ReportTemplate>>> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "catalog/templates")] HttpRequest req, CancellationToken ct) =>
         TypedResults.Ok(await catalog.ListLatestTemplatesAsync(ct));
 
-    public static async Task<Results<Ok<ReportTemplate>, ProblemHttpResult>> GetTemplate(string code, int? version, CatalogService catalog, CancellationToken ct) =>
-        await catalog.GetTemplateAsync(code, version, ct) is { } template
+    [Function("GetTemplate"), EndpointSummary("Một mẫu: phiên bản mới nhất, hoặc ?version=n"), ProducesProblem(StatusCodes.Status404NotFound)]
+    [QueryParameter("version", "Phiên bản của mẫu; không ghi thì lấy phiên bản mới nhất", Type = JsonSchemaType.Integer)]
+    public async Task<Results<Ok<ReportTemplate>, ProblemHttpResult>> Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "catalog/templates/{code}")] HttpRequest req, string code, CancellationToken ct)
+    {
+        // As minimal APIs bound an int?: absent or empty is none; anything else must be an integer, or 400.
+        string? raw = req.Query["version"];
+        int? version = null;
+        if (!string.IsNullOrEmpty(raw))
+        {
+            if (!int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed))
+            {
+                return Problems.Malformed(new FieldError("?version", "invalid-value", $"Phiên bản '{raw}' không hợp lệ; dùng một số nguyên."));
+            }
+            version = parsed;
+        }
+        return await catalog.GetTemplateAsync(code, version, ct) is { } template
             ? TypedResults.Ok(template)
             : Problems.NotFound($"Không có mẫu báo cáo '{code}'{(version is null ? "" : $" phiên bản {version}")}.");
+    }
 
-    public static async Task<Results<Created<ReportTemplate>, ProblemHttpResult>> CreateTemplate(HttpRequest request, CatalogService catalog, CancellationToken ct)
+    [Function("CreateTemplate"), EndpointSummary("Tạo mẫu, hoặc phiên bản mới của mẫu đã có")]
+    [Accepts(typeof(TemplateDraft), "application/json"), ProducesValidationProblems]
+    public async Task<Results<Created<ReportTemplate>, ProblemHttpResult>> Create(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "catalog/templates")] HttpRequest req, CancellationToken ct)
     {
-        var body = await JsonBody.ReadAsync<TemplateDraft>(request, ct);
+        var body = await JsonBody.ReadAsync<TemplateDraft>(req, ct);
         if (body.Problem is { } problem) return problem;
         var saved = await catalog.CreateTemplateVersionAsync(body.Value!, ct);
         if (saved.Problem is { } refused) return refused;
         var template = saved.Value!;
         return TypedResults.Created($"/api/catalog/templates/{template.Code}?version={template.Version}", template);
     }
+}
 
-    public static async Task<Results<Ok<IReadOnlyList<Period>>, ProblemHttpResult>> ListPeriods(string? status, CatalogService catalog, CancellationToken ct)
+/// <summary>The reporting periods and their opening and closing, for province staff holding the admin key.</summary>
+[Tags("Danh mục: kỳ báo cáo")]
+[RequireAdminKey, ProducesProblem(StatusCodes.Status401Unauthorized)]
+public sealed class PeriodFunctions(CatalogService catalog)
+{
+    [Function("ListPeriods"), EndpointSummary("Các kỳ báo cáo, lọc theo ?status=planned|open|closed")]
+    [QueryParameter("status", "Trạng thái của kỳ: planned, open hoặc closed; không ghi thì lấy tất cả")]
+    public async Task<Results<Ok<IReadOnlyList<Period>>, ProblemHttpResult>> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "catalog/periods")] HttpRequest req, CancellationToken ct)
     {
+        string? status = req.Query["status"];
         PeriodStatus? wanted = null;
         if (status is not null)
         {
@@ -182,24 +225,34 @@ public static class CatalogApi
         return TypedResults.Ok(await catalog.ListPeriodsAsync(wanted, ct));
     }
 
-    public static async Task<Results<Ok<Period>, ProblemHttpResult>> GetPeriod(string periodId, CatalogService catalog, CancellationToken ct) =>
+    [Function("GetPeriod"), EndpointSummary("Một kỳ báo cáo"), ProducesProblem(StatusCodes.Status404NotFound)]
+    public async Task<Results<Ok<Period>, ProblemHttpResult>> Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "catalog/periods/{periodId}")] HttpRequest req, string periodId, CancellationToken ct) =>
         await catalog.GetPeriodAsync(periodId, ct) is { } period ? TypedResults.Ok(period) : Problems.NotFound($"Không có kỳ báo cáo '{periodId}'.");
 
-    public static async Task<Results<Created<Period>, ProblemHttpResult>> CreatePeriod(HttpRequest request, CatalogService catalog, CancellationToken ct)
+    [Function("CreatePeriod"), EndpointSummary("Lập kỳ báo cáo (trạng thái dự kiến)")]
+    [EndpointDescription("Mã kỳ, tên và khoảng số liệu theo quy ước nếu không ghi: số liệu tính từ ngày 15 tháng trước kỳ đến ngày 14 tháng cuối kỳ. Hạn nộp theo giờ Việt Nam nếu không ghi múi giờ.")]
+    [Accepts(typeof(PeriodDraft), "application/json"), ProducesValidationProblems, ProducesProblem(StatusCodes.Status409Conflict)]
+    public async Task<Results<Created<Period>, ProblemHttpResult>> Create(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "catalog/periods")] HttpRequest req, CancellationToken ct)
     {
-        var body = await JsonBody.ReadAsync<PeriodDraft>(request, ct);
+        var body = await JsonBody.ReadAsync<PeriodDraft>(req, ct);
         if (body.Problem is { } problem) return problem;
         var saved = await catalog.CreatePeriodAsync(body.Value!, ct);
         return saved.Problem is { } refused ? refused : TypedResults.Created($"/api/catalog/periods/{saved.Value!.Id}", saved.Value);
     }
 
-    public static Task<Results<Ok<Period>, ProblemHttpResult>> OpenPeriod(string periodId, CatalogService catalog, CancellationToken ct) =>
-        Move(periodId, PeriodStatus.Open, catalog, ct);
+    [Function("OpenPeriod"), EndpointSummary("Mở kỳ báo cáo"), ProducesProblem(StatusCodes.Status409Conflict)]
+    public Task<Results<Ok<Period>, ProblemHttpResult>> Open(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "catalog/periods/{periodId}/open")] HttpRequest req, string periodId, CancellationToken ct) =>
+        MoveAsync(periodId, PeriodStatus.Open, ct);
 
-    public static Task<Results<Ok<Period>, ProblemHttpResult>> ClosePeriod(string periodId, CatalogService catalog, CancellationToken ct) =>
-        Move(periodId, PeriodStatus.Closed, catalog, ct);
+    [Function("ClosePeriod"), EndpointSummary("Đóng kỳ báo cáo"), ProducesProblem(StatusCodes.Status409Conflict)]
+    public Task<Results<Ok<Period>, ProblemHttpResult>> Close(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "catalog/periods/{periodId}/close")] HttpRequest req, string periodId, CancellationToken ct) =>
+        MoveAsync(periodId, PeriodStatus.Closed, ct);
 
-    private static async Task<Results<Ok<Period>, ProblemHttpResult>> Move(string periodId, PeriodStatus target, CatalogService catalog, CancellationToken ct)
+    private async Task<Results<Ok<Period>, ProblemHttpResult>> MoveAsync(string periodId, PeriodStatus target, CancellationToken ct)
     {
         var moved = await catalog.MovePeriodAsync(periodId, target, ct);
         return moved.ToOk();

@@ -1,6 +1,7 @@
 using Baocao.Access;
 using Baocao.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Baocao.Catalog;
 
@@ -23,27 +24,17 @@ public sealed record UnitPeriod(
 public sealed record CallingUnitInfo(string Code, string Name);
 
 /// <summary>What a reporting unit, holding its key, can read of the catalogue: its periods and their templates.</summary>
-public static class UnitPeriodsApi
+[Tags("Đơn vị: kỳ báo cáo")]
+[RequireUnitKey, ProducesProblem(StatusCodes.Status401Unauthorized)]
+public sealed class UnitPeriodFunctions(CatalogService catalog)
 {
-    public static IEndpointRouteBuilder MapUnitPeriodsApi(this IEndpointRouteBuilder app)
+    [Function("ListUnitPeriods"), EndpointSummary("Các kỳ đơn vị phải báo cáo, với hạn nộp")]
+    [EndpointDescription("?status=open (mặc định) hoặc closed. Chỉ gồm các kỳ có đơn vị trong phạm vi.")]
+    [QueryParameter("status", "open (mặc định) hoặc closed"), ProducesProblem(StatusCodes.Status400BadRequest)]
+    public async Task<Results<Ok<IReadOnlyList<UnitPeriod>>, ProblemHttpResult>> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "periods")] HttpRequest req, CancellationToken ct)
     {
-        var periods = app.MapGroup("/api/periods").RequireUnitKey().WithTags("Đơn vị: kỳ báo cáo")
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
-        periods.MapGet("/", ListForUnit).WithName("ListUnitPeriods")
-            .WithSummary("Các kỳ đơn vị phải báo cáo, với hạn nộp")
-            .WithDescription("?status=open (mặc định) hoặc closed. Chỉ gồm các kỳ có đơn vị trong phạm vi.")
-            .ProducesProblem(StatusCodes.Status400BadRequest);
-        app.MapGet("/api/units/me", Me).RequireUnitKey().WithName("GetCallingUnit").WithTags("Đơn vị: kỳ báo cáo")
-            .WithSummary("Đơn vị của khoá đang dùng").ProducesProblem(StatusCodes.Status401Unauthorized);
-        periods.MapGet("/{periodId}/template", TemplateForUnit).WithName("GetUnitPeriodTemplate")
-            .WithSummary("Mẫu báo cáo của kỳ: các phần, chỉ tiêu và quy tắc")
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        return app;
-    }
-
-    public static async Task<Results<Ok<IReadOnlyList<UnitPeriod>>, ProblemHttpResult>> ListForUnit(
-        string? status, HttpContext context, CatalogService catalog, CancellationToken ct)
-    {
+        string? status = req.Query["status"];
         var wanted = status?.ToLowerInvariant() switch
         {
             null or "open" => PeriodStatus.Open,
@@ -54,7 +45,7 @@ public static class UnitPeriodsApi
         {
             return Problems.Malformed(new FieldError("?status", "invalid-value", $"Trạng thái '{status}' không hợp lệ; dùng open hoặc closed."));
         }
-        var unit = CallingUnit.From(context).Code;
+        var unit = CallingUnit.From(req.HttpContext).Code;
         var units = await catalog.GetUnitsAsync(ct);
         var visible = (await catalog.ListPeriodsAsync(wanted, ct))
             .Where(p => CatalogService.InScope(p, unit, units))
@@ -63,15 +54,19 @@ public static class UnitPeriodsApi
         return TypedResults.Ok<IReadOnlyList<UnitPeriod>>(visible);
     }
 
-    public static async Task<Results<Ok<CallingUnitInfo>, ProblemHttpResult>> Me(HttpContext context, CatalogService catalog, CancellationToken ct) =>
-        await catalog.GetUnitAsync(CallingUnit.From(context).Code, ct) is { } unit
+    [Function("GetCallingUnit"), EndpointSummary("Đơn vị của khoá đang dùng")]
+    public async Task<Results<Ok<CallingUnitInfo>, ProblemHttpResult>> Me(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "units/me")] HttpRequest req, CancellationToken ct) =>
+        await catalog.GetUnitAsync(CallingUnit.From(req.HttpContext).Code, ct) is { } unit
             ? TypedResults.Ok(new CallingUnitInfo(unit.Code, unit.Name))
             : Problems.NotFound("Đơn vị của khoá này không còn trong danh mục.");
 
-    public static async Task<Results<Ok<ReportTemplate>, ProblemHttpResult>> TemplateForUnit(
-        string periodId, HttpContext context, CatalogService catalog, CancellationToken ct)
+    [Function("GetUnitPeriodTemplate"), EndpointSummary("Mẫu báo cáo của kỳ: các phần, chỉ tiêu và quy tắc")]
+    [ProducesProblem(StatusCodes.Status404NotFound)]
+    public async Task<Results<Ok<ReportTemplate>, ProblemHttpResult>> Template(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "periods/{periodId}/template")] HttpRequest req, string periodId, CancellationToken ct)
     {
-        var unit = CallingUnit.From(context).Code;
+        var unit = CallingUnit.From(req.HttpContext).Code;
         var period = await catalog.GetPeriodAsync(periodId, ct);
         // A period the unit is not part of (or a planned one) is answered exactly like one that does not exist.
         if (period is null || period.Status == PeriodStatus.Planned || !CatalogService.InScope(period, unit, await catalog.GetUnitsAsync(ct)))

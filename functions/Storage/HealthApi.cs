@@ -2,27 +2,22 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Baocao.Storage;
 
 public sealed record HealthReport(string Status, bool Ready, IReadOnlyDictionary<string, string> Storage);
 
-public static class HealthApi
+/// <summary>Whether the app is up and its storage answers, for probes and operators.</summary>
+[Tags("Vận hành")]
+public sealed class HealthFunctions(TableServiceClient tables, BlobServiceClient blobs, QueueServiceClient queues, StorageReadiness readiness)
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
 
-    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
-    {
-        app.MapGet("/api/health", GetHealth)
-            .WithName("Health")
-            .WithTags("Vận hành")
-            .WithSummary("Liveness and storage reachability")
-            .WithDescription("200 when tables, blobs and queues answer; 503 with the service that does not.");
-        return app;
-    }
-
-    public static async Task<Results<Ok<HealthReport>, JsonHttpResult<HealthReport>>> GetHealth(
-        TableServiceClient tables, BlobServiceClient blobs, QueueServiceClient queues, StorageReadiness readiness, CancellationToken cancellationToken)
+    [Function("Health"), EndpointSummary("Liveness and storage reachability")]
+    [EndpointDescription("200 when tables, blobs and queues answer; 503 with the service that does not.")]
+    public async Task<Results<Ok<HealthReport>, JsonHttpResult<HealthReport>>> GetHealth(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest req, CancellationToken cancellationToken)
     {
         var probes = new Dictionary<string, Func<CancellationToken, Task>>
         {
