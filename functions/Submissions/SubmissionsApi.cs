@@ -4,71 +4,69 @@ using Baocao.Catalog;
 using Baocao.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.OpenApi;
 
 namespace Baocao.Submissions;
 
-/// <summary>Where a unit sends its report, and where it (or the province) reads it back with every version and file.</summary>
+/// <summary>The headers of a submission that callers (and tests) name.</summary>
 public static class SubmissionsApi
 {
     public const string IdempotencyHeader = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotent-Replayed";
+}
 
-    public static IEndpointRouteBuilder MapSubmissionsApi(this IEndpointRouteBuilder app)
-    {
-        var reports = app.MapGroup("/api/periods/{periodId}/reports/{unitId}").WithTags("Đơn vị: nộp báo cáo")
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        reports.MapPost("/submissions", Submit).WithName("SubmitReport").RequireUnitKey()
-            .WithSummary("Nộp báo cáo (mỗi lần nộp là một phiên bản mới)")
-            .WithDescription("""
-                multipart/form-data: một phần `report` (JSON: `values` theo mã chỉ tiêu, `narratives` theo mã phần, `note`) và
-                không hoặc nhiều phần `attachments` (pdf, doc, docx, xls, xlsx, odt, ods, jpg, png). Cần Content-Length.
-                Gửi kèm `Idempotency-Key` (ví dụ một UUID) để gửi lại an toàn khi mạng chập chờn: cùng khoá, cùng nội dung
-                thì nhận lại đúng biên nhận lần đầu (201, `Idempotent-Replayed: true`) mà không tạo phiên bản mới; cùng khoá,
-                nội dung khác thì 422. Nộp được khi báo cáo chưa nộp, vừa nộp mà chưa được nhận thẩm định, hoặc bị trả lại.
-                """)
-            .AddOpenApiOperationTransformer((operation, _, _) =>
-            {
-                DescribeSubmission(operation);
-                return Task.CompletedTask;
-            })
-            .Produces<SubmissionReceipt>(StatusCodes.Status201Created)
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status411LengthRequired).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        reports.MapGet("/", GetReport).WithName("GetReport").RequireUnitKeyOrAdmin()
-            .WithSummary("Báo cáo của đơn vị trong kỳ: trạng thái, hạn nộp, các phiên bản, lịch sử và nhận xét");
-        reports.MapGet("/versions/{version:int}/attachments/{number:int}", DownloadAttachment).WithName("DownloadAttachment").RequireUnitKeyOrAdmin()
-            .WithSummary("Tải một tệp đính kèm của một phiên bản (tên tệp tiếng Việt giữ nguyên)")
-            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream");
-        return app;
-    }
+/// <summary>Where a unit sends its report, and where it (or the province) reads it back with every version and file.</summary>
+[Tags("Đơn vị: nộp báo cáo")]
+[ProducesProblem(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound)]
+public sealed class SubmissionFunctions(SubmissionService submissions)
+{
+    private const string Report = "periods/{periodId}/reports/{unitId}";
 
-    public static async Task<Results<Created<SubmissionReceipt>, ProblemHttpResult>> Submit(
-        string periodId, string unitId, HttpContext context, SubmissionService submissions, CancellationToken ct)
+    [Function("SubmitReport"), RequireUnitKey, EndpointSummary("Nộp báo cáo (mỗi lần nộp là một phiên bản mới)")]
+    [EndpointDescription("""
+        multipart/form-data: một phần `report` (JSON: `values` theo mã chỉ tiêu, `narratives` theo mã phần, `note`) và
+        không hoặc nhiều phần `attachments` (pdf, doc, docx, xls, xlsx, odt, ods, jpg, png). Cần Content-Length.
+        Gửi kèm `Idempotency-Key` (ví dụ một UUID) để gửi lại an toàn khi mạng chập chờn: cùng khoá, cùng nội dung
+        thì nhận lại đúng biên nhận lần đầu (201, `Idempotent-Replayed: true`) mà không tạo phiên bản mới; cùng khoá,
+        nội dung khác thì 422. Nộp được khi báo cáo chưa nộp, vừa nộp mà chưa được nhận thẩm định, hoặc bị trả lại.
+        """)]
+    [OperationTransformer(typeof(SubmissionOperationTransformer))]
+    [ProducesProblem(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict, StatusCodes.Status411LengthRequired,
+        StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity)]
+    public async Task<Results<Created<SubmissionReceipt>, ProblemHttpResult>> Submit(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Report + "/submissions")] HttpRequest req,
+        string periodId, string unitId, CancellationToken ct)
     {
-        var key = context.Request.Headers.TryGetValue(IdempotencyHeader, out var header) ? header.ToString() : null;
-        var outcome = await submissions.SubmitAsync(periodId, CallingUnit.From(context).Code, context.Request, key, ct);
+        var context = req.HttpContext;
+        var key = req.Headers.TryGetValue(SubmissionsApi.IdempotencyHeader, out var header) ? header.ToString() : null;
+        var outcome = await submissions.SubmitAsync(periodId, CallingUnit.From(context).Code, req, key, ct);
         if (outcome.Problem is { } problem) return problem;
         var (receipt, replayed) = outcome.Value!;
-        if (replayed) context.Response.Headers[ReplayedHeader] = "true";
+        if (replayed) context.Response.Headers[SubmissionsApi.ReplayedHeader] = "true";
         return TypedResults.Created(ReportLinks.Report(receipt.PeriodId, receipt.UnitId), receipt);
     }
 
-    public static async Task<Results<Ok<ReportView>, ProblemHttpResult>> GetReport(
-        string periodId, string unitId, HttpContext context, SubmissionService submissions, CancellationToken ct)
+    [Function("GetReport"), RequireUnitKeyOrAdmin]
+    [EndpointSummary("Báo cáo của đơn vị trong kỳ: trạng thái, hạn nộp, các phiên bản, lịch sử và nhận xét")]
+    public async Task<Results<Ok<ReportView>, ProblemHttpResult>> GetReport(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Report)] HttpRequest req,
+        string periodId, string unitId, CancellationToken ct)
     {
-        var unit = UnitOf(context, unitId);
+        var unit = UnitOf(req.HttpContext, unitId);
         var reporting = await submissions.ReportingAsync(periodId, unit, ct);
         if (reporting.Problem is { } problem) return problem;
         return TypedResults.Ok(await submissions.ViewAsync(reporting.Value.Period, unit, ct));
     }
 
-    public static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> DownloadAttachment(
-        string periodId, string unitId, int version, int number, HttpContext context, SubmissionService submissions, CancellationToken ct)
+    [Function("DownloadAttachment"), RequireUnitKeyOrAdmin]
+    [EndpointSummary("Tải một tệp đính kèm của một phiên bản (tên tệp tiếng Việt giữ nguyên)")]
+    [Produces(StatusCodes.Status200OK, "application/octet-stream")]
+    public async Task<Results<FileStreamHttpResult, ProblemHttpResult>> DownloadAttachment(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Report + "/versions/{version:int}/attachments/{number:int}")] HttpRequest req,
+        string periodId, string unitId, int version, int number, CancellationToken ct)
     {
-        var unit = UnitOf(context, unitId);
+        var unit = UnitOf(req.HttpContext, unitId);
         var file = await submissions.AttachmentAsync(periodId, unit, version, number, ct);
         if (file is null) return Problems.NotFound($"Không có tệp số {number} của phiên bản {version}.");
         return await submissions.DownloadAsync(file, ct);
@@ -77,14 +75,23 @@ public static class SubmissionsApi
     /// <summary>A unit key speaks for its own unit (the filter refused any other); the admin key names the unit in the route.</summary>
     private static string UnitOf(HttpContext context, string unitId) =>
         CallingUnit.FromOrProvince(context)?.Code ?? CatalogText.NormalizeCode(unitId);
+}
 
-    /// <summary>The multipart body and the Idempotency-Key header are read by hand, so OpenAPI is told about them here, with examples.</summary>
-    private static void DescribeSubmission(OpenApiOperation operation)
+/// <summary>The multipart body and the Idempotency-Key header are read by hand, so OpenAPI is told about them here, with examples.</summary>
+public sealed class SubmissionOperationTransformer : IOpenApiOperationTransformer
+{
+    public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        Describe(operation);
+        return Task.CompletedTask;
+    }
+
+    private static void Describe(OpenApiOperation operation)
     {
         operation.Parameters ??= [];
         operation.Parameters.Add(new OpenApiParameter
         {
-            Name = IdempotencyHeader,
+            Name = SubmissionsApi.IdempotencyHeader,
             In = ParameterLocation.Header,
             Description = "Khoá do đơn vị tự sinh cho mỗi bài nộp (1–255 ký tự ASCII, ví dụ UUID); gửi lại cùng khoá khi không chắc lần trước đã tới.",
             Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = SubmissionService.MaxIdempotencyKeyLength },

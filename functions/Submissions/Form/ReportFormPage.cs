@@ -1,16 +1,23 @@
 using System.Reflection;
 using Baocao.Hosting;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Baocao.Submissions.Form;
+
+/// <summary>Where the form page lives, for links to it (reminder mails).</summary>
+public static class ReportFormPage
+{
+    /// <summary>The page's route below the host's route prefix, as its function declares it.</summary>
+    public const string FunctionRoute = "submit";
+    public const string Path = "/api/" + FunctionRoute;
+}
 
 /// <summary>
 /// A plain Vietnamese page for units with no system of their own. It holds nothing secret: the unit types its key,
 /// and the page's script calls the same API a district's own system calls (tus for files, then the submission).
 /// </summary>
-public static class ReportFormPage
+public sealed class ReportFormFunctions
 {
-    public const string Path = "/api/submit";
-
     /// <summary>The page's script and the tus client from npm (embedded at build from node_modules), served by the app itself.</summary>
     private static readonly Dictionary<string, string> Scripts = new()
     {
@@ -18,15 +25,9 @@ public static class ReportFormPage
         ["tus.min.js"] = "Baocao.Submissions.Form.tus.min.js",
     };
 
-    public static IEndpointRouteBuilder MapReportForm(this IEndpointRouteBuilder app)
-    {
-        app.MapGet(Path, Form).WithName("ReportForm").WithTags("Đơn vị: nộp báo cáo").WithSummary("Trang nộp báo cáo cho đơn vị không có hệ thống riêng")
-            .Produces(StatusCodes.Status200OK, contentType: "text/html");
-        app.MapGet(Path + "/{script}", Script).WithName("ReportFormScript").ExcludeFromDescription();
-        return app;
-    }
-
-    public static IResult Form() => Page.Scripted("Nộp báo cáo", """
+    [Function("ReportForm"), Tags("Đơn vị: nộp báo cáo"), EndpointSummary("Trang nộp báo cáo cho đơn vị không có hệ thống riêng")]
+    [Produces(StatusCodes.Status200OK, "text/html")]
+    public IResult Form([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ReportFormPage.FunctionRoute)] HttpRequest req) => Page.Scripted("Nộp báo cáo", """
         <h1>Nộp báo cáo định kỳ</h1>
         <p class="muted">Dành cho đơn vị chưa có hệ thống riêng. Khoá của đơn vị do Ban Dân vận Tỉnh ủy cấp; trang này không lưu khoá.</p>
         <form id="key-form">
@@ -46,12 +47,13 @@ public static class ReportFormPage
           <button type="submit" id="submit">Nộp báo cáo</button>
         </form>
         <div id="result" role="status" aria-live="polite"></div>
-        """, $"{Path}/tus.min.js", $"{Path}/form.js");
+        """, $"{ReportFormPage.Path}/tus.min.js", $"{ReportFormPage.Path}/form.js");
 
-    public static IResult Script(string script, HttpContext context)
+    [Function("ReportFormScript"), ExcludeFromDescription]
+    public IResult Script([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ReportFormPage.FunctionRoute + "/{script}")] HttpRequest req, string script)
     {
         if (!Scripts.TryGetValue(script, out var resource)) return Problems.NotFound($"Không có tệp {script}.");
-        context.Response.Headers.CacheControl = "no-cache";
+        req.HttpContext.Response.Headers.CacheControl = "no-cache";
         return TypedResults.Stream(Assembly.GetExecutingAssembly().GetManifestResourceStream(resource)!, "text/javascript; charset=utf-8");
     }
 }
