@@ -2,10 +2,11 @@ using Baocao.Access;
 using Baocao.Hosting;
 using Baocao.Workflow;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Baocao.Reminders;
 
-/// <summary>Reminders, escalation and extensions: their services, and the routes a unit and an admin use for extensions.</summary>
+/// <summary>Reminders, escalation and extensions: their services.</summary>
 public static class RemindersApi
 {
     public static IServiceCollection AddReminders(this IServiceCollection services)
@@ -18,48 +19,51 @@ public static class RemindersApi
         services.AddTransient<IWorkReceiver, NoticeReceiver>().AddTransient<ISweepFinisher, ReminderDigests>();
         return services;
     }
+}
 
-    public static IEndpointRouteBuilder MapRemindersApi(this IEndpointRouteBuilder app)
+/// <summary>A unit asks for more time to submit its report.</summary>
+[Tags("Đơn vị: nộp báo cáo")]
+public sealed class ExtensionRequestFunctions(DeadlineExtensions extensions)
+{
+    [Function("RequestExtension"), RequireUnitKey]
+    [EndpointSummary("Đơn vị đề nghị gia hạn hoặc cho nộp muộn, kèm hạn đề nghị và lý do; quản trị viên chấp nhận hoặc từ chối")]
+    [Accepts(typeof(ExtensionRequest), "application/json"), ProducesValidationProblems]
+    [ProducesProblem(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)]
+    public async Task<Results<Ok<FiledRequest>, ProblemHttpResult>> RequestExtension(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "periods/{periodId}/reports/{unitId}/extension-requests")] HttpRequest req,
+        string periodId, string unitId, CancellationToken ct)
     {
-        app.MapPost("/api/periods/{periodId}/reports/{unitId}/extension-requests", RequestExtension).WithName("RequestExtension").RequireUnitKey()
-            .WithTags("Đơn vị: nộp báo cáo")
-            .WithSummary("Đơn vị đề nghị gia hạn hoặc cho nộp muộn, kèm hạn đề nghị và lý do; quản trị viên chấp nhận hoặc từ chối")
-            .Accepts<ExtensionRequest>("application/json").ProducesValidationProblems()
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        var extension = app.MapGroup("/api/instances/{instanceId}/extension").RequireAdminKey().WithTags("Quy trình báo cáo")
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        extension.MapPost("/", GrantExtension).WithName("GrantExtension")
-            .WithSummary("Gia hạn nộp báo cáo cho một đơn vị, kèm lý do: dời hạn, nhắc hạn và hạn quá hạn theo hạn mới")
-            .Accepts<ExtensionGrant>("application/json").ProducesValidationProblems();
-        extension.MapPost("/refusal", RefuseExtension).WithName("RefuseExtension")
-            .WithSummary("Từ chối đề nghị gia hạn đang chờ của đơn vị, kèm lý do")
-            .Accepts<ExtensionRefusal>("application/json").ProducesValidationProblems();
-        return app;
-    }
-
-    public static async Task<Results<Ok<FiledRequest>, ProblemHttpResult>> RequestExtension(
-        string periodId, string unitId, HttpContext context, DeadlineExtensions extensions, CancellationToken ct)
-    {
-        var body = await JsonBody.ReadAsync<ExtensionRequest>(context.Request, ct);
+        var body = await JsonBody.ReadAsync<ExtensionRequest>(req, ct);
         if (body.Problem is { } problem) return problem;
-        var filed = await extensions.RequestAsync(periodId, CallingUnit.From(context).Code, body.Value!, ct);
+        var filed = await extensions.RequestAsync(periodId, CallingUnit.From(req.HttpContext).Code, body.Value!, ct);
         return filed.ToOk();
     }
+}
 
-    public static async Task<Results<Ok<WorkflowInstance>, ProblemHttpResult>> GrantExtension(
-        string instanceId, HttpRequest request, DeadlineExtensions extensions, CancellationToken ct)
+/// <summary>An admin grants a unit more time, or refuses the unit's request.</summary>
+[Tags("Quy trình báo cáo")]
+[RequireAdminKey, ProducesProblem(StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)]
+public sealed class ExtensionFunctions(DeadlineExtensions extensions)
+{
+    [Function("GrantExtension")]
+    [EndpointSummary("Gia hạn nộp báo cáo cho một đơn vị, kèm lý do: dời hạn, nhắc hạn và hạn quá hạn theo hạn mới")]
+    [Accepts(typeof(ExtensionGrant), "application/json"), ProducesValidationProblems]
+    public async Task<Results<Ok<WorkflowInstance>, ProblemHttpResult>> GrantExtension(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "instances/{instanceId}/extension")] HttpRequest req, string instanceId, CancellationToken ct)
     {
-        var body = await JsonBody.ReadAsync<ExtensionGrant>(request, ct);
+        var body = await JsonBody.ReadAsync<ExtensionGrant>(req, ct);
         if (body.Problem is { } problem) return problem;
         var granted = await extensions.GrantAsync(instanceId, body.Value!, ct);
         return granted.ToOk();
     }
 
-    public static async Task<Results<Ok<WorkflowInstance>, ProblemHttpResult>> RefuseExtension(
-        string instanceId, HttpRequest request, DeadlineExtensions extensions, CancellationToken ct)
+    [Function("RefuseExtension")]
+    [EndpointSummary("Từ chối đề nghị gia hạn đang chờ của đơn vị, kèm lý do")]
+    [Accepts(typeof(ExtensionRefusal), "application/json"), ProducesValidationProblems]
+    public async Task<Results<Ok<WorkflowInstance>, ProblemHttpResult>> RefuseExtension(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "instances/{instanceId}/extension/refusal")] HttpRequest req, string instanceId, CancellationToken ct)
     {
-        var body = await JsonBody.ReadAsync<ExtensionRefusal>(request, ct);
+        var body = await JsonBody.ReadAsync<ExtensionRefusal>(req, ct);
         if (body.Problem is { } problem) return problem;
         var refusal = await extensions.RefuseAsync(instanceId, body.Value!, ct);
         return refusal.ToOk();

@@ -4,6 +4,7 @@ using Baocao.Submissions;
 using Baocao.Workflow;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Baocao.Review;
 
@@ -13,10 +14,7 @@ namespace Baocao.Review;
 /// </summary>
 public sealed record ReassignRequest(Contact? To = null, string? From = null, string? Reason = null);
 
-/// <summary>
-/// The link in a reviewer's mail. GET and HEAD only show (mail scanners open every link); POST, with the page's
-/// anti-forgery field, decides. Every case ends on a Vietnamese page that says what happened and what comes next.
-/// </summary>
+/// <summary>The review feature's services, and the address its links live under.</summary>
 public static class ReviewApi
 {
     public const string Prefix = "/api/review";
@@ -29,61 +27,34 @@ public static class ReviewApi
         services.AddSingleton<ReviewTokens>().AddSingleton<ReviewPeople>().AddSingleton<ReviewMail>().AddSingleton<ReviewService>();
         return services;
     }
+}
 
-    public static IEndpointRouteBuilder MapReviewApi(this IEndpointRouteBuilder app)
+/// <summary>
+/// The link in a reviewer's mail. GET and HEAD only show (mail scanners open every link); POST, with the page's
+/// anti-forgery field, decides. Every case ends on a Vietnamese page that says what happened and what comes next.
+/// </summary>
+[Tags("Người duyệt: duyệt qua thư")]
+public sealed class ReviewFunctions(ReviewService review, SubmissionService submissions, IAntiforgery antiforgery, PeopleTime time)
+{
+    [Function("ShowReview"), EndpointSummary("Trang xem báo cáo từ liên kết trong thư (chỉ xem, không thay đổi gì)")]
+    [EndpointDescription("Máy quét thư mở mọi liên kết: GET và HEAD không bao giờ ghi nhận quyết định.")]
+    [Produces(StatusCodes.Status200OK, "text/html")]
+    public async Task<IResult> Show(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "review/{token}")] HttpRequest req, string token, CancellationToken ct)
     {
-        var review = app.MapGroup(Prefix).WithTags("Người duyệt: duyệt qua thư");
-        review.MapMethods("/{token}", [HttpMethods.Get, HttpMethods.Head], Show).WithName("ShowReview")
-            .WithSummary("Trang xem báo cáo từ liên kết trong thư (chỉ xem, không thay đổi gì)")
-            .WithDescription("Máy quét thư mở mọi liên kết: GET và HEAD không bao giờ ghi nhận quyết định.")
-            .Produces(StatusCodes.Status200OK, contentType: "text/html");
-        review.MapPost("/{token}", Decide).WithName("DecideReview")
-            .WithSummary("Quyết định từ trang duyệt: duyệt, hoặc trả lại kèm nhận xét (biểu mẫu có trường chống giả mạo)")
-            .Accepts<IFormCollection>("application/x-www-form-urlencoded")
-            .Produces(StatusCodes.Status200OK, contentType: "text/html");
-        review.MapGet("/{token}/attachments/{number:int}", Download).WithName("DownloadReviewAttachment")
-            .WithSummary("Tải tệp đính kèm của phiên bản mà liên kết dẫn tới")
-            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream");
-
-        var admin = app.MapGroup("/api/instances").RequireAdminKey().WithTags("Quy trình báo cáo").ProducesProblem(StatusCodes.Status401Unauthorized);
-        admin.MapPost("/{instanceId}/reassign", Reassign).WithName("ReassignInstance")
-            .WithSummary("Giao bước duyệt hiện tại của báo cáo cho người khác: liên kết của người cũ hết dùng được, người mới nhận thư")
-            .WithDescription("Bỏ trống from để giao cả bước cho một người; ghi from (email) để thay đúng một người trong bước «tất cả cùng duyệt». Việc giao lại được ghi vào lịch sử kèm lý do và giữ cho các phiên bản sau của báo cáo.")
-            .Accepts<ReassignRequest>("application/json").ProducesValidationProblems()
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        return app;
-    }
-
-    public static async Task<Results<Ok<WorkflowInstance>, ProblemHttpResult>> Reassign(string instanceId, HttpRequest request, ReviewService review, CancellationToken ct)
-    {
-        var body = await JsonBody.ReadAsync<ReassignRequest>(request, ct);
-        if (body.Problem is { } problem) return problem;
-        var errors = new ValidationErrors();
-        var to = body.Value!.To is { } given ? UnitRules.Normalize(given)! : null;
-        if (to is null) errors.Add("/to", "to-required", "Cần nêu người được giao (to: name, email).");
-        else
-        {
-            UnitRules.CheckContact(errors, "/to", to, null);
-            if (to.Name.IndexOfAny(['<', '>']) >= 0) errors.Add("/to/name", "invalid-name", "Tên người được giao không được chứa '<' hay '>'.");
-        }
-        var from = CatalogText.CleanOptional(body.Value.From)?.ToLowerInvariant();
-        if (from is not null && !CatalogText.IsEmail(from)) errors.Add("/from", "invalid-email", $"Địa chỉ email '{from}' không hợp lệ.");
-        var reason = WorkflowApi.Reason(body.Value.Reason, errors);
-        if (errors.Any) return errors.ToProblem();
-        var outcome = await review.ReassignAsync(instanceId, to!, from, reason!, WorkflowApi.AdminActor, ct);
-        return outcome.Problem is { } refused ? refused : WorkflowApi.Answer(instanceId, outcome.Value!);
-    }
-
-    public static async Task<IResult> Show(string token, HttpContext context, ReviewService review, IAntiforgery antiforgery, PeopleTime time, CancellationToken ct)
-    {
+        var context = req.HttpContext;
         var opened = await review.OpenAsync(token, ct);
         return opened.Opened is { } open
             ? ReviewPages.Review(open, token, antiforgery.GetAndStoreTokens(context), error: null, decision: null, time)
             : ReviewPages.Outcome(opened, posted: false, time);
     }
 
-    public static async Task<IResult> Decide(string token, HttpContext context, ReviewService review, IAntiforgery antiforgery, PeopleTime time, CancellationToken ct)
+    [Function("DecideReview"), EndpointSummary("Quyết định từ trang duyệt: duyệt, hoặc trả lại kèm nhận xét (biểu mẫu có trường chống giả mạo)")]
+    [Accepts(typeof(IFormCollection), "application/x-www-form-urlencoded"), Produces(StatusCodes.Status200OK, "text/html")]
+    public async Task<IResult> Decide(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "review/{token}")] HttpRequest req, string token, CancellationToken ct)
     {
+        var context = req.HttpContext;
         var opened = await review.OpenAsync(token, ct);
         if (opened.Opened is not { } open) return ReviewPages.Outcome(opened, posted: true, time);
         // Read by hand (the form's fields depend on the template), so the anti-forgery check is made here.
@@ -111,12 +82,48 @@ public static class ReviewApi
         return result.Next is { } next ? ReviewPages.Done(result.Case, next, time) : ReviewPages.Outcome(result.Case, posted: true, time);
     }
 
-    public static async Task<IResult> Download(string token, int number, ReviewService review, SubmissionService submissions, PeopleTime time, CancellationToken ct)
+    [Function("DownloadReviewAttachment"), EndpointSummary("Tải tệp đính kèm của phiên bản mà liên kết dẫn tới")]
+    [Produces(StatusCodes.Status200OK, "application/octet-stream")]
+    public async Task<IResult> Download(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "review/{token}/attachments/{number:int}")] HttpRequest req, string token, int number,
+        CancellationToken ct)
     {
         var opened = await review.OpenAsync(token, ct);
         if (opened.Status is LinkStatus.Invalid or LinkStatus.Expired or LinkStatus.NotAssigned) return ReviewPages.Outcome(opened, posted: false, time);
         var file = await submissions.AttachmentAsync(opened.Instance!.PeriodId, opened.Instance.UnitCode, opened.Link!.Version, number, ct);
         if (file is null) return ReviewPages.Message("Không có tệp", $"Phiên bản {opened.Link.Version} không có tệp số {number}.", StatusCodes.Status404NotFound, token);
         return await submissions.DownloadAsync(file, ct);
+    }
+}
+
+/// <summary>An admin hands a report's current review stage to somebody else.</summary>
+[Tags("Quy trình báo cáo")]
+[RequireAdminKey, ProducesProblem(StatusCodes.Status401Unauthorized)]
+public sealed class ReviewAdminFunctions(ReviewService review)
+{
+    [Function("ReassignInstance")]
+    [EndpointSummary("Giao bước duyệt hiện tại của báo cáo cho người khác: liên kết của người cũ hết dùng được, người mới nhận thư")]
+    [EndpointDescription("Bỏ trống from để giao cả bước cho một người; ghi from (email) để thay đúng một người trong bước «tất cả cùng duyệt». Việc giao lại được ghi vào lịch sử kèm lý do và giữ cho các phiên bản sau của báo cáo.")]
+    [Accepts(typeof(ReassignRequest), "application/json"), ProducesValidationProblems]
+    [ProducesProblem(StatusCodes.Status404NotFound), ProducesProblem(StatusCodes.Status409Conflict)]
+    public async Task<Results<Ok<WorkflowInstance>, ProblemHttpResult>> Reassign(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "instances/{instanceId}/reassign")] HttpRequest req, string instanceId, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadAsync<ReassignRequest>(req, ct);
+        if (body.Problem is { } problem) return problem;
+        var errors = new ValidationErrors();
+        var to = body.Value!.To is { } given ? UnitRules.Normalize(given)! : null;
+        if (to is null) errors.Add("/to", "to-required", "Cần nêu người được giao (to: name, email).");
+        else
+        {
+            UnitRules.CheckContact(errors, "/to", to, null);
+            if (to.Name.IndexOfAny(['<', '>']) >= 0) errors.Add("/to/name", "invalid-name", "Tên người được giao không được chứa '<' hay '>'.");
+        }
+        var from = CatalogText.CleanOptional(body.Value.From)?.ToLowerInvariant();
+        if (from is not null && !CatalogText.IsEmail(from)) errors.Add("/from", "invalid-email", $"Địa chỉ email '{from}' không hợp lệ.");
+        var reason = WorkflowApi.Reason(body.Value.Reason, errors);
+        if (errors.Any) return errors.ToProblem();
+        var outcome = await review.ReassignAsync(instanceId, to!, from, reason!, WorkflowApi.AdminActor, ct);
+        return outcome.Problem is { } refused ? refused : WorkflowApi.Answer(instanceId, outcome.Value!);
     }
 }

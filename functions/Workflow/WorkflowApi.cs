@@ -1,7 +1,10 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
 using Baocao.Catalog;
 using Baocao.Hosting;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.OpenApi;
 
 namespace Baocao.Workflow;
 
@@ -14,13 +17,7 @@ public sealed record AdminReason(string? Reason = null, string? ReasonCode = nul
 /// <summary>An event an admin raises on an instance (see <see cref="WorkflowApi.RaisableEvents"/>), with the reason history keeps.</summary>
 public sealed record RaiseEventRequest(string? Event = null, string? Reason = null, string? ReasonCode = null);
 
-/// <summary>Which closed period to purge, and whether to purge it although no export of it exists.</summary>
-public sealed record PurgeQuery(string? PeriodId, bool? Confirm);
-
-/// <summary>Filters of the instance list: the period is required, the rest narrow it.</summary>
-public sealed record InstanceQuery(string? PeriodId, string? State, string? Unit, bool? Overdue);
-
-/// <summary>Workflow management for admins, in the spirit of Durable Functions' instance API.</summary>
+/// <summary>The workflow's services, and what every admin decision on an instance shares (its actor, its reason, its answer).</summary>
 public static class WorkflowApi
 {
     /// <summary>The actor recorded for decisions made with the admin key, which names no person.</summary>
@@ -41,123 +38,6 @@ public static class WorkflowApi
         services.AddSingleton<ITimerKind, DeadlineTimer>().AddTransient<IWorkReceiver, PeriodCheckReceiver>();
         services.AddTransient<OutboxDispatcher>().AddTransient<TimerSweeper>().AddTransient<PeriodPurge>();
         return services;
-    }
-
-    public static IEndpointRouteBuilder MapWorkflowApi(this IEndpointRouteBuilder app)
-    {
-        var instances = app.MapGroup("/api/instances").RequireAdminKey().WithTags("Quy trình báo cáo")
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
-        instances.MapGet("/", ListInstances).WithName("ListInstances")
-            .WithSummary("Các báo cáo của một kỳ trong quy trình, lọc theo trạng thái, đơn vị, quá hạn")
-            .WithDescription("periodId là bắt buộc: danh sách đọc theo khoảng khoá của kỳ, không quét cả bảng.")
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        instances.MapGet("/{instanceId}", GetInstance).WithName("GetInstance")
-            .WithSummary("Một báo cáo trong quy trình ({kỳ}~{đơn vị}): trạng thái và toàn bộ lịch sử")
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        instances.MapPost("/{instanceId}/reopen", Reopen).WithName("ReopenInstance")
-            .WithSummary("Mở lại báo cáo đã duyệt: trả về đơn vị, kèm lý do")
-            .Accepts<ReopenRequest>("application/json").ProducesValidationProblems()
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        instances.MapPost("/{instanceId}/raise-event", RaiseEvent).WithName("RaiseInstanceEvent")
-            .WithSummary("Ghi một sự kiện vào quy trình của báo cáo (note, exempt, return), kèm lý do")
-            .WithDescription("Chỉ nhận các sự kiện note (ghi chú), exempt (miễn nộp) và return (trả lại); sự kiện khác bị từ chối (422).")
-            .Accepts<RaiseEventRequest>("application/json").ProducesValidationProblems()
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        instances.MapPost("/{instanceId}/terminate", Terminate).WithName("TerminateInstance")
-            .WithSummary("Dừng một báo cáo đang trong quy trình, kèm lý do: huỷ các hẹn giờ, ghi vào lịch sử")
-            .Accepts<AdminReason>("application/json").ProducesValidationProblems()
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        instances.MapDelete("/", Purge).WithName("PurgeInstances")
-            .WithSummary("Xoá hẳn các báo cáo của một kỳ đã đóng: quy trình, lịch sử, phiên bản, hẹn giờ và tệp đính kèm")
-            .WithDescription("Chỉ với kỳ đã đóng, và khi đã có bản kết xuất (exports/{periodId}/…) hoặc confirm=true. Ghi lại một bản ghi xoá trong phân vùng của kỳ.")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        return app;
-    }
-
-    public static async Task<Results<Ok<IReadOnlyList<WorkflowInstance>>, ProblemHttpResult>> ListInstances(
-        [AsParameters] InstanceQuery query, WorkflowEngine engine, CancellationToken ct)
-    {
-        var errors = new ValidationErrors();
-        if (string.IsNullOrWhiteSpace(query.PeriodId)) errors.Add("/periodId", "period-required", "Cần chọn kỳ báo cáo (periodId).");
-        ReportState? state = null;
-        if (query.State is { } text)
-        {
-            if (Enum.TryParse<ReportState>(text, ignoreCase: true, out var parsed) && !int.TryParse(text, out _)) state = parsed;
-            else errors.Add("/state", "invalid-state", $"Trạng thái '{text}' không có; chọn một trong {string.Join(", ", Enum.GetNames<ReportState>())}.");
-        }
-        if (errors.Any) return errors.ToProblem();
-        var unit = query.Unit is null ? null : CatalogText.NormalizeCode(query.Unit);
-        IReadOnlyList<WorkflowInstance> found = (await engine.ListAsync(query.PeriodId!, ct))
-            .Where(i => (state is null || i.State == state) && (unit is null || i.UnitCode == unit) && (query.Overdue is null || i.Overdue == query.Overdue))
-            .OrderBy(i => i.UnitCode, StringComparer.Ordinal)
-            .ToList();
-        return TypedResults.Ok(found);
-    }
-
-    public static async Task<Results<Ok<WorkflowView>, ProblemHttpResult>> GetInstance(string instanceId, WorkflowEngine engine, CancellationToken ct) =>
-        await engine.GetAsync(instanceId, ct) is { } view ? TypedResults.Ok(view) : NotFound(instanceId);
-
-    public static async Task<Results<Ok<WorkflowInstance>, ProblemHttpResult>> Reopen(string instanceId, HttpRequest request, WorkflowEngine engine, CancellationToken ct)
-    {
-        var body = await JsonBody.ReadAsync<ReopenRequest>(request, ct);
-        if (body.Problem is { } problem) return problem;
-        var result = await engine.FireAsync(instanceId, ReportTrigger.Reopen, AdminActor, WorkflowChannel.Admin,
-            body.Value!.Reason, body.Value.ReasonCode, work: null, seenState: ReportState.Approved, ct);
-        return Answer(instanceId, result);
-    }
-
-    public static async Task<Results<Ok<WorkflowInstance>, ProblemHttpResult>> RaiseEvent(string instanceId, HttpRequest request, WorkflowEngine engine, CancellationToken ct)
-    {
-        var body = await JsonBody.ReadAsync<RaiseEventRequest>(request, ct);
-        if (body.Problem is { } problem) return problem;
-        var errors = new ValidationErrors();
-        var trigger = RaisableEvent(body.Value!.Event, errors);
-        var reason = Reason(body.Value.Reason, errors);
-        if (errors.Any) return errors.ToProblem();
-        return Answer(instanceId, await engine.FireAsync(instanceId, trigger!.Value, AdminActor, WorkflowChannel.Admin, reason, body.Value.ReasonCode,
-            work: null, seenState: null, ct));
-    }
-
-    public static async Task<Results<Ok<WorkflowInstance>, ProblemHttpResult>> Terminate(string instanceId, HttpRequest request, WorkflowEngine engine, CancellationToken ct)
-    {
-        var body = await JsonBody.ReadAsync<AdminReason>(request, ct);
-        if (body.Problem is { } problem) return problem;
-        var errors = new ValidationErrors();
-        var reason = Reason(body.Value!.Reason, errors);
-        if (errors.Any) return errors.ToProblem();
-        return Answer(instanceId, await engine.FireAsync(instanceId, ReportTrigger.Terminate, AdminActor, WorkflowChannel.Admin, reason, body.Value.ReasonCode,
-            work: null, seenState: null, ct));
-    }
-
-    public static async Task<Results<Ok<PurgeRecord>, ProblemHttpResult>> Purge([AsParameters] PurgeQuery query, PeriodPurge purge, CancellationToken ct)
-    {
-        if (string.IsNullOrWhiteSpace(query.PeriodId))
-        {
-            return Problems.Validation([new FieldError("/periodId", "period-required", "Cần chọn kỳ báo cáo cần xoá (periodId).")]);
-        }
-        var (record, refusal) = await purge.PurgeAsync(query.PeriodId, query.Confirm == true, AdminActor, ct);
-        if (record is not null) return TypedResults.Ok(record);
-        return refusal!.Status == StatusCodes.Status404NotFound
-            ? Problems.NotFound(refusal.Detail)
-            : Problems.Conflict(refusal.Code, refusal.Detail);
-    }
-
-    /// <summary>The event named, if an admin may raise it; the names are the triggers', in any case, never numbers.</summary>
-    private static ReportTrigger? RaisableEvent(string? name, ValidationErrors errors)
-    {
-        var accepted = string.Join(", ", RaisableEvents.Select(t => JsonNamingPolicy.CamelCase.ConvertName(t.ToString())));
-        if (string.IsNullOrWhiteSpace(name))
-        {
-            errors.Add("/event", "event-required", $"Cần nêu sự kiện ({accepted}).");
-            return null;
-        }
-        if (Enum.TryParse<ReportTrigger>(name.Trim(), ignoreCase: true, out var trigger) && !int.TryParse(name, out _) && RaisableEvents.Contains(trigger))
-        {
-            return trigger;
-        }
-        errors.Add("/event", "event-not-accepted", $"Không nhận sự kiện '{name}' qua lệnh quản trị; chỉ nhận: {accepted}.");
-        return null;
     }
 
     /// <summary>Every admin action says why; the reason becomes the history event's comment.</summary>
@@ -182,5 +62,147 @@ public static class WorkflowApi
         _ => throw new InvalidOperationException($"An admin decision on {instanceId} cannot end as {result.GetType().Name}."),
     };
 
-    private static ProblemHttpResult NotFound(string instanceId) => Problems.NotFound($"Không có báo cáo '{instanceId}' trong quy trình.");
+    internal static ProblemHttpResult NotFound(string instanceId) => Problems.NotFound($"Không có báo cáo '{instanceId}' trong quy trình.");
+}
+
+/// <summary>Workflow management for admins, in the spirit of Durable Functions' instance API.</summary>
+[Tags("Quy trình báo cáo")]
+[RequireAdminKey, ProducesProblem(StatusCodes.Status401Unauthorized)]
+public sealed class InstanceFunctions(WorkflowEngine engine, PeriodPurge purge)
+{
+    [Function("ListInstances"), EndpointSummary("Các báo cáo của một kỳ trong quy trình, lọc theo trạng thái, đơn vị, quá hạn")]
+    [EndpointDescription("periodId là bắt buộc: danh sách đọc theo khoảng khoá của kỳ, không quét cả bảng.")]
+    [QueryParameter("periodId", "Kỳ báo cáo (bắt buộc)")]
+    [QueryParameter("state", "Chỉ các báo cáo ở trạng thái này")]
+    [QueryParameter("unit", "Chỉ báo cáo của đơn vị này (mã đơn vị)")]
+    [QueryParameter("overdue", "true: chỉ các báo cáo quá hạn; false: chỉ các báo cáo chưa quá hạn", Type = JsonSchemaType.Boolean)]
+    [ProducesProblem(StatusCodes.Status422UnprocessableEntity)]
+    public async Task<Results<Ok<IReadOnlyList<WorkflowInstance>>, ProblemHttpResult>> ListInstances(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "instances")] HttpRequest req, CancellationToken ct)
+    {
+        if (!TryReadFlag(req, "overdue", out var overdue, out var malformed)) return malformed;
+        var (periodId, stateText, unitText) = ((string?)req.Query["periodId"], (string?)req.Query["state"], (string?)req.Query["unit"]);
+        var errors = new ValidationErrors();
+        if (string.IsNullOrWhiteSpace(periodId)) errors.Add("/periodId", "period-required", "Cần chọn kỳ báo cáo (periodId).");
+        ReportState? state = null;
+        if (stateText is { } text)
+        {
+            if (Enum.TryParse<ReportState>(text, ignoreCase: true, out var parsed) && !int.TryParse(text, out _)) state = parsed;
+            else errors.Add("/state", "invalid-state", $"Trạng thái '{text}' không có; chọn một trong {string.Join(", ", Enum.GetNames<ReportState>())}.");
+        }
+        if (errors.Any) return errors.ToProblem();
+        var unit = unitText is null ? null : CatalogText.NormalizeCode(unitText);
+        IReadOnlyList<WorkflowInstance> found = (await engine.ListAsync(periodId!, ct))
+            .Where(i => (state is null || i.State == state) && (unit is null || i.UnitCode == unit) && (overdue is null || i.Overdue == overdue))
+            .OrderBy(i => i.UnitCode, StringComparer.Ordinal)
+            .ToList();
+        return TypedResults.Ok(found);
+    }
+
+    [Function("GetInstance"), EndpointSummary("Một báo cáo trong quy trình ({kỳ}~{đơn vị}): trạng thái và toàn bộ lịch sử")]
+    [ProducesProblem(StatusCodes.Status404NotFound)]
+    public async Task<Results<Ok<WorkflowView>, ProblemHttpResult>> GetInstance(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "instances/{instanceId}")] HttpRequest req, string instanceId, CancellationToken ct) =>
+        await engine.GetAsync(instanceId, ct) is { } view ? TypedResults.Ok(view) : WorkflowApi.NotFound(instanceId);
+
+    [Function("ReopenInstance"), EndpointSummary("Mở lại báo cáo đã duyệt: trả về đơn vị, kèm lý do")]
+    [Accepts(typeof(ReopenRequest), "application/json"), ProducesValidationProblems]
+    [ProducesProblem(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)]
+    public async Task<Results<Ok<WorkflowInstance>, ProblemHttpResult>> Reopen(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "instances/{instanceId}/reopen")] HttpRequest req, string instanceId, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadAsync<ReopenRequest>(req, ct);
+        if (body.Problem is { } problem) return problem;
+        var result = await engine.FireAsync(instanceId, ReportTrigger.Reopen, WorkflowApi.AdminActor, WorkflowChannel.Admin,
+            body.Value!.Reason, body.Value.ReasonCode, work: null, seenState: ReportState.Approved, ct);
+        return WorkflowApi.Answer(instanceId, result);
+    }
+
+    [Function("RaiseInstanceEvent"), EndpointSummary("Ghi một sự kiện vào quy trình của báo cáo (note, exempt, return), kèm lý do")]
+    [EndpointDescription("Chỉ nhận các sự kiện note (ghi chú), exempt (miễn nộp) và return (trả lại); sự kiện khác bị từ chối (422).")]
+    [Accepts(typeof(RaiseEventRequest), "application/json"), ProducesValidationProblems]
+    [ProducesProblem(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)]
+    public async Task<Results<Ok<WorkflowInstance>, ProblemHttpResult>> RaiseEvent(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "instances/{instanceId}/raise-event")] HttpRequest req, string instanceId, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadAsync<RaiseEventRequest>(req, ct);
+        if (body.Problem is { } problem) return problem;
+        var errors = new ValidationErrors();
+        var trigger = RaisableEvent(body.Value!.Event, errors);
+        var reason = WorkflowApi.Reason(body.Value.Reason, errors);
+        if (errors.Any) return errors.ToProblem();
+        return WorkflowApi.Answer(instanceId, await engine.FireAsync(instanceId, trigger!.Value, WorkflowApi.AdminActor, WorkflowChannel.Admin, reason,
+            body.Value.ReasonCode, work: null, seenState: null, ct));
+    }
+
+    [Function("TerminateInstance"), EndpointSummary("Dừng một báo cáo đang trong quy trình, kèm lý do: huỷ các hẹn giờ, ghi vào lịch sử")]
+    [Accepts(typeof(AdminReason), "application/json"), ProducesValidationProblems]
+    [ProducesProblem(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)]
+    public async Task<Results<Ok<WorkflowInstance>, ProblemHttpResult>> Terminate(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "instances/{instanceId}/terminate")] HttpRequest req, string instanceId, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadAsync<AdminReason>(req, ct);
+        if (body.Problem is { } problem) return problem;
+        var errors = new ValidationErrors();
+        var reason = WorkflowApi.Reason(body.Value!.Reason, errors);
+        if (errors.Any) return errors.ToProblem();
+        return WorkflowApi.Answer(instanceId, await engine.FireAsync(instanceId, ReportTrigger.Terminate, WorkflowApi.AdminActor, WorkflowChannel.Admin, reason,
+            body.Value.ReasonCode, work: null, seenState: null, ct));
+    }
+
+    [Function("PurgeInstances"), EndpointSummary("Xoá hẳn các báo cáo của một kỳ đã đóng: quy trình, lịch sử, phiên bản, hẹn giờ và tệp đính kèm")]
+    [EndpointDescription("Chỉ với kỳ đã đóng, và khi đã có bản kết xuất (exports/{periodId}/…) hoặc confirm=true. Ghi lại một bản ghi xoá trong phân vùng của kỳ.")]
+    [QueryParameter("periodId", "Kỳ đã đóng cần xoá (bắt buộc)")]
+    [QueryParameter("confirm", "true: xoá cả khi kỳ chưa có bản kết xuất", Type = JsonSchemaType.Boolean)]
+    [ProducesProblem(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)]
+    public async Task<Results<Ok<PurgeRecord>, ProblemHttpResult>> Purge(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "instances")] HttpRequest req, CancellationToken ct)
+    {
+        if (!TryReadFlag(req, "confirm", out var confirm, out var malformed)) return malformed;
+        var periodId = (string?)req.Query["periodId"];
+        if (string.IsNullOrWhiteSpace(periodId))
+        {
+            return Problems.Validation([new FieldError("/periodId", "period-required", "Cần chọn kỳ báo cáo cần xoá (periodId).")]);
+        }
+        var (record, refusal) = await purge.PurgeAsync(periodId, confirm == true, WorkflowApi.AdminActor, ct);
+        if (record is not null) return TypedResults.Ok(record);
+        return refusal!.Status == StatusCodes.Status404NotFound
+            ? Problems.NotFound(refusal.Detail)
+            : Problems.Conflict(refusal.Code, refusal.Detail);
+    }
+
+    /// <summary>
+    /// A true/false query parameter, read as minimal APIs bound a <c>bool?</c>: absent or empty is null, true or false in
+    /// any case is itself, anything else makes the request unreadable (400) before anything else is checked.
+    /// </summary>
+    private static bool TryReadFlag(HttpRequest req, string name, out bool? flag, [NotNullWhen(false)] out ProblemHttpResult? malformed)
+    {
+        (flag, malformed) = (null, null);
+        var text = (string?)req.Query[name];
+        if (string.IsNullOrEmpty(text)) return true;
+        if (bool.TryParse(text, out var parsed))
+        {
+            flag = parsed;
+            return true;
+        }
+        malformed = Problems.Malformed(new FieldError($"/{name}", "invalid-boolean", $"{name} chỉ nhận true hoặc false, không nhận '{text}'."));
+        return false;
+    }
+
+    /// <summary>The event named, if an admin may raise it; the names are the triggers', in any case, never numbers.</summary>
+    private static ReportTrigger? RaisableEvent(string? name, ValidationErrors errors)
+    {
+        var accepted = string.Join(", ", WorkflowApi.RaisableEvents.Select(t => JsonNamingPolicy.CamelCase.ConvertName(t.ToString())));
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            errors.Add("/event", "event-required", $"Cần nêu sự kiện ({accepted}).");
+            return null;
+        }
+        if (Enum.TryParse<ReportTrigger>(name.Trim(), ignoreCase: true, out var trigger) && !int.TryParse(name, out _) && WorkflowApi.RaisableEvents.Contains(trigger))
+        {
+            return trigger;
+        }
+        errors.Add("/event", "event-not-accepted", $"Không nhận sự kiện '{name}' qua lệnh quản trị; chỉ nhận: {accepted}.");
+        return null;
+    }
 }
