@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Baocao.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Baocao.Mail;
 
@@ -22,7 +24,7 @@ public sealed record CapturedMail(
     string? MessageId);
 
 /// <summary>
-/// Keeps what the SendGrid client sends to <c>/v3/mail/send</c> locally, in memory, newest last, so a developer
+/// Keeps what the SendGrid client sends to <c>/api/dev/mail/v3/mail/send</c> locally, in memory, newest last, so a developer
 /// (or a test) can read a mail and follow its links exactly as the recipient would.
 /// </summary>
 public sealed class LocalMailbox(TimeProvider clock)
@@ -66,7 +68,7 @@ public sealed class LocalMailbox(TimeProvider clock)
 /// <see cref="Delay"/>. A slow answer keeps the mail only if the client is still waiting when it comes, as a server
 /// that had not got to the mail yet; with <see cref="AcceptBeforeDelay"/> the mail is kept first and only the answer is
 /// late, as a SendGrid that took the mail but answered after the client gave up (which then sends it again).
-/// Mapped with the sink only, so never in Azure.
+/// Set through the sink's local-only functions, so never in Azure.
 /// </summary>
 public sealed record SinkFault(IReadOnlyList<int> Statuses, int Count, TimeSpan? RetryAfter = null, TimeSpan? Delay = null, bool AcceptBeforeDelay = false);
 
@@ -112,37 +114,19 @@ public sealed class LocalMailFaults
     }
 }
 
-public static class LocalMailSinkApi
+/// <summary>
+/// The local sink's SendGrid side: the SendGrid client, pointed at <c>/api/dev/mail</c> by <c>Mail__SendGridHost</c>,
+/// posts to <c>/api/dev/mail/v3/mail/send</c>. Answers only locally with <c>Mail__UseLocalSink</c>, so never in Azure.
+/// </summary>
+[LocalOnly("Mail:UseLocalSink")]
+public sealed class LocalMailSinkFunctions(LocalMailbox mailbox, LocalMailFaults faults, TimeProvider clock)
 {
-    public static IEndpointRouteBuilder MapLocalMailSink(this IEndpointRouteBuilder app)
-    {
-        app.MapPost("/v3/mail/send", Send).ExcludeFromDescription();
-        var dev = app.MapGroup("/api/dev/mail").WithTags("Chỉ khi chạy trên máy");
-        dev.MapGet("/", (LocalMailbox mailbox) => TypedResults.Ok(mailbox.All))
-            .WithName("ListCapturedMail").WithSummary("Thư đã gửi qua hộp thư nội bộ (JSON)");
-        dev.MapGet("/view", (LocalMailbox mailbox) => MailPage.Render(mailbox.All))
-            .WithName("ViewCapturedMail").WithSummary("Trang đọc thư của hộp thư nội bộ").ExcludeFromDescription();
-        dev.MapGet("/faults", (LocalMailFaults faults) => TypedResults.Ok(faults.State))
-            .WithName("GetMailSinkFaults").WithSummary("Sự cố giả lập của hộp thư nội bộ và các lần đã trả lời");
-        dev.MapPut("/faults", (SinkFault fault, LocalMailFaults faults) =>
-            {
-                faults.Set(fault);
-                return TypedResults.Ok(faults.State);
-            })
-            .WithName("SetMailSinkFaults").WithSummary("Giả lập SendGrid gặp sự cố: trả 429/5xx hoặc trả lời chậm cho một số lần gửi");
-        dev.MapDelete("/faults", (LocalMailFaults faults) =>
-            {
-                faults.Set(null);
-                return TypedResults.NoContent();
-            })
-            .WithName("ClearMailSinkFaults").WithSummary("Tắt sự cố giả lập");
-        return app;
-    }
-
     /// <summary>Answers as SendGrid does: 401 without a bearer key, 400 for a body it cannot read, 202 when accepted.</summary>
-    private static async Task<IResult> Send(HttpRequest request, LocalMailbox mailbox, LocalMailFaults faults, TimeProvider clock, CancellationToken ct)
+    [Function("LocalMailSinkSend"), ExcludeFromDescription]
+    public async Task<IResult> Send(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "dev/mail/v3/mail/send")] HttpRequest req, CancellationToken ct)
     {
-        if (!request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.Ordinal))
+        if (!req.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.Ordinal))
         {
             return Problems.Unauthorized("Thiếu khoá SendGrid.");
         }
@@ -152,7 +136,7 @@ public static class LocalMailSinkApi
         {
             if (status != 0)
             {
-                if (fault.RetryAfter is { } after) request.HttpContext.Response.Headers.RetryAfter = ((int)after.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                if (fault.RetryAfter is { } after) req.HttpContext.Response.Headers.RetryAfter = ((int)after.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return Problems.Create(status, "sink-fault", "Sự cố giả lập", "Hộp thư nội bộ đang giả lập SendGrid gặp sự cố.");
             }
             (slow, acceptFirst) = (fault.Delay ?? TimeSpan.Zero, fault.AcceptBeforeDelay);
@@ -162,7 +146,7 @@ public static class LocalMailSinkApi
         JsonObject? body;
         try
         {
-            body = await JsonSerializer.DeserializeAsync<JsonObject>(request.Body, cancellationToken: ct);
+            body = await JsonSerializer.DeserializeAsync<JsonObject>(req.Body, cancellationToken: ct);
         }
         catch (JsonException)
         {
@@ -175,5 +159,40 @@ public static class LocalMailSinkApi
         mailbox.Accept(body);
         if (acceptFirst) await Task.Delay(slow, clock, ct);
         return TypedResults.Accepted((string?)null);
+    }
+}
+
+/// <summary>The local mailbox for developers and tests: the mails the sink kept, and its fault switch. Local only, as the sink.</summary>
+[Tags("Chỉ khi chạy trên máy"), LocalOnly("Mail:UseLocalSink")]
+public sealed class LocalMailboxFunctions(LocalMailbox mailbox, LocalMailFaults faults)
+{
+    [Function("ListCapturedMail"), EndpointSummary("Thư đã gửi qua hộp thư nội bộ (JSON)")]
+    public Ok<IReadOnlyList<CapturedMail>> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dev/mail")] HttpRequest req) =>
+        TypedResults.Ok(mailbox.All);
+
+    [Function("ViewCapturedMail"), EndpointSummary("Trang đọc thư của hộp thư nội bộ"), ExcludeFromDescription]
+    public IResult View([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dev/mail/view")] HttpRequest req) =>
+        MailPage.Render(mailbox.All);
+
+    [Function("GetMailSinkFaults"), EndpointSummary("Sự cố giả lập của hộp thư nội bộ và các lần đã trả lời")]
+    public Ok<SinkFaultState> GetFaults([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dev/mail/faults")] HttpRequest req) =>
+        TypedResults.Ok(faults.State);
+
+    [Function("SetMailSinkFaults"), EndpointSummary("Giả lập SendGrid gặp sự cố: trả 429/5xx hoặc trả lời chậm cho một số lần gửi")]
+    [Accepts(typeof(SinkFault), "application/json")]
+    public async Task<Results<Ok<SinkFaultState>, ProblemHttpResult>> SetFaults(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "dev/mail/faults")] HttpRequest req, CancellationToken ct)
+    {
+        var fault = await JsonBody.ReadAsync<SinkFault>(req, ct);
+        if (fault.Problem is { } problem) return problem;
+        faults.Set(fault.Value);
+        return TypedResults.Ok(faults.State);
+    }
+
+    [Function("ClearMailSinkFaults"), EndpointSummary("Tắt sự cố giả lập")]
+    public NoContent ClearFaults([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "dev/mail/faults")] HttpRequest req)
+    {
+        faults.Set(null);
+        return TypedResults.NoContent();
     }
 }

@@ -3,6 +3,7 @@ using Baocao.Hosting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 
 namespace Baocao.Reporting;
@@ -30,52 +31,47 @@ public static class DashboardAccess
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
             o.SlidingExpiration = true;
         });
-        services.AddAuthorization();
+        // The dashboard's pages name this policy: signed in with the staff cookie, or sent to sign in.
+        services.AddAuthorization(o => o.AddPolicy(Scheme, p => p.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser()));
         // One anti-forgery cookie serves every form the app renders: the dashboard's and the review pages'.
         services.AddAntiforgery(o => o.Cookie.Path = "/api");
         return services;
     }
 
-    /// <summary>
-    /// API routes for province staff: the admin key in <c>X-Api-Key</c>, or the dashboard's sign-in cookie; otherwise
-    /// 401 Problem Details. A unit key is not the admin key and is refused like any wrong key.
-    /// </summary>
-    public static TBuilder RequireStaff<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(new RequireStaffAttribute()).WithMetadata(new AdminOnlyMetadata());
+    /// <summary>Only paths inside the dashboard, so the sign-in page cannot be used to send people elsewhere.</summary>
+    internal static string SafeReturn(string? returnUrl) =>
+        returnUrl is not null && returnUrl.StartsWith("/api/dashboard", StringComparison.Ordinal) && !returnUrl.StartsWith("//", StringComparison.Ordinal)
+            ? returnUrl
+            : "/api/dashboard";
+}
 
-    public static IEndpointRouteBuilder MapDashboardSignIn(this IEndpointRouteBuilder app)
-    {
-        app.MapGet(SignInPath, (HttpContext context, IAntiforgery antiforgery, string? returnUrl) =>
-                DashboardPages.SignIn(antiforgery.GetAndStoreTokens(context), SafeReturn(returnUrl), failed: false))
-            .ExcludeFromDescription();
-        app.MapPost(SignInPath, SignIn).ExcludeFromDescription();
-        return app;
-    }
+/// <summary>Where staff sign in to the dashboard: the form, and its post, which turns the admin key into the cookie.</summary>
+public sealed class DashboardSignInFunctions(IAntiforgery antiforgery, IOptions<BaocaoOptions> options)
+{
+    [Function("DashboardSignInPage"), ExcludeFromDescription]
+    public IResult Page([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dashboard/sign-in")] HttpRequest req) =>
+        DashboardPages.SignIn(antiforgery.GetAndStoreTokens(req.HttpContext), DashboardAccess.SafeReturn(req.Query["returnUrl"]), failed: false);
 
-    private static async Task<IResult> SignIn(HttpContext context, IAntiforgery antiforgery, IOptions<BaocaoOptions> options)
+    [Function("DashboardSignIn"), ExcludeFromDescription]
+    public async Task<IResult> SignIn([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "dashboard/sign-in")] HttpRequest req)
     {
+        var context = req.HttpContext;
         // Minimal APIs validate the anti-forgery token of [FromForm] parameters; reading the form by hand, check it here.
         if (!await antiforgery.IsRequestValidAsync(context))
         {
             return DashboardPages.Message("Phiên làm việc không hợp lệ",
                 "Biểu mẫu đã hết hạn hoặc không đến từ trang đăng nhập. Hãy tải lại trang và thử lại.", StatusCodes.Status400BadRequest);
         }
-        var form = await context.Request.ReadFormAsync(context.RequestAborted);
-        var returnUrl = SafeReturn(form["returnUrl"]);
+        var form = await req.ReadFormAsync(context.RequestAborted);
+        var returnUrl = DashboardAccess.SafeReturn(form["returnUrl"]);
         if (!AdminKey.Matches(form["key"].ToString(), options.Value.AdminKey))
         {
             return DashboardPages.SignIn(antiforgery.GetAndStoreTokens(context), returnUrl, failed: true);
         }
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "province-staff")], Scheme);
-        await context.SignInAsync(Scheme, new ClaimsPrincipal(identity));
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "province-staff")], DashboardAccess.Scheme);
+        await context.SignInAsync(DashboardAccess.Scheme, new ClaimsPrincipal(identity));
         return Results.LocalRedirect(returnUrl);
     }
-
-    /// <summary>Only paths inside the dashboard, so the sign-in page cannot be used to send people elsewhere.</summary>
-    private static string SafeReturn(string? returnUrl) =>
-        returnUrl is not null && returnUrl.StartsWith("/api/dashboard", StringComparison.Ordinal) && !returnUrl.StartsWith("//", StringComparison.Ordinal)
-            ? returnUrl
-            : "/api/dashboard";
 }
 
 /// <summary>
