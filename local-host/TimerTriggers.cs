@@ -13,16 +13,19 @@ namespace Baocao.LocalHost;
 internal sealed partial class TimerTriggers(FunctionCatalog catalog, FunctionInvoker invoker, IServiceScopeFactory scopes,
     IConfiguration configuration, TimeProvider clock, ILogger<TimerTriggers> logger) : BackgroundService
 {
+    /// <summary>Runs the timer function <paramref name="functionName"/> once now, as its schedule would; a failure is thrown.</summary>
+    public Task FireNowAsync(string functionName, CancellationToken cancellationToken) =>
+        InvokeAsync(catalog.Functions.Single(f => f.Name == functionName), last: null, cancellationToken);
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(catalog.Functions.Where(f => f.Trigger is TimerFunctionTrigger && !configuration.IsDisabled(f))
             .Select(f => RunAsync(f, (TimerFunctionTrigger)f.Trigger, stoppingToken)));
 
     private async Task RunAsync(FunctionDescriptor function, TimerFunctionTrigger trigger, CancellationToken stoppingToken)
     {
-        var expression = configuration.Resolve(trigger.Schedule);
-        var schedule = CrontabSchedule.Parse(expression, new CrontabSchedule.ParseOptions { IncludingSeconds = expression.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6 });
+        var schedule = ScheduleOf(trigger);
         DateTime? last = null;
-        if (trigger.RunOnStartup) await FireAsync(function, null, schedule, stoppingToken);
+        if (trigger.RunOnStartup) await FireAsync(function, null, stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             var now = clock.GetUtcNow().UtcDateTime;
@@ -35,28 +38,38 @@ internal sealed partial class TimerTriggers(FunctionCatalog catalog, FunctionInv
             {
                 return;
             }
-            await FireAsync(function, last, schedule, stoppingToken);
+            await FireAsync(function, last, stoppingToken);
             last = next;
         }
     }
 
-    private async Task FireAsync(FunctionDescriptor function, DateTime? last, CrontabSchedule schedule, CancellationToken stoppingToken)
+    private async Task FireAsync(FunctionDescriptor function, DateTime? last, CancellationToken stoppingToken)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var timer = new TimerInfo
-        {
-            IsPastDue = false,
-            ScheduleStatus = new ScheduleStatus { Last = last ?? DateTime.MinValue, Next = schedule.GetNextOccurrence(now), LastUpdated = now },
-        };
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            await invoker.InvokeAsync(function, scope.ServiceProvider, timer, new Dictionary<string, object?>(), stoppingToken);
+            await InvokeAsync(function, last, stoppingToken);
         }
         catch (Exception error) when (!stoppingToken.IsCancellationRequested)
         {
             LogFailed(logger, function.Name, error);
         }
+    }
+
+    private async Task InvokeAsync(FunctionDescriptor function, DateTime? last, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var trigger = (TimerFunctionTrigger)function.Trigger;
+        var next = ScheduleOf(trigger).GetNextOccurrence(now);
+        var timer = new TimerInfo { IsPastDue = false, ScheduleStatus = new ScheduleStatus { Last = last ?? DateTime.MinValue, Next = next, LastUpdated = now } };
+        await using var scope = scopes.CreateAsyncScope();
+        await invoker.InvokeAsync(function, scope.ServiceProvider, timer, new Dictionary<string, object?>(), cancellationToken);
+    }
+
+    private CrontabSchedule ScheduleOf(TimerFunctionTrigger trigger)
+    {
+        var expression = configuration.Resolve(trigger.Schedule);
+        var withSeconds = expression.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6;
+        return CrontabSchedule.Parse(expression, new CrontabSchedule.ParseOptions { IncludingSeconds = withSeconds });
     }
 
     [LoggerMessage(LogLevel.Warning, "Timer function {FunctionName} failed; it runs again at its next occurrence")]

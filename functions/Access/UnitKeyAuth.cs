@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace Baocao.Access;
 
-/// <summary>The unit a request speaks for, set by <see cref="UnitKeyAuth.RequireUnitKey{TBuilder}"/>.</summary>
+/// <summary>The unit a request speaks for, set by <see cref="RequireUnitKeyAttribute"/>.</summary>
 public sealed record CallingUnit(string Code)
 {
     public static CallingUnit From(HttpContext context) =>
@@ -13,19 +13,9 @@ public sealed record CallingUnit(string Code)
     public static CallingUnit? FromOrProvince(HttpContext context) => context.Items[typeof(CallingUnit)] as CallingUnit;
 }
 
+/// <summary>The unit-key check both attributes below share.</summary>
 public static class UnitKeyAuth
 {
-    /// <summary>
-    /// Routes for reporting units: a valid, unrevoked unit key in <c>X-Api-Key</c>, or 401. A route with a
-    /// <c>{unitId}</c> for another unit answers 403 without saying anything about that unit.
-    /// </summary>
-    public static TBuilder RequireUnitKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(new RequireUnitKeyAttribute());
-
-    /// <summary>Routes a unit reads about itself and province staff read about any unit: a unit key as above, or the admin key.</summary>
-    public static TBuilder RequireUnitKeyOrAdmin<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(new RequireUnitKeyOrAdminAttribute());
-
     internal static async ValueTask<object?> CheckAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, bool adminToo)
     {
         var http = context.HttpContext;

@@ -4,13 +4,10 @@ using Microsoft.Extensions.Options;
 
 namespace Baocao.Hosting;
 
-/// <summary>Admin routes are for province staff holding the admin key, sent in <c>X-Api-Key</c>.</summary>
+/// <summary>The admin key province staff send in <c>X-Api-Key</c>.</summary>
 public static class AdminKey
 {
     public const string Header = "X-Api-Key";
-
-    public static TBuilder RequireAdminKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(new RequireAdminKeyAttribute()).WithMetadata(new AdminOnlyMetadata());
 
     /// <summary>Constant-time comparison over hashes, so neither content nor length leaks through timing.</summary>
     public static bool Matches(string presented, string expected) =>
@@ -18,9 +15,6 @@ public static class AdminKey
             SHA256.HashData(Encoding.UTF8.GetBytes(presented)),
             SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
 }
-
-/// <summary>Marks an endpoint as admin-only, for OpenAPI and the function table.</summary>
-public sealed record AdminOnlyMetadata;
 
 /// <summary>
 /// A local tool (the mail sink): answers only when the app setting <paramref name="enabledBySetting"/> is true and the

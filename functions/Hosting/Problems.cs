@@ -48,11 +48,3 @@ public sealed class ValidationErrors
 
     public ProblemHttpResult ToProblem() => Problems.Validation(_errors);
 }
-
-public static class ProblemMetadata
-{
-    /// <summary>OpenAPI metadata of an endpoint that reads a JSON body: unreadable (400), invalid (422), not JSON (415).</summary>
-    public static RouteHandlerBuilder ProducesValidationProblems(this RouteHandlerBuilder builder) =>
-        builder.ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-}

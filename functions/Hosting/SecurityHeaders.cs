@@ -5,18 +5,12 @@ namespace Baocao.Hosting;
 /// browser reads a file or JSON as something to run; never framed by another site (CSP frame-ancestors, and
 /// X-Frame-Options for browsers older than it); and a Content-Security-Policy. An answer without a policy of its own
 /// gets one that lets nothing load or run in it; pages set theirs (<see cref="Page"/>); an endpoint that serves
-/// someone else's page (the API reference) declares its policy with <see cref="WithContentSecurityPolicy{TBuilder}"/>.
+/// someone else's page (the API reference) declares its policy with <see cref="ContentSecurityPolicyAttribute"/>.
 /// </summary>
 public static class SecurityHeaders
 {
     /// <summary>For anything that is not one of the app's pages: nothing loads or runs in it, nobody frames it.</summary>
     public const string NothingRuns = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-
-    /// <summary>An endpoint's own Content-Security-Policy.</summary>
-    public sealed record ContentSecurityPolicy(string Value);
-
-    public static TBuilder WithContentSecurityPolicy<TBuilder>(this TBuilder builder, string policy) where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(new ContentSecurityPolicy(policy));
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
     {
@@ -30,8 +24,7 @@ public static class SecurityHeaders
                 if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
                 {
                     var metadata = context.GetEndpoint()?.Metadata;
-                    headers.ContentSecurityPolicy = metadata?.GetMetadata<ContentSecurityPolicyAttribute>()?.Value
-                        ?? metadata?.GetMetadata<ContentSecurityPolicy>()?.Value ?? NothingRuns;
+                    headers.ContentSecurityPolicy = metadata?.GetMetadata<ContentSecurityPolicyAttribute>()?.Value ?? NothingRuns;
                 }
                 return Task.CompletedTask;
             });

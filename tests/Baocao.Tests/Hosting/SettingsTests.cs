@@ -22,7 +22,6 @@ public sealed class SettingsTests(TestApp app) : IClassFixture<TestApp>
         _ = factory.Services.GetRequiredService<IOptions<BaocaoOptions>>().Value;
         _ = factory.Services.GetRequiredService<IOptions<Baocao.Mail.MailOptions>>().Value;
         _ = factory.Services.GetRequiredService<IOptions<Baocao.Submissions.AttachmentLimits>>().Value;
-        _ = factory.Services.GetRequiredService<IOptions<Baocao.Workflow.WorkflowOptions>>().Value;
         _ = factory.Services.GetRequiredService<IOptions<Baocao.Review.ReviewOptions>>().Value;
         _ = factory.Services.GetRequiredService<IOptions<Baocao.Reminders.ReminderOptions>>().Value;
         _ = factory.Services.GetRequiredService<IOptions<Baocao.Storage.StorageOptions>>().Value;

@@ -19,7 +19,7 @@ public sealed partial class BicepTests
     /// <summary>Settings the Bicep sets differently on purpose, and why.</summary>
     private static readonly Dictionary<string, string> NotAppSettings = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["FUNCTIONS_WORKER_RUNTIME"] = "Flex Consumption takes the runtime from functionAppConfig.runtime (custom)",
+        ["FUNCTIONS_WORKER_RUNTIME"] = "Flex Consumption takes the runtime from functionAppConfig.runtime (dotnet-isolated)",
         ["AzureWebJobsStorage"] = "Azure uses the identity form, AzureWebJobsStorage__accountName",
     };
 
@@ -108,8 +108,7 @@ public sealed partial class BicepTests
         {
             Assert.Contains("@Microsoft.KeyVault(SecretUri=", settings[secret]);
         }
-        Assert.Contains(TriggerSettings.TimerSweepSchedule, settings.Keys);
-        Assert.Equal("\"false\"", settings["Workflow__RunLocalTriggers"]);
+        Assert.Contains(Baocao.Workflow.WorkflowTriggers.SweepScheduleSetting, settings.Keys);
     }
 
     [Fact]
@@ -125,7 +124,8 @@ public sealed partial class BicepTests
         Assert.False(account["properties"]!["allowSharedKeyAccess"]!.GetValue<bool>());
         var site = Assert.Single(Resources(template, "Microsoft.Web/sites"));
         Assert.Equal("SystemAssigned", site["identity"]!["type"]!.GetValue<string>());
-        Assert.Equal("custom", site["properties"]!["functionAppConfig"]!["runtime"]!["name"]!.GetValue<string>());
+        Assert.Equal("dotnet-isolated", site["properties"]!["functionAppConfig"]!["runtime"]!["name"]!.GetValue<string>());
+        Assert.Equal("10.0", site["properties"]!["functionAppConfig"]!["runtime"]!["version"]!.GetValue<string>());
         Assert.Equal("FlexConsumption", Assert.Single(Resources(template, "Microsoft.Web/serverfarms"))["sku"]!["tier"]!.GetValue<string>());
         // Blob Data Owner, Queue Data Contributor, Table Data Contributor, Key Vault Secrets User.
         var roles = Resources(template, "Microsoft.Authorization/roleAssignments").Select(r => r["properties"]!["roleDefinitionId"]!.ToJsonString()).ToList();

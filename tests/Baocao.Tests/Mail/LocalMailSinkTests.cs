@@ -43,12 +43,12 @@ public sealed class LocalMailSinkTests(TestApp app) : IClassFixture<TestApp>
     public async Task The_sink_refuses_a_mail_without_a_key_or_without_recipients()
     {
         using var client = app.Anonymous();
-        var noKey = await client.PostAsync("/v3/mail/send", new StringContent("""{"personalizations":[{"to":[{"email":"a@b.example"}]}]}""",
+        var noKey = await client.PostAsync("/api/dev/mail/v3/mail/send", new StringContent("""{"personalizations":[{"to":[{"email":"a@b.example"}]}]}""",
             System.Text.Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
         await noKey.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
 
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "SG.x");
-        var noRecipients = await client.PostAsync("/v3/mail/send", new StringContent("""{"subject":"x"}""",
+        var noRecipients = await client.PostAsync("/api/dev/mail/v3/mail/send", new StringContent("""{"subject":"x"}""",
             System.Text.Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
         await noRecipients.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
     }

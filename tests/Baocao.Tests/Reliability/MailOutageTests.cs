@@ -51,7 +51,7 @@ public sealed class MailOutageTests(DemoApp app) : IClassFixture<DemoApp>
 
         // As the queue trigger would: each instance's message comes back while its delivery fails, at most
         // MaxDequeueCount times before it would go to the poison queue.
-        var tries = app.Factory.Services.GetRequiredService<IOptions<WorkflowOptions>>().Value.MaxDequeueCount;
+        var tries = app.Factory.Services.GetRequiredService<Baocao.LocalHost.HostJson>().Queues.MaxDequeueCount;
         for (var round = 1; round <= tries && pending.Count > 0; round++)
         {
             foreach (var id in pending.ToList())

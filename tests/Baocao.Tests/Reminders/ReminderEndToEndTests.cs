@@ -51,16 +51,15 @@ public sealed class ReminderEndToEndTests(ReminderApp app) : IClassFixture<Remin
         ], mails.OrderBy(m => m.At).ThenBy(m => m.To, StringComparer.Ordinal).ToList());
     }
 
-    /// <summary>What the Functions host does each minute: invoke <c>TimerSweep</c>, then <c>OutboxDispatch</c> once per queue message.</summary>
+    /// <summary>What the host does each minute: fire <c>TimerSweep</c>, then run <c>OutboxDispatch</c> for each queue message.</summary>
     private async Task TriggerAsync()
     {
-        using var host = app.Anonymous();
-        Assert.Equal(HttpStatusCode.OK, (await FunctionsHost.InvokeAsync(host, "TimerSweep", FunctionsHost.TimerPayload("TimerSweep"))).Status);
-        await OutboxDrain.DrainAsync(new QueueClient(app.Azurite.ConnectionString, StorageNames.OutboxQueue), async message =>
+        var hosted = app.Factory.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().ToList();
+        await hosted.OfType<Baocao.LocalHost.TimerTriggers>().Single().FireNowAsync("TimerSweep", Ct);
+        var queue = hosted.OfType<Baocao.LocalHost.QueueTriggers>().Single();
+        while (await queue.ReceiveOnceAsync("OutboxDispatch", Ct) > 0)
         {
-            var data = FunctionsHost.Data(message, FunctionsHost.Encoding.StringDataType);
-            Assert.Equal(HttpStatusCode.OK, (await FunctionsHost.InvokeAsync(host, "OutboxDispatch", FunctionsHost.QueuePayload("OutboxDispatch", data))).Status);
-        }, Ct);
+        }
     }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
