@@ -1,6 +1,7 @@
-// Baocao in Azure: one resource group holding a Linux Function App on Flex Consumption that runs the app as a custom
-// handler, its storage (identity only, no keys), a Key Vault for its secrets, and Application Insights over Log
-// Analytics. `azd up` provisions this and deploys the published app (see azure.yaml and infra/deploy.sh).
+// Baocao in Azure: one resource group holding a Linux Function App on Flex Consumption that runs the app as a .NET
+// isolated worker (the Functions host starts the published Baocao.dll and reads its functions.metadata), its storage
+// (identity only, no keys), a Key Vault for its secrets, and Application Insights over Log Analytics. `azd up`
+// provisions this, then publishes functions/ and deploys it as the `api` service (see azure.yaml).
 targetScope = 'subscription'
 
 @minLength(1)
@@ -74,9 +75,6 @@ param maximumInstanceCount int = 40
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 2048
 
-@description('Custom handler runtime version as Flex Consumption lists it (az functionapp list-flexconsumption-runtimes --runtime custom).')
-param customHandlerRuntimeVersion string = '1.0'
-
 @description('Key Vault purge protection: on for anything real; off only for throw-away environments.')
 param keyVaultPurgeProtection bool = true
 
@@ -111,7 +109,6 @@ module resources 'resources.bicep' = {
     maxSubmissionBytes: maxSubmissionBytes
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
-    customHandlerRuntimeVersion: customHandlerRuntimeVersion
     keyVaultPurgeProtection: keyVaultPurgeProtection
   }
 }

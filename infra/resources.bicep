@@ -29,7 +29,6 @@ param maxFileBytes int
 param maxSubmissionBytes int
 param maximumInstanceCount int
 param instanceMemoryMB int
-param customHandlerRuntimeVersion string
 param keyVaultPurgeProtection bool
 
 // Kept in step with functions/Storage/StorageNames.cs by a test.
@@ -156,7 +155,11 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   properties: { reserved: true }
 }
 
-// Flex Consumption runs custom handlers (runtime "custom"); the host starts app/Baocao as host.json says.
+// The Functions host runs the app as a .NET isolated worker (runtime "dotnet-isolated"): it starts the published
+// Baocao.dll, takes the functions from functions.metadata, and forwards HTTP requests to the worker's ASP.NET Core
+// pipeline. The .NET version is the app's target framework (net10.0 in Directory.Build.props), not a per-environment
+// choice: change both together. azd deploys the publish output to the deployment container below, finding the site by
+// its azd-service-name tag.
 resource app 'Microsoft.Web/sites@2024-04-01' = {
   name: 'func-${resourceToken}'
   location: location
@@ -183,7 +186,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: instanceMemoryMB
       }
-      runtime: { name: 'custom', version: customHandlerRuntimeVersion }
+      runtime: { name: 'dotnet-isolated', version: '10.0' }
     }
   }
 }
@@ -204,6 +207,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Baocao__SeedDemoData: string(seedDemoData)
     Baocao__DemoUnitKey: ''
     Baocao__StartLocalAzurite: 'false'
+    // The schedule of the workflow's timer trigger (%Baocao_TimerSweepSchedule%); the outbox queue trigger's retries
+    // (maxDequeueCount, visibility timeout) are in host.json, extensions.queues.
     Baocao_TimerSweepSchedule: timerSweepSchedule
     // Storage in the same region answers in milliseconds; a try with no answer after this is given up (three tries).
     Storage__NetworkTimeout: '00:00:04'
@@ -216,12 +221,6 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Submissions__MaxSubmissionBytes: string(maxSubmissionBytes)
     Submissions__IdempotencyKeyLifetime: '1.00:00:00'
     Submissions__UploadLifetime: '1.00:00:00'
-    // The host's timer and queue triggers call the workflow's handlers; the in-process loops are for local runs only.
-    Workflow__RunLocalTriggers: 'false'
-    Workflow__SweepInterval: '00:01:00'
-    Workflow__MaxIdleDelay: '00:00:30'
-    Workflow__RetryDelay: '00:00:05'
-    Workflow__MaxDequeueCount: '5'
     RateLimits__PerKeyPerMinute: '600'
     RateLimits__PerAddressPerMinute: '3000'
     // Reminders go out in working hours in Asia/Ho_Chi_Minh, never on a holiday; update the list each year.

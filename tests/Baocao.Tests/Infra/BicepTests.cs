@@ -10,7 +10,8 @@ namespace Baocao.Tests.Infra;
 
 /// <summary>
 /// infra/ built and linted offline by the Bicep compiler that NuGet restored (Azure.Bicep.CommandLine.linux-x64), failing
-/// on any error or linter warning, and checked against the app: every setting it reads, every table, container, queue.
+/// on any error or linter warning, and checked against the app: every setting it reads, every table, container, queue;
+/// and azure.yaml's service, which azd publishes from functions/ and deploys to the site carrying its name as a tag.
 /// </summary>
 public sealed partial class BicepTests
 {
@@ -26,8 +27,14 @@ public sealed partial class BicepTests
     /// <summary>Keyed sections: the sample's key ids are local (Review__SigningKeys__local1); Azure has its own (a, b).</summary>
     private static readonly string[] KeyedSections = ["Review__SigningKeys__"];
 
+    /// <summary>The azd service of the function app: azure.yaml's services entry and the site's azd-service-name tag.</summary>
+    private const string AzdService = "api";
+
     [GeneratedRegex(@"\b(Warning|Error)\b [A-Za-z0-9-]+:")]
     private static partial Regex Diagnostic();
+
+    [GeneratedRegex(@"^(?<indent> *)(?<key>[A-Za-z0-9_.-]+):(?:\s+(?<value>[^#]*?))?\s*(?:#.*)?$")]
+    private static partial Regex YamlKey();
 
     private static string Bicep()
     {
@@ -134,5 +141,43 @@ public sealed partial class BicepTests
         {
             Assert.True(text.Contains(role, StringComparison.Ordinal), $"no role assignment of {role}");
         }
+    }
+
+    /// <summary>
+    /// The scalar entries of the mapping at <paramref name="parent"/>.<paramref name="child"/> of a YAML file written in
+    /// block style (as azure.yaml is); nested mappings below it are left out.
+    /// </summary>
+    private static Dictionary<string, string> YamlMapping(IEnumerable<string> lines, string parent, string child)
+    {
+        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        var path = new List<(int Indent, string Key)>();
+        foreach (var line in lines)
+        {
+            if (line.TrimStart().StartsWith('#')) continue;
+            var match = YamlKey().Match(line);
+            if (!match.Success) continue;
+            var indent = match.Groups["indent"].Length;
+            var key = match.Groups["key"].Value;
+            var value = match.Groups["value"].Value.Trim().Trim('"', '\'');
+            while (path.Count > 0 && path[^1].Indent >= indent) path.RemoveAt(path.Count - 1);
+            if (value.Length == 0) path.Add((indent, key));
+            else if (path.Count == 2 && path[0].Key == parent && path[1].Key == child) found[key] = value;
+        }
+        return found;
+    }
+
+    [Fact]
+    public async Task Azd_publishes_the_worker_project_and_deploys_it_to_the_site_tagged_with_its_service()
+    {
+        var lines = await File.ReadAllLinesAsync(Path.Combine(Repository.Root, "azure.yaml"), TestContext.Current.CancellationToken);
+        var service = YamlMapping(lines, "services", AzdService);
+        Assert.Equal("./functions", service.GetValueOrDefault("project"));
+        Assert.Equal("dotnet", service.GetValueOrDefault("language"));
+        Assert.Equal("function", service.GetValueOrDefault("host"));
+        Assert.True(File.Exists(Path.Combine(Repository.Root, "functions", "Baocao.csproj")), "azure.yaml's service project is not the worker");
+        // azd finds the resource to deploy to by this tag; the site's tags are an expression (union of the common tags).
+        var site = Assert.Single(Resources(await BuildAsync(), "Microsoft.Web/sites"));
+        var tags = site["tags"] is JsonValue value && value.TryGetValue<string>(out var expression) ? expression : site["tags"]!.ToJsonString();
+        Assert.Matches($@"['""]azd-service-name['""]\s*[,:]\s*['""]{AzdService}['""]", tags);
     }
 }
