@@ -37,7 +37,7 @@ public sealed class FunctionCatalog
         Functions = functions;
         RoutePrefix = routePrefix;
         _endpoints = functions.Where(f => f.Trigger is HttpFunctionTrigger)
-            .Select((f, order) => (f.Name, Endpoint: EndpointOf(f, routePrefix, order)))
+            .Select(f => (f.Name, Endpoint: EndpointOf(f, routePrefix)))
             .ToDictionary(e => e.Name, e => e.Endpoint, StringComparer.Ordinal);
         HttpEndpoints = new HttpFunctionEndpoints([.. _endpoints.Values]);
     }
@@ -85,7 +85,7 @@ public sealed class FunctionCatalog
         throw new InvalidOperationException($"Function {function.Name} has no trigger this app knows (HTTP, timer or queue).");
     }
 
-    private static RouteEndpoint EndpointOf(FunctionDescriptor function, string routePrefix, int order)
+    private static RouteEndpoint EndpointOf(FunctionDescriptor function, string routePrefix)
     {
         var http = (HttpFunctionTrigger)function.Trigger;
         var method = function.Method;
@@ -102,7 +102,8 @@ public sealed class FunctionCatalog
         var pattern = RoutePatternFactory.Parse($"{routePrefix}/{http.Route}".TrimStart('/'));
         // Never run: each host invokes the function its own way (see HttpFunctionPipeline); the endpoint is its description.
         return new RouteEndpoint(_ => throw new InvalidOperationException($"{function.Name} runs through its host."),
-            pattern, order, new EndpointMetadataCollection(metadata), function.Name);
+            // One order for all, so a literal segment wins over a parameter (sign-in over {periodId}) by route precedence.
+            pattern, order: 0, new EndpointMetadataCollection(metadata), function.Name);
     }
 
     private static string RoutePrefixIn(string folder)

@@ -67,14 +67,6 @@ public sealed class PlatformTests(DemoApp app) : IClassFixture<DemoApp>
     }
 
     [Fact]
-    public async Task The_host_readiness_probe_is_answered_at_the_root()
-    {
-        using var client = app.Anonymous();
-        var response = await client.GetAsync("/", TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
-
-    [Fact]
     public async Task Seeding_again_changes_nothing()
     {
         var before = await app.SnapshotAsync();

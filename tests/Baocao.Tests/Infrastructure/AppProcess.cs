@@ -25,6 +25,9 @@ public sealed class AppProcess : IAsyncDisposable
     public static Dictionary<string, string> HostSettings(string storage, int port) => new()
     {
         ["urls"] = $"http://127.0.0.1:{port}",
+        // The tests drive the timer and queue functions themselves, between the crashes they cause.
+        [TestApp.DisabledSetting("TimerSweep")] = "true",
+        [TestApp.DisabledSetting("OutboxDispatch")] = "true",
         ["AzureWebJobsStorage"] = storage,
         ["Baocao__AdminKey"] = TestApp.AdminKey,
         ["Mail__SendGridApiKey"] = "SG.test",

@@ -65,9 +65,9 @@ public sealed partial class PageSecurityTests(DemoApp app) : IClassFixture<DemoA
         return new()
         {
             ["periodId"] = Period, ["unitId"] = unit, ["version"] = "1", ["number"] = "1", ["instanceId"] = $"{Period}~{unit}",
-            ["token"] = link[(link.LastIndexOf('/') + 1)..], ["documentName"] = "v1", ["script"] = "form.js",
+            ["token"] = link[(link.LastIndexOf('/') + 1)..], ["documentName"] = "v1", ["*path"] = "v1", ["script"] = "form.js",
             ["code"] = unit, ["/api/catalog/posts/{code} code"] = Post, ["/api/catalog/templates/{code} code"] = "SK6T",
-            ["/api/instances/ ?"] = "periodId=" + Period,
+            ["/api/instances ?"] = "periodId=" + Period,
         };
     }
 

@@ -54,7 +54,7 @@ public sealed class ReminderEndToEndTests(ReminderApp app) : IClassFixture<Remin
     /// <summary>What the host does each minute: fire <c>TimerSweep</c>, then run <c>OutboxDispatch</c> for each queue message.</summary>
     private async Task TriggerAsync()
     {
-        var hosted = app.Factory.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().ToList();
+        var hosted = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetServices<Microsoft.Extensions.Hosting.IHostedService>(app.Factory.Services).ToList();
         await hosted.OfType<Baocao.LocalHost.TimerTriggers>().Single().FireNowAsync("TimerSweep", Ct);
         var queue = hosted.OfType<Baocao.LocalHost.QueueTriggers>().Single();
         while (await queue.ReceiveOnceAsync("OutboxDispatch", Ct) > 0)

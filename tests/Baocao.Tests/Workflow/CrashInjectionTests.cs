@@ -68,6 +68,8 @@ public sealed class CrashInjectionTests(TestApp app) : IClassFixture<TestApp>
     {
         var probe = new StorageProbe(app.Azurite);
         await using var factory = app.Factory.WithWebHostBuilder(web => web.ConfigureTestServices(s => s.AddSingleton<HttpPipelinePolicy>(probe)));
+        // This instance provisions storage at start too; those requests must not be counted as the claim's.
+        await factory.Services.GetRequiredService<Baocao.Storage.StorageReadiness>().Ready.WaitAsync(Ct);
         var engine = factory.Services.GetRequiredService<WorkflowEngine>();
         var sweeper = factory.Services.GetRequiredService<TimerSweeper>();
         var mailbox = factory.Services.GetRequiredService<LocalMailbox>();

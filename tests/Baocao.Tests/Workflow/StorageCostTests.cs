@@ -54,6 +54,8 @@ public sealed class StorageCostTests(TestApp app) : IClassFixture<TestApp>
         var probe = new StorageProbe(app.Azurite);
         await using var factory = app.Factory.WithWebHostBuilder(web => web.ConfigureTestServices(services =>
             services.AddSingleton<HttpPipelinePolicy>(probe).AddSingleton<ITimerKind, ReminderTimer>()));
+        // This instance provisions storage at start too; its requests are not the report's.
+        await factory.Services.GetRequiredService<Baocao.Storage.StorageReadiness>().Ready.WaitAsync(Ct);
         var engine = factory.Services.GetRequiredService<WorkflowEngine>();
         var sweeper = factory.Services.GetRequiredService<TimerSweeper>();
         var id = WorkflowEngine.InstanceId(Period, Unit);
