@@ -11,8 +11,6 @@ public sealed class BaocaoMetrics
 {
     public const string MeterName = "Baocao";
 
-    private readonly Counter<long> _invocations;
-    private readonly Histogram<double> _invocationDuration;
     private readonly Counter<long> _submissions;
     private readonly Counter<long> _transitions;
     private readonly Counter<long> _reminders;
@@ -22,8 +20,6 @@ public sealed class BaocaoMetrics
     public BaocaoMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(MeterName);
-        _invocations = meter.CreateCounter<long>("baocao.function.invocations", "{invocation}", "Timer and queue invocations, by function and outcome");
-        _invocationDuration = meter.CreateHistogram<double>("baocao.function.duration", "s", "How long timer and queue invocations take");
         _submissions = meter.CreateCounter<long>("baocao.submissions", "{submission}", "Reports submitted, by outcome");
         _transitions = meter.CreateCounter<long>("baocao.workflow.transitions", "{transition}", "Workflow transitions applied, by trigger and new state");
         _reminders = meter.CreateCounter<long>("baocao.reminders", "{reminder}", "Reminders and escalations sent, by kind");
@@ -40,11 +36,4 @@ public sealed class BaocaoMetrics
     public void Mail(bool sent) => _mails.Add(1, new TagList { { "outcome", sent ? "sent" : "failed" } });
 
     public void OutboxDelivered(TimeSpan lag) => _outboxLag.Record(lag.TotalSeconds);
-
-    public void Invocation(string function, bool succeeded, TimeSpan elapsed)
-    {
-        var tags = new TagList { { "function", function }, { "outcome", succeeded ? "success" : "failure" } };
-        _invocations.Add(1, tags);
-        _invocationDuration.Record(elapsed.TotalSeconds, tags);
-    }
 }

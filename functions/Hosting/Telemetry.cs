@@ -44,8 +44,6 @@ public static class Telemetry
                 .AddSource(AzureSdkSources)
                 .AddAspNetCoreInstrumentation(o =>
                 {
-                    // The host's readiness probe hits / every few milliseconds at start: not worth a trace.
-                    o.Filter = context => context.Request.Path != "/";
                     // A review link's path is its credential: traces keep the route, not the token.
                     o.EnrichWithHttpRequest = (activity, request) =>
                     {
