@@ -9,12 +9,23 @@ using Baocao.Review;
 using Baocao.Storage;
 using Baocao.Submissions;
 using Baocao.Workflow;
+using Microsoft.Azure.Functions.Worker.Builder;
 
 namespace Baocao;
 
 /// <summary>The app's composition: what the Functions host's worker and the local host both stand on.</summary>
 public static class BaocaoApp
 {
+    /// <summary>The app as the Functions host runs it: the isolated worker with ASP.NET Core integration.</summary>
+    public static IHost BuildWorker(string[] args)
+    {
+        var builder = FunctionsApplication.CreateBuilder(args);
+        builder.ConfigureFunctionsWebApplication();
+        builder.UseMiddleware<HttpFunctionsWorkerMiddleware>();
+        builder.AddBaocao();
+        return builder.Build();
+    }
+
     public static IHostApplicationBuilder AddBaocao(this IHostApplicationBuilder builder)
     {
         builder.AddBaocaoHosting();
