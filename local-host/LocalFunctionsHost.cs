@@ -19,8 +19,9 @@ public sealed class LocalFunctionsHost
         var builder = WebApplication.CreateBuilder(args);
         builder.Configuration.AddLocalSettingsFiles(builder.Environment.ContentRootPath);
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey])) builder.WebHost.UseUrls($"http://localhost:{DefaultPort}");
-        // The Azure SDK's request lines and data protection's key notes are for diagnosing, not for a first run.
-        builder.Logging.AddFilter("Azure.Core", LogLevel.Warning).AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Warning);
+        // As host.json's default level: the Azure SDK's request lines, ASP.NET Core's endpoint and result lines and data
+        // protection's key notes are for diagnosing, not for reading while the app runs. The app's own lines stay.
+        builder.Logging.AddFilter("Azure.Core", LogLevel.Warning).AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.AddBaocao();
         builder.Services.AddSingleton<FunctionInvoker>();
         builder.Services.AddSingleton(provider => HostJson.Read(provider.GetRequiredService<IConfiguration>()));
