@@ -29,11 +29,8 @@ public sealed class LocalFunctionsHost
         builder.Services.AddHostedService<QueueTriggers>();
 
         var app = builder.Build();
-        // Outside any function (no route matched): the answer the app gives everywhere else, in Problem Details.
-        app.UseStatusCodePages(async status =>
-            await Results.Problem(statusCode: status.HttpContext.Response.StatusCode, title: "Không có chức năng ở địa chỉ này",
-                detail: $"{status.HttpContext.Request.Method} {status.HttpContext.Request.Path}", type: Problems.TypePrefix + "not-found")
-                .ExecuteAsync(status.HttpContext));
+        // Outside any function (no route matched, a method no function takes): the app's own Problem Details.
+        app.UseStatusCodePages(status => HostingExtensions.StatusProblem(status.HttpContext).ExecuteAsync(status.HttpContext));
         ((IEndpointRouteBuilder)app).DataSources.Add(new HttpFunctionRoutes(app.Services));
         return app;
     }

@@ -55,6 +55,9 @@ public sealed class QueryParameterAttribute(string name, string description) : A
     public string Description { get; } = description;
     public JsonSchemaType Type { get; init; } = JsonSchemaType.String;
     public bool Required { get; init; }
+
+    /// <summary>The values the parameter takes, when it is one of a few.</summary>
+    public string[]? Values { get; init; }
 }
 
 /// <summary>Changes the function's OpenAPI operation with an <see cref="IOpenApiOperationTransformer"/> of its own.</summary>

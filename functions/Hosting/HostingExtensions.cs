@@ -60,20 +60,17 @@ public static class HostingExtensions
                 status == 500 ? "Lỗi hệ thống" : "Yêu cầu không hợp lệ",
                 status == 500 ? "Đã có lỗi ngoài dự kiến; yêu cầu chưa được thực hiện." : feature?.Error.Message).ExecuteAsync(context);
         }));
-        app.UseStatusCodePages(async status =>
-        {
-            var context = status.HttpContext;
-            var code = context.Response.StatusCode;
-            var result = code switch
-            {
-                404 => Problems.NotFound($"Không có địa chỉ {context.Request.Path}."),
-                405 => Problems.Create(405, "method-not-allowed", "Phương thức không được hỗ trợ", $"{context.Request.Method} không dùng được với {context.Request.Path}."),
-                _ => Problems.Create(code, "http-" + code, "Yêu cầu không thành công"),
-            };
-            await result.ExecuteAsync(context);
-        });
+        app.UseStatusCodePages(status => StatusProblem(status.HttpContext).ExecuteAsync(status.HttpContext));
         return app;
     }
+
+    /// <summary>The Problem Details of an answer that has a status and no body (no route, a wrong method, a bare status).</summary>
+    public static IResult StatusProblem(HttpContext context) => context.Response.StatusCode switch
+    {
+        404 => Problems.NotFound($"Không có địa chỉ {context.Request.Path}."),
+        405 => Problems.Create(405, "method-not-allowed", "Phương thức không được hỗ trợ", $"{context.Request.Method} không dùng được với {context.Request.Path}."),
+        var code => Problems.Create(code, "http-" + code, "Yêu cầu không thành công"),
+    };
 
     private static bool TryFindTimeZone(string id) => TimeZoneInfo.TryFindSystemTimeZoneById(id, out _);
 }

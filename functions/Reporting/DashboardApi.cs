@@ -44,7 +44,7 @@ public sealed class DashboardFunctions(ReportingService reporting, SubmissionSer
     }
 
     [Function("DashboardFigures"), EndpointSummary("Số liệu tổng hợp của một kỳ theo cấp và toàn tỉnh, so với kỳ trước (trang HTML)")]
-    [QueryParameter("basis", "Tính trên báo cáo nào: Approved (đã duyệt, mặc định) hoặc Submitted (mọi báo cáo đã nộp)")]
+    [QueryParameter("basis", "Tính trên báo cáo nào: approved (đã duyệt, mặc định) hoặc submitted (mọi báo cáo đã nộp)", Values = ["approved", "submitted"])]
     public async Task<IResult> ShowFigures(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dashboard/{periodId}/figures")] HttpRequest req, string periodId, CancellationToken ct)
     {

@@ -72,7 +72,7 @@ public sealed class InstanceFunctions(WorkflowEngine engine, PeriodPurge purge)
 {
     [Function("ListInstances"), EndpointSummary("Các báo cáo của một kỳ trong quy trình, lọc theo trạng thái, đơn vị, quá hạn")]
     [EndpointDescription("periodId là bắt buộc: danh sách đọc theo khoảng khoá của kỳ, không quét cả bảng.")]
-    [QueryParameter("periodId", "Kỳ báo cáo (bắt buộc)")]
+    [QueryParameter("periodId", "Kỳ báo cáo", Required = true)]
     [QueryParameter("state", "Chỉ các báo cáo ở trạng thái này")]
     [QueryParameter("unit", "Chỉ báo cáo của đơn vị này (mã đơn vị)")]
     [QueryParameter("overdue", "true: chỉ các báo cáo quá hạn; false: chỉ các báo cáo chưa quá hạn", Type = JsonSchemaType.Boolean)]
@@ -152,7 +152,7 @@ public sealed class InstanceFunctions(WorkflowEngine engine, PeriodPurge purge)
 
     [Function("PurgeInstances"), EndpointSummary("Xoá hẳn các báo cáo của một kỳ đã đóng: quy trình, lịch sử, phiên bản, hẹn giờ và tệp đính kèm")]
     [EndpointDescription("Chỉ với kỳ đã đóng, và khi đã có bản kết xuất (exports/{periodId}/…) hoặc confirm=true. Ghi lại một bản ghi xoá trong phân vùng của kỳ.")]
-    [QueryParameter("periodId", "Kỳ đã đóng cần xoá (bắt buộc)")]
+    [QueryParameter("periodId", "Kỳ đã đóng cần xoá", Required = true)]
     [QueryParameter("confirm", "true: xoá cả khi kỳ chưa có bản kết xuất", Type = JsonSchemaType.Boolean)]
     [ProducesProblem(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)]
     public async Task<Results<Ok<PurgeRecord>, ProblemHttpResult>> Purge(
