@@ -189,6 +189,8 @@ public sealed class BlackHoledStorageTests(DemoApp app) : StorageOutageScenario<
         var loops = local.Services.GetServices<IHostedService>().Where(s => s is Baocao.LocalHost.QueueTriggers or Baocao.LocalHost.TimerTriggers).Cast<BackgroundService>().ToList();
         Assert.Equal(2, loops.Count);
         var stopping = local.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        // This instance provisions storage at start; the outage begins once it is ready, as for an app already running.
+        await local.Services.GetRequiredService<StorageReadiness>().Ready.WaitAsync(Ct);
 
         await App.Azurite.PauseAsync();
         // Long enough on the test clock for both loops to poll and sweep, and in real time for their tries to time out.
