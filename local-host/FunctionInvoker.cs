@@ -23,7 +23,9 @@ internal sealed class FunctionInvoker
     {
         var method = function.Method;
         var instance = method.IsStatic ? null : ActivatorUtilities.CreateInstance(services, method.DeclaringType!);
-        var arguments = method.GetParameters().Select(parameter => parameter == function.TriggerParameter ? trigger
+        // By position: GetParameters may hand out other ParameterInfo objects for the same parameter (the runtime's cache is
+        // filled lazily, and two threads can each fill it), so reference equality once left a trigger unbound.
+        var arguments = method.GetParameters().Select(parameter => parameter.Position == function.TriggerParameter.Position ? trigger
             : parameter.ParameterType == typeof(CancellationToken) ? cancellationToken
             : bindingData.TryGetValue(parameter.Name!, out var value) && value is not null ? Convert(value, parameter)
             : parameter.HasDefaultValue ? parameter.DefaultValue
