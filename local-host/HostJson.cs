@@ -13,14 +13,11 @@ internal sealed record QueueSettings(int BatchSize, int MaxDequeueCount, TimeSpa
 /// <summary>What the local host reads of host.json, the same file the Functions host reads beside the app.</summary>
 internal sealed record HostJson(QueueSettings Queues)
 {
-    /// <summary>The app settings prefix that overrides host.json values, as under the Functions host.</summary>
-    public const string OverridePrefix = "AzureFunctionsJobHost";
-
     /// <summary>host.json beside the app, each value overridden by an app setting <c>AzureFunctionsJobHost__path__to__value</c>.</summary>
     public static HostJson Read(IConfiguration settings)
     {
-        var file = new ConfigurationBuilder().SetBasePath(AppContext.BaseDirectory).AddJsonFile("host.json", optional: true).Build();
-        string? Value(string name) => settings[$"{OverridePrefix}:extensions:queues:{name}"] ?? file[$"extensions:queues:{name}"];
+        var hostJson = HostJsonFile.Reader(AppContext.BaseDirectory, settings);
+        string? Value(string name) => hostJson($"extensions:queues:{name}");
         int Int(string name, int fallback) => Value(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         TimeSpan Time(string name, TimeSpan fallback) => Value(name) is { } v ? TimeSpan.Parse(v, CultureInfo.InvariantCulture) : fallback;
         var d = QueueSettings.Defaults;
@@ -31,14 +28,16 @@ internal sealed record HostJson(QueueSettings Queues)
 }
 
 /// <summary>What the host's settings say of one function.</summary>
-internal static class FunctionSettings
+public static class FunctionSettings
 {
     /// <summary><c>AzureWebJobs.{name}.Disabled</c>: the host's own switch that keeps a function from being triggered.</summary>
-    public static bool IsDisabled(this IConfiguration configuration, FunctionDescriptor function) =>
-        configuration.GetValue<bool>($"AzureWebJobs.{function.Name}.Disabled");
+    public static string DisabledSetting(string function) => $"AzureWebJobs.{function}.Disabled";
+
+    internal static bool IsDisabled(this IConfiguration configuration, FunctionDescriptor function) =>
+        configuration.GetValue<bool>(DisabledSetting(function.Name));
 
     /// <summary>A binding expression <c>%Setting%</c> is the value of that app setting, as the host resolves it.</summary>
-    public static string Resolve(this IConfiguration configuration, string expression) =>
+    internal static string Resolve(this IConfiguration configuration, string expression) =>
         expression is ['%', .. var name, '%']
             ? configuration[name.Replace("__", ":", StringComparison.Ordinal)] ?? throw new InvalidOperationException($"The app setting {name} is not set.")
             : expression;

@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Azure.Functions.Worker;
@@ -63,7 +62,8 @@ public sealed class FunctionCatalog
             .OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
         var duplicate = functions.GroupBy(f => f.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new InvalidOperationException($"Two functions are named {duplicate.Key}.");
-        return new FunctionCatalog(functions, RoutePrefixIn(hostJsonFolder ?? AppContext.BaseDirectory));
+        var routePrefix = HostJsonFile.Reader(hostJsonFolder ?? AppContext.BaseDirectory)("extensions:http:routePrefix") ?? DefaultRoutePrefix;
+        return new FunctionCatalog(functions, routePrefix);
     }
 
     private static FunctionDescriptor? Describe(MethodInfo method)
@@ -104,18 +104,6 @@ public sealed class FunctionCatalog
         return new RouteEndpoint(_ => throw new InvalidOperationException($"{function.Name} runs through its host."),
             // One order for all, so a literal segment wins over a parameter (sign-in over {periodId}) by route precedence.
             pattern, order: 0, new EndpointMetadataCollection(metadata), function.Name);
-    }
-
-    private static string RoutePrefixIn(string folder)
-    {
-        var path = Path.Combine(folder, "host.json");
-        if (!File.Exists(path)) return DefaultRoutePrefix;
-        using var hostJson = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        return hostJson.RootElement.TryGetProperty("extensions", out var extensions)
-            && extensions.TryGetProperty("http", out var http)
-            && http.TryGetProperty("routePrefix", out var prefix)
-            ? prefix.GetString() ?? DefaultRoutePrefix
-            : DefaultRoutePrefix;
     }
 }
 

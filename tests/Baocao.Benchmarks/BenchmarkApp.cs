@@ -55,8 +55,8 @@ public sealed class BenchmarkApp : IAsyncDisposable
             web.UseSetting("Baocao:StartLocalAzurite", "false");
             // A free port, not the local 7071: the large-upload scenario starts apps of its own beside the shared one.
             web.UseSetting("urls", "http://127.0.0.1:0");
-            web.UseSetting("AzureWebJobs.TimerSweep.Disabled", "true");
-            web.UseSetting("AzureWebJobs.OutboxDispatch.Disabled", "true");
+            web.UseSetting(Baocao.LocalHost.FunctionSettings.DisabledSetting("TimerSweep"), "true");
+            web.UseSetting(Baocao.LocalHost.FunctionSettings.DisabledSetting("OutboxDispatch"), "true");
             // The harness plays a thousand districts from one address.
             web.UseSetting("RateLimits:PerAddressPerMinute", "1000000");
             web.UseSetting("Logging:LogLevel:Default", "Warning");

@@ -26,8 +26,8 @@ public sealed class AppProcess : IAsyncDisposable
     {
         ["urls"] = $"http://127.0.0.1:{port}",
         // The tests drive the timer and queue functions themselves, between the crashes they cause.
-        [TestApp.DisabledSetting("TimerSweep")] = "true",
-        [TestApp.DisabledSetting("OutboxDispatch")] = "true",
+        [Baocao.LocalHost.FunctionSettings.DisabledSetting("TimerSweep")] = "true",
+        [Baocao.LocalHost.FunctionSettings.DisabledSetting("OutboxDispatch")] = "true",
         ["AzureWebJobsStorage"] = storage,
         ["Baocao__AdminKey"] = TestApp.AdminKey,
         ["Mail__SendGridApiKey"] = "SG.test",

@@ -102,8 +102,8 @@ public class TestApp : IAsyncLifetime
             web.UseSetting("Baocao:StartLocalAzurite", "false");
             // Tests call the outbox dispatcher and the timer sweep themselves, as the Functions host's triggers would;
             // the host's own switch keeps the local host from triggering them too.
-            web.UseSetting(DisabledSetting("TimerSweep"), "true");
-            web.UseSetting(DisabledSetting("OutboxDispatch"), "true");
+            web.UseSetting(Baocao.LocalHost.FunctionSettings.DisabledSetting("TimerSweep"), "true");
+            web.UseSetting(Baocao.LocalHost.FunctionSettings.DisabledSetting("OutboxDispatch"), "true");
             foreach (var (key, value) in settings) web.UseSetting(key, value);
             web.ConfigureServices(services =>
             {
@@ -116,9 +116,6 @@ public class TestApp : IAsyncLifetime
                 AddServices(services);
             });
         });
-
-    /// <summary>The Functions host's setting that keeps a function from being triggered.</summary>
-    public static string DisabledSetting(string function) => $"AzureWebJobs.{function}.Disabled";
 
     /// <summary>Storage goes away, as in an outage: Azurite stops and its ports refuse connections.</summary>
     public ValueTask StopStorageAsync() => Azurite.DisposeAsync();

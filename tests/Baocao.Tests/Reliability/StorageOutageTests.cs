@@ -182,8 +182,8 @@ public sealed class BlackHoledStorageTests(DemoApp app) : StorageOutageScenario<
     {
         await using var local = App.Factory.WithWebHostBuilder(web =>
         {
-            web.UseSetting(TestApp.DisabledSetting("TimerSweep"), "false");
-            web.UseSetting(TestApp.DisabledSetting("OutboxDispatch"), "false");
+            web.UseSetting(Baocao.LocalHost.FunctionSettings.DisabledSetting("TimerSweep"), "false");
+            web.UseSetting(Baocao.LocalHost.FunctionSettings.DisabledSetting("OutboxDispatch"), "false");
             web.UseSetting("Storage:NetworkTimeout", "00:00:01");
         });
         var loops = local.Services.GetServices<IHostedService>().Where(s => s is Baocao.LocalHost.QueueTriggers or Baocao.LocalHost.TimerTriggers).Cast<BackgroundService>().ToList();
