@@ -8,7 +8,8 @@ namespace Baocao.LocalHost;
 /// <summary>
 /// Calls a function method as the worker does: its class made per invocation from the invocation's services, the
 /// trigger value in the trigger parameter, binding data (route values, or a queue message's metadata) by parameter
-/// name, a <see cref="CancellationToken"/>, and nothing else (a parameter left unbound gets its default or null).
+/// name, a <see cref="CancellationToken"/>, the durable engine's client in a <c>[DurableClient]</c> parameter, and
+/// nothing else (a parameter left unbound gets its default or null).
 /// </summary>
 internal sealed class FunctionInvoker
 {
@@ -18,14 +19,18 @@ internal sealed class FunctionInvoker
         return InvokeAsync(function, http.RequestServices, http.Request, bindingData, http.RequestAborted);
     }
 
-    public async Task<object?> InvokeAsync(FunctionDescriptor function, IServiceProvider services, object trigger,
+    public async Task<object?> InvokeAsync(FunctionDescriptor function, IServiceProvider services, object? trigger,
         IReadOnlyDictionary<string, object?> bindingData, CancellationToken cancellationToken)
     {
         var method = function.Method;
+        var client = function.DurableClientParameter is { } clientParameter
+            ? (clientParameter.Position, Value: await services.GetRequiredService<Durable.LocalDurableEngine>().ClientAsync(cancellationToken))
+            : (Position: -1, Value: (Microsoft.DurableTask.Client.DurableTaskClient?)null);
         var instance = method.IsStatic ? null : ActivatorUtilities.CreateInstance(services, method.DeclaringType!);
         // By position: GetParameters may hand out other ParameterInfo objects for the same parameter (the runtime's cache is
         // filled lazily, and two threads can each fill it), so reference equality once left a trigger unbound.
         var arguments = method.GetParameters().Select(parameter => parameter.Position == function.TriggerParameter.Position ? trigger
+            : parameter.Position == client.Position ? client.Value
             : parameter.ParameterType == typeof(CancellationToken) ? cancellationToken
             : bindingData.TryGetValue(parameter.Name!, out var value) && value is not null ? Convert(value, parameter)
             : parameter.HasDefaultValue ? parameter.DefaultValue

@@ -11,20 +11,31 @@ internal sealed record QueueSettings(int BatchSize, int MaxDequeueCount, TimeSpa
 }
 
 /// <summary>What the local host reads of host.json, the same file the Functions host reads beside the app.</summary>
-internal sealed record HostJson(QueueSettings Queues)
+internal sealed record HostJson(QueueSettings Queues, LocalHost.Durable.DurableSettings Durable)
 {
     /// <summary>host.json beside the app, each value overridden by an app setting <c>AzureFunctionsJobHost__path__to__value</c>.</summary>
     public static HostJson Read(IConfiguration settings)
     {
         var hostJson = HostJsonFile.Reader(AppContext.BaseDirectory, settings);
-        string? Value(string name) => hostJson($"extensions:queues:{name}");
-        int Int(string name, int fallback) => Value(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
-        TimeSpan Time(string name, TimeSpan fallback) => Value(name) is { } v ? TimeSpan.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        var queues = new HostJsonSection(hostJson, "extensions:queues");
         var d = QueueSettings.Defaults;
-        return new HostJson(new QueueSettings(Int("batchSize", d.BatchSize), Int("maxDequeueCount", d.MaxDequeueCount),
-            Time("visibilityTimeout", d.VisibilityTimeout), Time("maxPollingInterval", d.MaxPollingInterval),
-            Base64: !string.Equals(Value("messageEncoding"), "none", StringComparison.OrdinalIgnoreCase)));
+        return new HostJson(new QueueSettings(queues.Int("batchSize", d.BatchSize), queues.Int("maxDequeueCount", d.MaxDequeueCount),
+            queues.Time("visibilityTimeout", d.VisibilityTimeout), queues.Time("maxPollingInterval", d.MaxPollingInterval),
+            Base64: !string.Equals(queues.Value("messageEncoding"), "none", StringComparison.OrdinalIgnoreCase)),
+            LocalHost.Durable.DurableSettings.Read(new HostJsonSection(hostJson, "extensions:durableTask")));
     }
+}
+
+/// <summary>The values of one section of host.json, typed as the host parses them, with a fallback where absent.</summary>
+internal sealed class HostJsonSection(Func<string, string?> hostJson, string section)
+{
+    public string? Value(string path) => hostJson($"{section}:{path}");
+
+    public int Int(string path, int fallback) => Value(path) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+    public bool Bool(string path, bool fallback) => Value(path) is { } v ? bool.Parse(v) : fallback;
+
+    public TimeSpan Time(string path, TimeSpan fallback) => Value(path) is { } v ? TimeSpan.Parse(v, CultureInfo.InvariantCulture) : fallback;
 }
 
 /// <summary>What the host's settings say of one function.</summary>

@@ -27,6 +27,8 @@ public sealed class LocalFunctionsHost
         builder.Services.AddSingleton(provider => HostJson.Read(provider.GetRequiredService<IConfiguration>()));
         builder.Services.AddHostedService<TimerTriggers>();
         builder.Services.AddHostedService<QueueTriggers>();
+        builder.Services.AddSingleton<Durable.DurableFunctions>().AddSingleton<Durable.LocalDurableEngine>()
+            .AddHostedService(provider => provider.GetRequiredService<Durable.LocalDurableEngine>());
 
         var app = builder.Build();
         // Outside any function (no route matched, a method no function takes): the app's own Problem Details.

@@ -5,7 +5,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Baocao.Hosting;
 
-/// <summary>What starts a function: a request on a route, a schedule, or a queue message.</summary>
+/// <summary>What starts a function: a request on a route, a schedule, a queue message, or the durable engine.</summary>
 public abstract record FunctionTrigger(string Type);
 
 /// <summary>An HTTP trigger: methods (lower case) and the route below the host's route prefix.</summary>
@@ -17,8 +17,18 @@ public sealed record TimerFunctionTrigger(string Schedule, bool RunOnStartup) : 
 /// <summary>A queue trigger: the queue, and the setting naming the storage connection.</summary>
 public sealed record QueueFunctionTrigger(string QueueName, string Connection) : FunctionTrigger("queueTrigger");
 
-/// <summary>One function of the app as the Worker SDK declares it: its name, its trigger and the method that runs it.</summary>
-public sealed record FunctionDescriptor(string Name, FunctionTrigger Trigger, MethodInfo Method, ParameterInfo TriggerParameter);
+/// <summary>An orchestrator: the durable engine runs an episode of it whenever its instance has new history.</summary>
+public sealed record OrchestrationFunctionTrigger() : FunctionTrigger("orchestrationTrigger");
+
+/// <summary>An activity: the durable engine runs it when an orchestration schedules it, with the orchestration's input.</summary>
+public sealed record ActivityFunctionTrigger() : FunctionTrigger("activityTrigger");
+
+/// <summary>
+/// One function of the app as the Worker SDK declares it: its name, its trigger, the method that runs it, and the
+/// parameter that takes a <c>[DurableClient]</c> (the only way a function reaches orchestrations in Azure), if any.
+/// </summary>
+public sealed record FunctionDescriptor(string Name, FunctionTrigger Trigger, MethodInfo Method, ParameterInfo TriggerParameter,
+    ParameterInfo? DurableClientParameter = null);
 
 /// <summary>
 /// The app's functions, read from their <c>[Function]</c> attributes the way the Worker SDK reads them to write
@@ -78,11 +88,17 @@ public sealed class FunctionCatalog
                     http.Route ?? function.Name),
                 TimerTriggerAttribute timer => new TimerFunctionTrigger(timer.Schedule, timer.RunOnStartup),
                 QueueTriggerAttribute queue => new QueueFunctionTrigger(queue.QueueName, queue.Connection ?? "AzureWebJobsStorage"),
+                OrchestrationTriggerAttribute => new OrchestrationFunctionTrigger(),
+                ActivityTriggerAttribute => new ActivityFunctionTrigger(),
                 _ => null,
             };
-            if (trigger is not null) return new FunctionDescriptor(function.Name, trigger, method, parameter);
+            if (trigger is not null)
+            {
+                var client = method.GetParameters().FirstOrDefault(p => p.GetCustomAttribute<DurableClientAttribute>() is not null);
+                return new FunctionDescriptor(function.Name, trigger, method, parameter, client);
+            }
         }
-        throw new InvalidOperationException($"Function {function.Name} has no trigger this app knows (HTTP, timer or queue).");
+        throw new InvalidOperationException($"Function {function.Name} has no trigger this app knows (HTTP, timer, queue, orchestration or activity).");
     }
 
     private static RouteEndpoint EndpointOf(FunctionDescriptor function, string routePrefix)

@@ -6,7 +6,7 @@ namespace Baocao.Tests.Hosting;
 
 /// <summary>
 /// The local host serves what Azure would: the functions it found in the app (their names, triggers, routes, methods,
-/// schedules and queues) are exactly those the Worker SDK wrote into functions.metadata at build, which is what the
+/// schedules, queues and durable clients) are exactly those the Worker SDK wrote into functions.metadata at build, which is what the
 /// Functions host reads in Azure.
 /// </summary>
 public sealed class FunctionMetadataTests
@@ -43,15 +43,17 @@ public sealed class FunctionMetadataTests
         return metadata.RootElement.EnumerateArray().Select(function =>
         {
             var name = function.GetProperty("name").GetString()!;
-            var trigger = function.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal));
+            var bindings = function.GetProperty("bindings").EnumerateArray().ToList();
+            var trigger = bindings.Single(b => b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal));
             string Text(string property) => trigger.TryGetProperty(property, out var value) ? value.GetString()! : "";
+            var client = bindings.Any(b => b.GetProperty("type").GetString() == "durableClient") ? " +client" : "";
             return trigger.GetProperty("type").GetString() switch
             {
                 "httpTrigger" => $"{name} http {string.Join(",", trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToLowerInvariant()).Order())} {Text("route")}",
                 "timerTrigger" => $"{name} timer {Text("schedule")}",
                 "queueTrigger" => $"{name} queue {Text("queueName")} {Text("connection")}",
                 var other => $"{name} {other}",
-            };
+            } + client;
         }).Order().ToList();
     }
 
@@ -61,5 +63,5 @@ public sealed class FunctionMetadataTests
         TimerFunctionTrigger timer => $"{function.Name} timer {timer.Schedule}",
         QueueFunctionTrigger queue => $"{function.Name} queue {queue.QueueName} {queue.Connection}",
         _ => $"{function.Name} {function.Trigger.Type}",
-    };
+    } + (function.DurableClientParameter is null ? "" : " +client");
 }

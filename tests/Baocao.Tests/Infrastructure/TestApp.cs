@@ -72,15 +72,21 @@ public class TestApp : IAsyncLifetime
     /// A port found free can be taken (by another class's Azurite, or an outgoing connection) before Azurite binds it,
     /// and Azurite then exits; fresh ports fix that.
     /// </summary>
-    private async Task<LocalAzurite> StartAzuriteAsync()
+    private Task<LocalAzurite> StartAzuriteAsync()
     {
         _storageFolder = PersistsStorage ? Directory.CreateTempSubdirectory("baocao-azurite-").FullName : null;
+        return StartAzuriteOnFreePortsAsync(_storageFolder);
+    }
+
+    /// <summary>Azurite on free ports, keeping its data in <paramref name="location"/> (null: in memory).</summary>
+    public static async Task<LocalAzurite> StartAzuriteOnFreePortsAsync(string? location = null)
+    {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 return await LocalAzurite.StartAsync(Repository.Root, LocalAzurite.FreePort(), LocalAzurite.FreePort(), LocalAzurite.FreePort(),
-                    _storageFolder, TestContext.Current.CancellationToken);
+                    location, TestContext.Current.CancellationToken);
             }
             catch (InvalidOperationException) when (attempt < 3)
             {
