@@ -1,4 +1,5 @@
 using Baocao.Hosting;
+using Baocao.LocalHost.Durable;
 
 namespace Baocao.LocalHost;
 
@@ -27,8 +28,7 @@ public sealed class LocalFunctionsHost
         builder.Services.AddSingleton(provider => HostJson.Read(provider.GetRequiredService<IConfiguration>()));
         builder.Services.AddHostedService<TimerTriggers>();
         builder.Services.AddHostedService<QueueTriggers>();
-        builder.Services.AddSingleton<Durable.DurableFunctions>().AddSingleton<Durable.LocalDurableEngine>()
-            .AddHostedService(provider => provider.GetRequiredService<Durable.LocalDurableEngine>());
+        builder.Services.AddLocalDurableEngine();
 
         var app = builder.Build();
         // Outside any function (no route matched, a method no function takes): the app's own Problem Details.

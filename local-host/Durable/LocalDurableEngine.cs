@@ -17,7 +17,8 @@ namespace Baocao.LocalHost.Durable;
 /// server on a loopback port in API-only mode (its own dispatchers never start; the worker's do the work).
 /// </summary>
 internal sealed partial class LocalDurableEngine(DurableFunctions functions, HostJson hostJson, IConfiguration configuration,
-    ILoggerFactory loggers, ILogger<LocalDurableEngine> logger) : IHostedService, IAsyncDisposable
+    IEnumerable<Azure.Core.Pipeline.HttpPipelinePolicy> storagePolicies, ILoggerFactory loggers, ILogger<LocalDurableEngine> logger)
+    : IHostedService, IAsyncDisposable
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
@@ -36,7 +37,7 @@ internal sealed partial class LocalDurableEngine(DurableFunctions functions, Hos
     {
         if (!functions.Any) return Task.CompletedTask;
         var settings = hostJson.Durable.ForProvider(configuration["AzureWebJobsStorage"]
-            ?? throw new InvalidOperationException("The app setting AzureWebJobsStorage is not set."), loggers);
+            ?? throw new InvalidOperationException("The app setting AzureWebJobsStorage is not set."), loggers, storagePolicies);
         _service = new AzureStorageOrchestrationService(settings);
         // In the background, as the host does: storage that is not reachable yet delays the engine, not the app's start.
         _starting = Task.Run(() => StartWhenReachableAsync(_service, _stopping.Token), CancellationToken.None);
@@ -84,6 +85,7 @@ internal sealed partial class LocalDurableEngine(DurableFunctions functions, Hos
         return server;
     }
 
+    // Hosts may stop twice (a test's factory stops, then disposes): whatever is stopped is let go, so a repeat does nothing.
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync();
@@ -96,17 +98,20 @@ internal sealed partial class LocalDurableEngine(DurableFunctions functions, Hos
         }
         _client.TrySetCanceled(CancellationToken.None);
         // Forced: work in flight is abandoned to its queue's visibility time-out, exactly what a crash leaves.
-        if (_worker is not null) await _worker.StopAsync(isForced: true);
-        if (_clientServer is not null) await _clientServer.StopAsync(cancellationToken);
+        if (Interlocked.Exchange(ref _worker, null) is { } worker)
+        {
+            await worker.StopAsync(isForced: true);
+            worker.Dispose();
+        }
+        if (Interlocked.Exchange(ref _clientServer, null) is { } server)
+        {
+            _channel?.Dispose();
+            await server.StopAsync(cancellationToken);
+            await server.DisposeAsync();
+        }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _channel?.Dispose();
-        if (_clientServer is not null) await _clientServer.DisposeAsync();
-        _worker?.Dispose();
-        _stopping.Dispose();
-    }
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None);
 
     [LoggerMessage(LogLevel.Information, "Durable task hub {HubName} running: {Orchestrations} orchestrations, {Activities} activities")]
     private static partial void LogStarted(ILogger logger, string hubName, int orchestrations, int activities);

@@ -37,10 +37,7 @@ public sealed class LocalDurableEngineTests : IAsyncLifetime
             [$"{HostJsonFile.OverridePrefix}:extensions:durableTask:storageProvider:maxQueuePollingInterval"] = "00:00:01",
         });
         builder.Services.AddSingleton(FunctionCatalog.Of(typeof(DurableProbeFunctions).Assembly, Repository.Root));
-        builder.Services.AddSingleton<FunctionInvoker>();
-        builder.Services.AddSingleton(provider => HostJson.Read(provider.GetRequiredService<IConfiguration>()));
-        builder.Services.AddSingleton<DurableFunctions>().AddSingleton<LocalDurableEngine>()
-            .AddHostedService(provider => provider.GetRequiredService<LocalDurableEngine>());
+        builder.Services.AddLocalDurableEngine();
         _host = builder.Build();
         await _host.StartAsync(TestContext.Current.CancellationToken);
     }
