@@ -20,9 +20,10 @@ public sealed class LocalFunctionsHost
         var builder = WebApplication.CreateBuilder(args);
         builder.Configuration.AddLocalSettingsFiles(builder.Environment.ContentRootPath);
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey])) builder.WebHost.UseUrls($"http://localhost:{DefaultPort}");
-        // As host.json's default level: the Azure SDK's request lines, ASP.NET Core's endpoint and result lines and data
-        // protection's key notes are for diagnosing, not for reading while the app runs. The app's own lines stay.
-        builder.Logging.AddFilter("Azure.Core", LogLevel.Warning).AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // As the worker's appsettings.json and host.json's default level: the Azure SDK's request lines (a 409 for a
+        // container that exists is its "warning"), ASP.NET Core's endpoint and result lines and data protection's key
+        // notes are for diagnosing, not for reading while the app runs. The app's own lines, outages included, stay.
+        builder.Logging.AddFilter("Azure", LogLevel.Error).AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.AddBaocao();
         builder.Services.AddSingleton<FunctionInvoker>();
         builder.Services.AddSingleton(provider => HostJson.Read(provider.GetRequiredService<IConfiguration>()));
