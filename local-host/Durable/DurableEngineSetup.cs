@@ -1,3 +1,4 @@
+using System.Reflection;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -18,6 +19,29 @@ internal static class DurableEngineSetup
         services.TryAddSingleton(provider => HostJson.Read(provider.GetRequiredService<IConfiguration>()));
         return services.AddSingleton<DurableFunctions>().AddSingleton<LocalDurableEngine>()
             .AddHostedService(provider => provider.GetRequiredService<LocalDurableEngine>());
+    }
+
+    /// <summary>
+    /// A host running nothing but the durable engine, over the functions of <paramref name="functions"/> and the storage
+    /// account <paramref name="storage"/>, with host.json's <c>extensions.durableTask</c> values overridden by
+    /// <paramref name="durableTask"/> (paths below that section) and, if given, a policy in its storage clients. Returned
+    /// once its client is ready: what the engine's own tests and the harness run.
+    /// </summary>
+    internal static async Task<IHost> StartEngineHostAsync(Assembly functions, string storage, IReadOnlyDictionary<string, string> durableTask,
+        HttpPipelinePolicy? storagePolicy, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Configuration.AddInMemoryCollection(durableTask
+            .Select(o => KeyValuePair.Create<string, string?>($"{HostJsonFile.OverridePrefix}:extensions:durableTask:{o.Key}", o.Value))
+            .Append(KeyValuePair.Create<string, string?>("AzureWebJobsStorage", storage)));
+        builder.Services.AddSingleton(FunctionCatalog.Of(functions));
+        if (storagePolicy is not null) builder.Services.AddSingleton(storagePolicy);
+        builder.Services.AddLocalDurableEngine();
+        var host = builder.Build();
+        await host.StartAsync(cancellationToken);
+        await host.Services.GetRequiredService<LocalDurableEngine>().ClientAsync(cancellationToken);
+        return host;
     }
 
     /// <summary>

@@ -24,7 +24,6 @@ internal sealed partial class LocalDurableEngine(DurableFunctions functions, Hos
 
     private readonly TaskCompletionSource<DurableTaskClient> _client = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopping = new();
-    private AzureStorageOrchestrationService? _service;
     private TaskHubWorker? _worker;
     private WebApplication? _clientServer;
     private GrpcChannel? _channel;
@@ -38,9 +37,9 @@ internal sealed partial class LocalDurableEngine(DurableFunctions functions, Hos
         if (!functions.Any) return Task.CompletedTask;
         var settings = hostJson.Durable.ForProvider(configuration["AzureWebJobsStorage"]
             ?? throw new InvalidOperationException("The app setting AzureWebJobsStorage is not set."), loggers, storagePolicies);
-        _service = new AzureStorageOrchestrationService(settings);
+        var service = new AzureStorageOrchestrationService(settings);
         // In the background, as the host does: storage that is not reachable yet delays the engine, not the app's start.
-        _starting = Task.Run(() => StartWhenReachableAsync(_service, _stopping.Token), CancellationToken.None);
+        _starting = Task.Run(() => StartWhenReachableAsync(service, _stopping.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
 

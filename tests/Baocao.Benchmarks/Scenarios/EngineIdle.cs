@@ -1,13 +1,8 @@
-using Azure.Core.Pipeline;
-using Baocao.Hosting;
 using Baocao.LocalHost.Durable;
 using Baocao.Storage;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Baocao.Benchmarks.Scenarios;
 
@@ -24,14 +19,15 @@ public static class EngineIdle
         await using var azurite = await LocalAzurite.StartAsync(root, blob, queue, table, location: null, ct);
         var ours = new StorageRequestCounter(blob, queue, table);
         var defaults = new StorageRequestCounter(blob, queue, table);
-        using var oursHost = await StartEngineAsync(azurite.ConnectionString, ours, hostJsonOverrides: [], ct);
-        using var defaultsHost = await StartEngineAsync(azurite.ConnectionString, defaults, new()
+        var floor = typeof(EngineFloorFunctions).Assembly;
+        using var oursHost = await DurableEngineSetup.StartEngineHostAsync(floor, azurite.ConnectionString, new Dictionary<string, string>(), ours, ct);
+        using var defaultsHost = await DurableEngineSetup.StartEngineHostAsync(floor, azurite.ConnectionString, new Dictionary<string, string>
         {
             ["hubName"] = "DurableDefaults",
             ["storageProvider:partitionCount"] = DurableSettings.Defaults.PartitionCount.ToString(),
             ["storageProvider:maxQueuePollingInterval"] = DurableSettings.Defaults.MaxQueuePollingInterval.ToString(),
             ["useAppLease"] = DurableSettings.Defaults.UseAppLease.ToString(),
-        }, ct);
+        }, defaults, ct);
         // Leases taken and queues backed off to their longest interval before the count starts.
         await Task.Delay(sizes.IdleWarmUp, ct);
         var (oursBefore, defaultsBefore) = (ours.Snapshot(), defaults.Snapshot());
@@ -46,23 +42,6 @@ public static class EngineIdle
         return [new Result("engine idle", oursDay, "requests/day", defaultsDay, ratio,
             $"{oursDay:0} storage requests a day with host.json's settings vs {defaultsDay:0} with Durable Functions' defaults = {ratio:0.00} (idle {sizes.Idle.TotalMinutes:0.#} min, scaled)",
             "≤ 1/3", ratio <= 1 / 3.0)];
-    }
-
-    private static async Task<IHost> StartEngineAsync(string connectionString, StorageRequestCounter counter,
-        Dictionary<string, string> hostJsonOverrides, CancellationToken ct)
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Configuration.AddInMemoryCollection(hostJsonOverrides
-            .Select(o => KeyValuePair.Create<string, string?>($"{HostJsonFile.OverridePrefix}:extensions:durableTask:{o.Key}", o.Value))
-            .Append(KeyValuePair.Create<string, string?>("AzureWebJobsStorage", connectionString)));
-        builder.Services.AddSingleton(FunctionCatalog.Of(typeof(EngineFloorFunctions).Assembly));
-        builder.Services.AddSingleton<HttpPipelinePolicy>(counter);
-        builder.Services.AddLocalDurableEngine();
-        var host = builder.Build();
-        await host.StartAsync(ct);
-        await host.Services.GetRequiredService<LocalDurableEngine>().ClientAsync(ct);
-        return host;
     }
 }
 

@@ -2,13 +2,12 @@ using Baocao.Hosting;
 using Baocao.LocalHost;
 using Baocao.LocalHost.Durable;
 using Baocao.Storage;
-using DurableTask.Core.Exceptions;
 using Baocao.Tests.Infrastructure;
+using DurableTask.Core.Exceptions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -28,18 +27,12 @@ public sealed class LocalDurableEngineTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _azurite = await TestApp.StartAzuriteOnFreePortsAsync();
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        _host = await DurableEngineSetup.StartEngineHostAsync(typeof(DurableProbeFunctions).Assembly, _azurite.ConnectionString, new Dictionary<string, string>
         {
-            ["AzureWebJobsStorage"] = _azurite.ConnectionString,
-            [$"{HostJsonFile.OverridePrefix}:extensions:durableTask:hubName"] = "EngineProbe",
-            // Seconds, not the 30 s default: an idle queue is polled again soon after the test raises an event.
-            [$"{HostJsonFile.OverridePrefix}:extensions:durableTask:storageProvider:maxQueuePollingInterval"] = "00:00:01",
-        });
-        builder.Services.AddSingleton(FunctionCatalog.Of(typeof(DurableProbeFunctions).Assembly, Repository.Root));
-        builder.Services.AddLocalDurableEngine();
-        _host = builder.Build();
-        await _host.StartAsync(TestContext.Current.CancellationToken);
+            ["hubName"] = "EngineProbe",
+            // Seconds, not host.json's minute: an idle queue is polled again soon after the test raises an event.
+            ["storageProvider:maxQueuePollingInterval"] = "00:00:01",
+        }, storagePolicy: null, TestContext.Current.CancellationToken);
     }
 
     public async ValueTask DisposeAsync()
