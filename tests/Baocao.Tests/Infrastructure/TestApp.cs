@@ -68,17 +68,17 @@ public class TestApp : IAsyncLifetime
         await Factory.Services.GetRequiredService<StorageReadiness>().Ready.WaitAsync(TimeSpan.FromSeconds(60));
     }
 
-    /// <summary>
-    /// A port found free can be taken (by another class's Azurite, or an outgoing connection) before Azurite binds it,
-    /// and Azurite then exits; fresh ports fix that.
-    /// </summary>
     private Task<LocalAzurite> StartAzuriteAsync()
     {
         _storageFolder = PersistsStorage ? Directory.CreateTempSubdirectory("baocao-azurite-").FullName : null;
         return StartAzuriteOnFreePortsAsync(_storageFolder);
     }
 
-    /// <summary>Azurite on free ports, keeping its data in <paramref name="location"/> (null: in memory).</summary>
+    /// <summary>
+    /// Azurite on free ports, keeping its data in <paramref name="location"/> (null: in memory). A port found free can be
+    /// taken (by another class's Azurite, or an outgoing connection) before Azurite binds it, and Azurite then exits;
+    /// fresh ports fix that.
+    /// </summary>
     public static async Task<LocalAzurite> StartAzuriteOnFreePortsAsync(string? location = null)
     {
         for (var attempt = 1; ; attempt++)
