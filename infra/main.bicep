@@ -57,6 +57,9 @@ param timeZone string = 'Asia/Ho_Chi_Minh'
 @description('NCRONTAB (with seconds) of the workflow timer sweep: reminders, deadlines, escalations.')
 param timerSweepSchedule string = '0 * * * * *'
 
+@description('When the period reconciler starts the orchestrations of open periods that have none (NCRONTAB, with seconds).')
+param periodReconcileSchedule string = '0 */10 * * * *'
+
 @description('Seed the demo province when the catalogue is empty; for a trial environment only.')
 param seedDemoData bool = false
 
@@ -104,6 +107,7 @@ module resources 'resources.bicep' = {
     publicBaseUrl: publicBaseUrl
     timeZone: timeZone
     timerSweepSchedule: timerSweepSchedule
+    periodReconcileSchedule: periodReconcileSchedule
     seedDemoData: seedDemoData
     maxFileBytes: maxFileBytes
     maxSubmissionBytes: maxSubmissionBytes

@@ -23,6 +23,7 @@ param mailFromName string
 param publicBaseUrl string
 param timeZone string
 param timerSweepSchedule string
+param periodReconcileSchedule string
 param reviewLinkLifetime string
 param seedDemoData bool
 param maxFileBytes int
@@ -210,6 +211,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     // The schedule of the workflow's timer trigger (%Baocao_TimerSweepSchedule%); the outbox queue trigger's retries
     // (maxDequeueCount, visibility timeout) are in host.json, extensions.queues.
     Baocao_TimerSweepSchedule: timerSweepSchedule
+    // The period reconciler's schedule (%Baocao_PeriodReconcileSchedule%): a period opened by a process that died before
+    // starting its orchestration is started at the next run.
+    Baocao_PeriodReconcileSchedule: periodReconcileSchedule
     // Storage in the same region answers in milliseconds; a try with no answer after this is given up (three tries).
     Storage__NetworkTimeout: '00:00:04'
     Mail__SendGridApiKey: '@Microsoft.KeyVault(SecretUri=${vault::sendGridSecret.properties.secretUri})'

@@ -4,6 +4,7 @@ using Baocao.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 using Microsoft.OpenApi;
 
 // The admin API of the catalogue: levels, units (with JSON and CSV import), posts, templates and periods.
@@ -49,11 +50,12 @@ public sealed class UnitFunctions(CatalogService catalog)
     [Function("CreateUnit"), EndpointSummary("Thêm một đơn vị")]
     [Accepts(typeof(OrgUnit), "application/json"), ProducesValidationProblems, ProducesProblem(StatusCodes.Status409Conflict)]
     public async Task<Results<Created<OrgUnit>, ProblemHttpResult>> Create(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "catalog/units")] HttpRequest req, CancellationToken ct)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "catalog/units")] HttpRequest req, [DurableClient] DurableTaskClient workflow,
+        CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync<OrgUnit>(req, ct);
         if (body.Problem is { } problem) return problem;
-        var saved = await catalog.SaveUnitsAsync([body.Value!], createOnly: true, _ => "", null, ct);
+        var saved = await catalog.SaveUnitsAsync([body.Value!], createOnly: true, _ => "", null, workflow, ct);
         if (saved.Problem is { } refused) return refused;
         var unit = (await catalog.GetUnitAsync(body.Value!.Code, ct))!;
         return TypedResults.Created($"/api/catalog/units/{unit.Code}", unit);
@@ -62,7 +64,8 @@ public sealed class UnitFunctions(CatalogService catalog)
     [Function("ReplaceUnit"), EndpointSummary("Sửa (hoặc thêm) một đơn vị; đặt active=false để ngừng")]
     [Accepts(typeof(OrgUnit), "application/json"), ProducesValidationProblems]
     public async Task<Results<Ok<OrgUnit>, ProblemHttpResult>> Replace(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "catalog/units/{code}")] HttpRequest req, string code, CancellationToken ct)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "catalog/units/{code}")] HttpRequest req, string code,
+        [DurableClient] DurableTaskClient workflow, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync<OrgUnit>(req, ct);
         if (body.Problem is { } problem) return problem;
@@ -70,14 +73,15 @@ public sealed class UnitFunctions(CatalogService catalog)
         {
             return Problems.Validation([new FieldError("/code", "code-mismatch", $"Mã đơn vị trong nội dung ('{body.Value.Code}') khác mã trên đường dẫn ('{code}').")]);
         }
-        var saved = await catalog.SaveUnitsAsync([body.Value], createOnly: false, _ => "", null, ct);
+        var saved = await catalog.SaveUnitsAsync([body.Value], createOnly: false, _ => "", null, workflow, ct);
         return saved.Problem is { } refused ? refused : TypedResults.Ok((await catalog.GetUnitAsync(code, ct))!);
     }
 
     [Function("ImportUnits"), EndpointSummary("Nhập nhiều đơn vị từ JSON (mảng) hoặc CSV (text/csv)"), UnitImportDescription]
     [Accepts(typeof(List<OrgUnit>), "application/json", "text/csv"), ProducesValidationProblems, ProducesProblem(StatusCodes.Status415UnsupportedMediaType)]
     public async Task<Results<Ok<ImportResult>, ProblemHttpResult>> Import(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "catalog/units/import")] HttpRequest req, CancellationToken ct)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "catalog/units/import")] HttpRequest req, [DurableClient] DurableTaskClient workflow,
+        CancellationToken ct)
     {
         Outcome<ImportResult> saved;
         if (req.ContentType?.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) == true)
@@ -86,7 +90,7 @@ public sealed class UnitFunctions(CatalogService catalog)
             var (rows, error) = UnitCsv.Parse(await reader.ReadToEndAsync(ct));
             if (error is not null) return Problems.Malformed(error);
             saved = await catalog.SaveUnitsAsync(rows.Select(r => r.Unit).ToList(), createOnly: false,
-                i => $"/{rows[i].Line}", i => rows[i].Line, ct);
+                i => $"/{rows[i].Line}", i => rows[i].Line, workflow, ct);
         }
         else
         {
@@ -97,7 +101,7 @@ public sealed class UnitFunctions(CatalogService catalog)
                     ? Problems.UnsupportedMediaType("Nhập đơn vị bằng JSON (application/json) hoặc CSV (text/csv).")
                     : problem;
             }
-            saved = await catalog.SaveUnitsAsync(body.Value!, createOnly: false, i => $"/{i}", null, ct);
+            saved = await catalog.SaveUnitsAsync(body.Value!, createOnly: false, i => $"/{i}", null, workflow, ct);
         }
         return saved.ToOk();
     }
@@ -244,17 +248,19 @@ public sealed class PeriodFunctions(CatalogService catalog)
 
     [Function("OpenPeriod"), EndpointSummary("Mở kỳ báo cáo"), ProducesProblem(StatusCodes.Status409Conflict)]
     public Task<Results<Ok<Period>, ProblemHttpResult>> Open(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "catalog/periods/{periodId}/open")] HttpRequest req, string periodId, CancellationToken ct) =>
-        MoveAsync(periodId, PeriodStatus.Open, ct);
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "catalog/periods/{periodId}/open")] HttpRequest req, string periodId,
+        [DurableClient] DurableTaskClient workflow, CancellationToken ct) =>
+        MoveAsync(periodId, PeriodStatus.Open, workflow, ct);
 
     [Function("ClosePeriod"), EndpointSummary("Đóng kỳ báo cáo"), ProducesProblem(StatusCodes.Status409Conflict)]
     public Task<Results<Ok<Period>, ProblemHttpResult>> Close(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "catalog/periods/{periodId}/close")] HttpRequest req, string periodId, CancellationToken ct) =>
-        MoveAsync(periodId, PeriodStatus.Closed, ct);
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "catalog/periods/{periodId}/close")] HttpRequest req, string periodId,
+        [DurableClient] DurableTaskClient workflow, CancellationToken ct) =>
+        MoveAsync(periodId, PeriodStatus.Closed, workflow, ct);
 
-    private async Task<Results<Ok<Period>, ProblemHttpResult>> MoveAsync(string periodId, PeriodStatus target, CancellationToken ct)
+    private async Task<Results<Ok<Period>, ProblemHttpResult>> MoveAsync(string periodId, PeriodStatus target, DurableTaskClient workflow, CancellationToken ct)
     {
-        var moved = await catalog.MovePeriodAsync(periodId, target, ct);
+        var moved = await catalog.MovePeriodAsync(periodId, target, workflow, ct);
         return moved.ToOk();
     }
 }

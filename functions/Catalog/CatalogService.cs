@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Baocao.Hosting;
+using Microsoft.DurableTask.Client;
 
 namespace Baocao.Catalog;
 
@@ -76,7 +77,8 @@ public sealed class CatalogService(CatalogStore store, PeopleTime time, IEnumera
     /// that already exists is a conflict rather than an update.
     /// </summary>
     public async Task<Outcome<ImportResult>> SaveUnitsAsync(
-        IReadOnlyList<OrgUnit> units, bool createOnly, Func<int, string> pointerOf, Func<int, int?>? lineOf, CancellationToken cancellationToken)
+        IReadOnlyList<OrgUnit> units, bool createOnly, Func<int, string> pointerOf, Func<int, int?>? lineOf, DurableTaskClient? workflow,
+        CancellationToken cancellationToken)
     {
         var incoming = units.Select(UnitRules.Normalize).ToList();
         var existing = (await GetUnitsAsync(cancellationToken)).ToDictionary(u => u.Code);
@@ -90,7 +92,7 @@ public sealed class CatalogService(CatalogStore store, PeopleTime time, IEnumera
         _units = null;
         await store.UpsertAllAsync(CatalogStore.Units, incoming.Select(u => (u.Code, u)), cancellationToken);
         _units = null;
-        foreach (var observer in observers) await observer.UnitsSavedAsync(incoming, cancellationToken);
+        foreach (var observer in observers) await observer.UnitsSavedAsync(incoming, workflow, cancellationToken);
         var updated = incoming.Count(u => existing.ContainsKey(u.Code));
         return new ImportResult(incoming.Count - updated, updated);
     }
@@ -170,7 +172,7 @@ public sealed class CatalogService(CatalogStore store, PeopleTime time, IEnumera
             .ToList();
 
     /// <summary>Moves a period planned → open → closed; any other move is refused. Guarded by ETag against a racing admin.</summary>
-    public async Task<Outcome<Period>> MovePeriodAsync(string id, PeriodStatus target, CancellationToken cancellationToken)
+    public async Task<Outcome<Period>> MovePeriodAsync(string id, PeriodStatus target, DurableTaskClient? workflow, CancellationToken cancellationToken)
     {
         var stored = await store.GetAsync<Period>(CatalogStore.Periods, CatalogText.NormalizeCode(id), cancellationToken);
         if (stored is null) return Problems.NotFound($"Không có kỳ báo cáo '{id}'.");
@@ -188,7 +190,7 @@ public sealed class CatalogService(CatalogStore store, PeopleTime time, IEnumera
             return Problems.Conflict("concurrent-edit", $"Kỳ '{period.Id}' vừa được người khác thay đổi; hãy tải lại.");
         }
         _periods.TryRemove(period.Id, out _);
-        foreach (var observer in observers) await observer.PeriodMovedAsync(moved, cancellationToken);
+        foreach (var observer in observers) await observer.PeriodMovedAsync(moved, workflow, cancellationToken);
         return ForPeople(moved);
     }
 
@@ -257,11 +259,12 @@ public sealed class CatalogService(CatalogStore store, PeopleTime time, IEnumera
 
 /// <summary>
 /// A feature that acts on catalogue changes: the workflow opens a period's instances when it opens, closes them when it
-/// closes, and gives a unit added to an open period's scope its instance. Told after the change is stored.
+/// closes, and gives a unit added to an open period's scope its instance. Told after the change is stored, with the
+/// durable client of the function that made it (null for start-up work, which has none; the workflow catches up).
 /// </summary>
 public interface ICatalogObserver
 {
-    Task PeriodMovedAsync(Period period, CancellationToken cancellationToken);
+    Task PeriodMovedAsync(Period period, DurableTaskClient? workflow, CancellationToken cancellationToken);
 
-    Task UnitsSavedAsync(IReadOnlyList<OrgUnit> units, CancellationToken cancellationToken);
+    Task UnitsSavedAsync(IReadOnlyList<OrgUnit> units, DurableTaskClient? workflow, CancellationToken cancellationToken);
 }

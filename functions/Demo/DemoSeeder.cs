@@ -40,7 +40,7 @@ public sealed partial class DemoSeeder(CatalogService catalog, UnitKeys unitKeys
         }
         if ((await catalog.GetUnitsAsync(cancellationToken)).Count == 0)
         {
-            Require(await catalog.SaveUnitsAsync(demo.Units, createOnly: false, i => $"/units/{i}", null, cancellationToken));
+            Require(await catalog.SaveUnitsAsync(demo.Units, createOnly: false, i => $"/units/{i}", null, workflow: null, cancellationToken));
         }
         if (options.Value.DemoUnitKey.Length > 0)
         {
@@ -51,11 +51,11 @@ public sealed partial class DemoSeeder(CatalogService catalog, UnitKeys unitKeys
             Require(await catalog.CreateTemplateVersionAsync(demo.Template, cancellationToken));
         }
         var draft = PeriodDraftFor(demo, time);
-        var periodId = PeriodCalendar.DefaultId(draft.Type, draft.Year, draft.Number)!;
+        var periodId = PeriodId(draft);
         if (await catalog.GetPeriodAsync(periodId, cancellationToken) is null)
         {
             Require(await catalog.CreatePeriodAsync(draft, cancellationToken));
-            Require(await catalog.MovePeriodAsync(periodId, PeriodStatus.Open, cancellationToken));
+            Require(await catalog.MovePeriodAsync(periodId, PeriodStatus.Open, workflow: null, cancellationToken));
             LogSeeded(logger, demo.Units.Count, periodId);
         }
     }
@@ -67,6 +67,9 @@ public sealed partial class DemoSeeder(CatalogService catalog, UnitKeys unitKeys
         period["deadline"] = $"{time.Today.AddDays(DeadlineInDays):yyyy-MM-dd}T17:00";
         return period.Deserialize<PeriodDraft>(JsonBody.Strict)!;
     }
+
+    /// <summary>The id the demo period is seeded under.</summary>
+    public static string PeriodId(PeriodDraft draft) => PeriodCalendar.DefaultId(draft.Type, draft.Year, draft.Number)!;
 
     private static void Require<T>(Outcome<T> outcome)
     {

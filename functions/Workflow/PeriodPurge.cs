@@ -3,6 +3,7 @@ using Azure.Storage.Blobs.Models;
 using Baocao.Catalog;
 using Baocao.Hosting;
 using Baocao.Storage;
+using Microsoft.DurableTask.Client;
 
 namespace Baocao.Workflow;
 
@@ -14,8 +15,8 @@ public sealed record PurgeRecord(
 public sealed record PurgeRefusal(int Status, string Code, string Detail);
 
 /// <summary>
-/// Purges a closed period, as Durable Functions purges instance history: its reports' instances, history, versions,
-/// outbox, timers and their index entries, and their attachment blobs (<c>attachments/{periodId}/…</c>). The consolidated
+/// Purges a closed period, as Durable Functions purges instance history: its orchestration in the task hub, its
+/// reports' instances, history, versions, outbox, timers and their index entries, and their attachment blobs (<c>attachments/{periodId}/…</c>). The consolidated
 /// figures must have been exported first (a blob under <c>exports/{periodId}/</c>), unless the admin confirms the loss
 /// explicitly. History goes with the instances, so the purge itself is logged and recorded in the period's partition.
 /// Every step only removes what is still there, so a purge interrupted midway is finished by asking again.
@@ -28,7 +29,8 @@ public sealed partial class PeriodPurge(
     PeopleTime time,
     ILogger<PeriodPurge> logger)
 {
-    public async Task<(PurgeRecord? Record, PurgeRefusal? Refusal)> PurgeAsync(string periodId, bool confirmed, string actor, CancellationToken cancellationToken)
+    public async Task<(PurgeRecord? Record, PurgeRefusal? Refusal)> PurgeAsync(
+        string periodId, bool confirmed, string actor, DurableTaskClient workflow, CancellationToken cancellationToken)
     {
         var period = await catalog.GetPeriodAsync(periodId, cancellationToken);
         if (period is null) return (null, new PurgeRefusal(StatusCodes.Status404NotFound, "not-found", $"Không có kỳ báo cáo '{periodId}'."));
@@ -36,6 +38,12 @@ public sealed partial class PeriodPurge(
         {
             return (null, new PurgeRefusal(StatusCodes.Status409Conflict, "period-not-closed",
                 $"Kỳ '{period.Id}' đang ở trạng thái {CatalogService.Vietnamese(period.Status)}; chỉ xoá được dữ liệu của kỳ đã đóng."));
+        }
+        var orchestration = await workflow.GetInstanceAsync(PeriodOrchestration.InstanceId(period.Id), cancellationToken);
+        if (orchestration is { IsCompleted: false })
+        {
+            return (null, new PurgeRefusal(StatusCodes.Status409Conflict, "period-closing",
+                $"Kỳ '{period.Id}' vừa đóng và đang đánh dấu các báo cáo chưa nộp; hãy thử xoá lại sau ít phút."));
         }
         var export = await FirstExportAsync(period.Id, cancellationToken);
         if (export is null && !confirmed)
@@ -45,6 +53,7 @@ public sealed partial class PeriodPurge(
         }
 
         LogPurging(logger, period.Id, actor, export, confirmed);
+        if (orchestration is not null) await workflow.PurgeInstanceAsync(orchestration.InstanceId, cancellationToken);
         var rows = await store.PurgeInstancesAsync(period.Id, cancellationToken);
         foreach (var timer in rows.Timers)
         {

@@ -14,9 +14,6 @@ public enum DueKind
     /// <summary>Re-announce the partition's outbox if rows are still waiting (a crash between commit and enqueue).</summary>
     Outbox,
 
-    /// <summary>Finish a period's fan-out or close that may have been interrupted.</summary>
-    Period,
-
     /// <summary>Notices wait in a digest partition (reminders): the sweep's finishers gather them, then the entry goes.</summary>
     Digest,
 

@@ -32,8 +32,8 @@ public sealed class DeadlineTimer(PeopleTime time) : ITimerKind
             : null;
 }
 
-/// <summary>What one sweep did: entries found due, timers fired, stale or dangling entries dropped, outboxes re-announced, period tasks resumed, failures left for the next sweep, work its finishers made (digest mails), and expired records deleted.</summary>
-public sealed record SweepResult(int Due, int Fired, int Stale, int Announced, int Resumed, int Failed, int Finished = 0, int Expired = 0);
+/// <summary>What one sweep did: entries found due, timers fired, stale or dangling entries dropped, outboxes re-announced, failures left for the next sweep, work its finishers made (digest mails), and expired records deleted.</summary>
+public sealed record SweepResult(int Due, int Fired, int Stale, int Announced, int Failed, int Finished = 0, int Expired = 0);
 
 /// <summary>A timer the sweep fired: its instance and its kind.</summary>
 public sealed record FiredTimer(string InstanceId, string Kind);
@@ -78,7 +78,6 @@ public sealed partial class TimerSweeper(
     WorkflowStore store,
     WorkflowEngine engine,
     OutboxQueue outbox,
-    PeriodOrchestrator periods,
     IEnumerable<ITimerKind> kinds,
     IEnumerable<ISweepFinisher> finishers,
     IEnumerable<IExpiringRecords> expiring,
@@ -98,7 +97,7 @@ public sealed partial class TimerSweeper(
     {
         var now = time.UtcNow;
         var due = await index.DueAsync(now, cancellationToken);
-        int stale = 0, announced = 0, resumed = 0, failed = 0, finished = 0, expired = 0;
+        int stale = 0, announced = 0, failed = 0, finished = 0, expired = 0;
         var fired = new List<FiredTimer>();
         var digests = new List<DueEntry>();
         foreach (var entry in due)
@@ -122,10 +121,6 @@ public sealed partial class TimerSweeper(
                         break;
                     case DueKind.Outbox:
                         stale++;
-                        break;
-                    case DueKind.Period:
-                        await periods.ResumeAsync(entry.Partition, entry.Name, cancellationToken);
-                        resumed++;
                         break;
                     case DueKind.Expiry when await ExpireAsync(entry, cancellationToken):
                         expired++;
@@ -155,8 +150,8 @@ public sealed partial class TimerSweeper(
                 failed++;
             }
         }
-        var result = new SweepResult(due.Count, fired.Count, stale, announced, resumed, failed, finished, expired);
-        if (due.Count > 0) LogSwept(logger, result.Due, result.Fired, result.Stale, result.Announced, result.Resumed, result.Failed, result.Finished, result.Expired);
+        var result = new SweepResult(due.Count, fired.Count, stale, announced, failed, finished, expired);
+        if (due.Count > 0) LogSwept(logger, result.Due, result.Fired, result.Stale, result.Announced, result.Failed, result.Finished, result.Expired);
         return result;
     }
 
@@ -207,8 +202,8 @@ public sealed partial class TimerSweeper(
         return true;
     }
 
-    [LoggerMessage(LogLevel.Information, "Timer sweep: {Due} due, {Fired} fired, {Stale} stale, {Announced} outboxes announced, {Resumed} period tasks resumed, {Failed} failed, {Finished} digests made, {Expired} expired records deleted")]
-    private static partial void LogSwept(ILogger logger, int due, int fired, int stale, int announced, int resumed, int failed, int finished, int expired);
+    [LoggerMessage(LogLevel.Information, "Timer sweep: {Due} due, {Fired} fired, {Stale} stale, {Announced} outboxes announced, {Failed} failed, {Finished} digests made, {Expired} expired records deleted")]
+    private static partial void LogSwept(ILogger logger, int due, int fired, int stale, int announced, int failed, int finished, int expired);
 
     [LoggerMessage(LogLevel.Warning, "Timer sweep: gathering what the firings recorded failed; the digest entries stay for the next sweep")]
     private static partial void LogFinishFailed(ILogger logger, Exception error);

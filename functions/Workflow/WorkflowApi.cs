@@ -4,6 +4,7 @@ using Baocao.Catalog;
 using Baocao.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 using Microsoft.OpenApi;
 
 namespace Baocao.Workflow;
@@ -34,7 +35,7 @@ public static class WorkflowApi
     {
         services.AddSingleton<IWorkflowDefinition, DeclaredWorkflowDefinition>().AddSingleton<WorkflowDefinitions>();
         services.AddSingleton<WorkflowStore>().AddSingleton<TimerIndex>().AddSingleton<OutboxQueue>().AddSingleton<WorkflowEngine>();
-        services.AddSingleton<PeriodOrchestrator>().AddSingleton<ICatalogObserver>(p => p.GetRequiredService<PeriodOrchestrator>());
+        services.AddSingleton<PeriodReports>().AddSingleton<ICatalogObserver, PeriodSignals>();
         services.AddSingleton<ITimerKind, DeadlineTimer>().AddTransient<IWorkReceiver, PeriodCheckReceiver>();
         services.AddTransient<OutboxDispatcher>().AddTransient<TimerSweeper>().AddTransient<PeriodPurge>();
         return services;
@@ -156,7 +157,8 @@ public sealed class InstanceFunctions(WorkflowEngine engine, PeriodPurge purge)
     [QueryParameter("confirm", "true: xoá cả khi kỳ chưa có bản kết xuất", Type = JsonSchemaType.Boolean)]
     [ProducesProblem(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)]
     public async Task<Results<Ok<PurgeRecord>, ProblemHttpResult>> Purge(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "instances")] HttpRequest req, CancellationToken ct)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "instances")] HttpRequest req, [DurableClient] DurableTaskClient workflow,
+        CancellationToken ct)
     {
         if (!TryReadFlag(req, "confirm", out var confirm, out var malformed)) return malformed;
         var periodId = (string?)req.Query["periodId"];
@@ -164,7 +166,7 @@ public sealed class InstanceFunctions(WorkflowEngine engine, PeriodPurge purge)
         {
             return Problems.Validation([new FieldError("/periodId", "period-required", "Cần chọn kỳ báo cáo cần xoá (periodId).")]);
         }
-        var (record, refusal) = await purge.PurgeAsync(periodId, confirm == true, WorkflowApi.AdminActor, ct);
+        var (record, refusal) = await purge.PurgeAsync(periodId, confirm == true, WorkflowApi.AdminActor, workflow, ct);
         if (record is not null) return TypedResults.Ok(record);
         return refusal!.Status == StatusCodes.Status404NotFound
             ? Problems.NotFound(refusal.Detail)

@@ -186,7 +186,7 @@ public sealed partial class WorkflowEngine(
         var (set, remove) = finishing
             ? (timers ?? [], await store.TimersAsync(next.Id, cancellationToken))
             : await TimersAfterAsync(next, e, timers ?? [], firing, cancellationToken);
-        IReadOnlyList<WorkItem> caused = finishing ? [.. work, PeriodOrchestrator.CheckCompletion(next.PeriodId)] : work;
+        IReadOnlyList<WorkItem> caused = finishing ? [.. work, PeriodReports.CheckCompletion(next.PeriodId)] : work;
         await IndexAheadAsync(next.Id, set, cancellationToken);
         if (caused.Count > 0) await outbox.PrepareAsync(next.Id, e.At, cancellationToken);
         if (!await store.TryCommitAsync(read, next, e, caused, set, remove, version, operation, cancellationToken)) return false;

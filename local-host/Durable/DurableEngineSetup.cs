@@ -45,11 +45,18 @@ internal static class DurableEngineSetup
     }
 
     /// <summary>
+    /// The application id the engine's storage requests carry at the head of their User-Agent, telling them apart
+    /// from the app's own in storage logs and in a pipeline policy.
+    /// </summary>
+    public const string StorageApplicationId = "baocao-durable-engine";
+
+    /// <summary>
     /// The engine's storage clients carry the pipeline policies registered as <see cref="HttpPipelinePolicy"/> services,
     /// as the app's own clients do: where telemetry sees requests, and where tests count them or stop them.
     /// </summary>
     internal static T WithPolicies<T>(this T options, IEnumerable<HttpPipelinePolicy> policies) where T : ClientOptions
     {
+        options.Diagnostics.ApplicationId = StorageApplicationId;
         foreach (var policy in policies) options.AddPolicy(policy, HttpPipelinePosition.PerRetry);
         return options;
     }

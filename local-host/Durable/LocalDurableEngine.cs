@@ -92,7 +92,8 @@ internal sealed partial class LocalDurableEngine(DurableFunctions functions, Hos
         {
             await _starting;
         }
-        catch (OperationCanceledException)
+        // A start still trying to reach storage is abandoned: whatever its last attempt failed on no longer matters.
+        catch (Exception) when (_stopping.IsCancellationRequested)
         {
         }
         _client.TrySetCanceled(CancellationToken.None);

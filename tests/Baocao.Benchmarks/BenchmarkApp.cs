@@ -104,7 +104,7 @@ public sealed class BenchmarkApp : IAsyncDisposable
         var units = Enumerable.Range(first, count).Select(i => new OrgUnit($"BENCH-{i:D5}", $"Ban Dân vận xã thử nghiệm {i}", "HUYEN", "BDV-TU")).ToList();
         for (var i = 0; i < units.Count; i += 500)
         {
-            var saved = await catalog.SaveUnitsAsync(units.Skip(i).Take(500).ToList(), createOnly: false, n => $"/{n}", null, ct);
+            var saved = await catalog.SaveUnitsAsync(units.Skip(i).Take(500).ToList(), createOnly: false, n => $"/{n}", null, workflow: null, ct);
             if (saved.Problem is { } problem) throw new InvalidOperationException(problem.ProblemDetails.Detail);
         }
         var keys = Service<UnitKeys>();

@@ -108,6 +108,7 @@ public sealed class PeriodCatalogTests(DemoApp app) : IClassFixture<DemoApp>
         Assert.Contains(open, p => p.Id == "2026-Q4");
         var closed = await (await _admin.PostAsync("/api/catalog/periods/2026-Q4/close", null, TestContext.Current.CancellationToken)).ReadAsAsync<Period>();
         Assert.Equal(PeriodStatus.Closed, closed.Status);
+        await app.PeriodSettledAsync("2026-Q4");
         await (await _admin.PostAsync("/api/catalog/periods/2026-Q4/open", null, TestContext.Current.CancellationToken))
             .ShouldBeProblemAsync(HttpStatusCode.Conflict, "invalid-period-transition");
     }

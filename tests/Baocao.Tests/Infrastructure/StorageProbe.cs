@@ -32,7 +32,8 @@ public sealed class SimulatedFailure() : Exception("Simulated failure of a stora
 /// <summary>
 /// A pipeline policy in every storage client of an app (registered as an <see cref="HttpPipelinePolicy"/> service):
 /// counts requests by kind and, when armed, fails the Nth request and every one after it, as a crashed process makes
-/// no further requests, not even in its catch blocks.
+/// no further requests, not even in its catch blocks. The durable engine's requests to its task hub pass untouched:
+/// they poll on their own clock, not the app's.
 /// </summary>
 public sealed class StorageProbe(LocalAzurite azurite) : HttpPipelinePolicy
 {
@@ -80,6 +81,11 @@ public sealed class StorageProbe(LocalAzurite azurite) : HttpPipelinePolicy
 
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
+        if (IsTaskHub(message.Request))
+        {
+            ProcessNext(message, pipeline);
+            return;
+        }
         var n = Before(message.Request);
         if (Held(message.Request) is { } hold)
         {
@@ -100,6 +106,11 @@ public sealed class StorageProbe(LocalAzurite azurite) : HttpPipelinePolicy
 
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
+        if (IsTaskHub(message.Request))
+        {
+            await ProcessNextAsync(message, pipeline);
+            return;
+        }
         var n = Before(message.Request);
         if (Held(message.Request) is { } hold)
         {
@@ -137,6 +148,11 @@ public sealed class StorageProbe(LocalAzurite azurite) : HttpPipelinePolicy
     {
         if (_crash is { } crash && n == crash.At && crash.Point == CrashPoint.AfterSending) throw new SimulatedCrash(n);
     }
+
+    /// <summary>A request of the durable engine to its task hub, told by the application id its clients carry.</summary>
+    private static bool IsTaskHub(Request request) =>
+        request.Headers.TryGetValue("User-Agent", out var agent)
+        && agent.StartsWith(Baocao.LocalHost.Durable.DurableEngineSetup.StorageApplicationId, StringComparison.Ordinal);
 
     private StorageRequestKind Kind(Request request)
     {

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
@@ -66,7 +67,12 @@ public class TestApp : IAsyncLifetime
             Factory.ClientOptions.BaseAddress = new Uri(BaseUrl);
         }
         await Factory.Services.GetRequiredService<StorageReadiness>().Ready.WaitAsync(TimeSpan.FromSeconds(60));
+        if (SeedDemoData) await ReportsStartedAsync(DemoPeriodId);
     }
+
+    /// <summary>The demo province's open period, seeded with the app; its reports are started before a test begins.</summary>
+    public string DemoPeriodId => Baocao.Demo.DemoSeeder.PeriodId(
+        Baocao.Demo.DemoSeeder.PeriodDraftFor(Baocao.Demo.DemoSeeder.Load(), Factory.Services.GetRequiredService<Baocao.Hosting.PeopleTime>()));
 
     private Task<LocalAzurite> StartAzuriteAsync()
     {
@@ -102,6 +108,8 @@ public class TestApp : IAsyncLifetime
             web.UseSetting("AzureWebJobsStorage", storage);
             // Only what needs a reader reaches the test log, so a failure stays visible in CI's output.
             web.UseSetting("Logging:LogLevel:Default", "Warning");
+            // The engine warns whenever Azurite, shared by parallel test classes, takes over 2 s to renew a partition lease.
+            web.UseSetting("Logging:LogLevel:DurableTask", "Error");
             web.UseSetting("Baocao:AdminKey", AdminKey);
             // Test classes send bursts from one in-memory address; a class that tests the limits sets its own.
             web.UseSetting("RateLimits:PerKeyPerMinute", "1000000");
@@ -112,6 +120,8 @@ public class TestApp : IAsyncLifetime
             // the host's own switch keeps the local host from triggering them too.
             web.UseSetting(Baocao.LocalHost.FunctionSettings.DisabledSetting("TimerSweep"), "true");
             web.UseSetting(Baocao.LocalHost.FunctionSettings.DisabledSetting("OutboxDispatch"), "true");
+            // Seconds, not host.json's minute: an orchestration signalled after a quiet spell runs soon after.
+            web.UseSetting("AzureFunctionsJobHost:extensions:durableTask:storageProvider:maxQueuePollingInterval", "00:00:01");
             foreach (var (key, value) in settings) web.UseSetting(key, value);
             web.ConfigureServices(services =>
             {
@@ -148,7 +158,50 @@ public class TestApp : IAsyncLifetime
 
     public TableServiceClient Tables => new(Azurite.ConnectionString);
 
-    public Task<StorageSnapshot> SnapshotAsync() => StorageSnapshot.TakeAsync(Azurite.ConnectionString);
+    /// <summary>The app's records, without the task hub's (the engine's leases and polling change them all the time).</summary>
+    public Task<StorageSnapshot> SnapshotAsync() => StorageSnapshot.TakeAsync(Azurite.ConnectionString, except: TaskHub);
+
+    /// <summary>The task hub the durable engine keeps its tables, queues and containers under (host.json's hubName).</summary>
+    public const string TaskHub = "Baocao";
+
+    public Task<DurableTaskClient> DurableClientAsync() =>
+        Factory.Services.GetRequiredService<Baocao.LocalHost.Durable.LocalDurableEngine>().ClientAsync(TestContext.Current.CancellationToken);
+
+    /// <summary>
+    /// Waits until the period's orchestration has given every unit in its scope a report (it does so in the background
+    /// after the open, and again after units are saved into the scope).
+    /// </summary>
+    public async Task ReportsStartedAsync(string periodId)
+    {
+        var catalog = Factory.Services.GetRequiredService<Baocao.Catalog.CatalogStore>();
+        var store = Factory.Services.GetRequiredService<Baocao.Workflow.WorkflowStore>();
+        var ct = TestContext.Current.CancellationToken;
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        patience.CancelAfter(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            var period = (await catalog.GetAsync<Baocao.Catalog.Period>(Baocao.Catalog.CatalogStore.Periods, periodId, ct))!.Value;
+            var scope = Baocao.Catalog.CatalogService.UnitsInScope(period, await catalog.ListAsync<Baocao.Catalog.OrgUnit>(Baocao.Catalog.CatalogStore.Units, ct));
+            var started = (await store.PeriodInstancesAsync(period.Id, ct)).Select(i => i.UnitCode).ToHashSet();
+            if (scope.All(u => started.Contains(u.Code))) return;
+            await Task.Delay(TimeSpan.FromMilliseconds(100), patience.Token);
+        }
+    }
+
+    /// <summary>Runs the period reconciler now, as its timer would.</summary>
+    public Task ReconcilePeriodsAsync() =>
+        Factory.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<Baocao.LocalHost.TimerTriggers>().Single()
+            .FireNowAsync("ReconcilePeriods", TestContext.Current.CancellationToken);
+
+    /// <summary>Waits until the period's orchestration has ended (after the close: reports marked missed, the period complete).</summary>
+    public async Task PeriodSettledAsync(string periodId)
+    {
+        var client = await DurableClientAsync();
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        patience.CancelAfter(TimeSpan.FromSeconds(60));
+        var done = await client.WaitForInstanceCompletionAsync(Baocao.Workflow.PeriodOrchestration.InstanceId(periodId), patience.Token);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+    }
 
     /// <summary>Proves a request wrote nothing, naming any row, blob or message that changed.</summary>
     public async Task AssertUnchangedSinceAsync(StorageSnapshot before)

@@ -26,6 +26,7 @@ public sealed partial class RaceTests(DemoApp app) : IClassFixture<DemoApp>
               "dataFrom": "2026-01-01", "dataTo": "2026-10-31", "deadline": "2026-12-15T17:00", "scope": { "units": [ {{units}} ] }, "stages": [ {{stages}} ] }
             """)).ReadAsAsync<JsonElement>();
         (await admin.PostAsync($"/api/catalog/periods/{id}/open", null, Ct)).EnsureSuccessStatusCode();
+        await app.ReportsStartedAsync(id);
     }
 
     [Fact]
@@ -115,6 +116,7 @@ public sealed partial class RaceTests(DemoApp app) : IClassFixture<DemoApp>
         var close = app.Admin().PostAsync("/api/catalog/periods/CD-DONG-KY/close", null, Ct);
         await Task.WhenAll([.. submissions, close]);
         (await close).EnsureSuccessStatusCode();
+        await app.PeriodSettledAsync("CD-DONG-KY");
 
         for (var i = 0; i < units.Length; i++)
         {

@@ -35,7 +35,7 @@ public sealed class ReminderApp : TestApp, IAsyncLifetime
         var demo = DemoSeeder.Load();
         var ct = TestContext.Current.CancellationToken;
         Assert.Null((await catalog.ReplaceLevelsAsync(demo.Levels, ct)).Problem);
-        Assert.Null((await catalog.SaveUnitsAsync(demo.Units, createOnly: false, i => $"/units/{i}", null, ct)).Problem);
+        Assert.Null((await catalog.SaveUnitsAsync(demo.Units, createOnly: false, i => $"/units/{i}", null, workflow: null, ct)).Problem);
         Assert.Null((await catalog.CreateTemplateVersionAsync(demo.Template, ct)).Problem);
     }
 }
@@ -84,6 +84,7 @@ public sealed class ReminderDesk(TestApp app)
             """;
         var period = await (await Admin.PostJsonAsync("/api/catalog/periods", draft)).ReadAsAsync<Period>();
         (await Admin.PostAsync($"/api/catalog/periods/{period.Id}/open", null, Ct)).EnsureSuccessStatusCode();
+        await app.ReportsStartedAsync(period.Id);
         _names[period.Id] = period.Name;
         return period.Id;
     }

@@ -73,6 +73,7 @@ public static class DemoReports
             """);
         Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync(ct));
         Assert.True((await admin.PostAsync("/api/catalog/periods/2025-H2/open", null, ct)).IsSuccessStatusCode);
+        await app.ReportsStartedAsync("2025-H2");
         await Submit("HU-DONGSON", Report(PreviousModels), "2025-H2");
         foreach (var trigger in new[] { ReportTrigger.Claim, ReportTrigger.Approve, ReportTrigger.Approve }) await Fire("HU-DONGSON", trigger, period: "2025-H2");
 

@@ -35,6 +35,7 @@ public sealed class ReviewAssignmentTests(DemoApp app) : IClassFixture<DemoApp>
               "stages": [ {{firstStage}}, {{Leader}} ] }
             """)).ReadAsAsync<JsonElement>();
         (await _admin.PostAsync($"/api/catalog/periods/{id}/open", null, Ct)).EnsureSuccessStatusCode();
+        await app.ReportsStartedAsync(id);
     }
 
     private async Task SubmitAsync(string period, string unit)

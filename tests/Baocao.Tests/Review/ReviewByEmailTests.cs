@@ -209,6 +209,7 @@ public sealed class ReviewByEmailTests(DemoApp app) : IClassFixture<DemoApp>
                 { "code": "PHE-DUYET", "name": "Lãnh đạo Ban phê duyệt", "assignees": [ { "name": "Trần Văn Dũng", "email": "tvdung.truongban@anhoa.example" } ] } ] }
             """)).ReadAsAsync<JsonElement>();
         (await admin.PostAsync("/api/catalog/periods/CD-HAI-NGUOI/open", null, Ct)).EnsureSuccessStatusCode();
+        await app.ReportsStartedAsync("CD-HAI-NGUOI");
         var unit = await Submitter.ForAsync(app, "HND");
         Assert.Equal(HttpStatusCode.Created, (await unit.SubmitAsync(Submitter.Form(), "CD-HAI-NGUOI")).StatusCode);
         const string id = "CD-HAI-NGUOI~HND";

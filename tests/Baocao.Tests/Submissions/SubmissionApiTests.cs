@@ -232,12 +232,14 @@ public sealed class SubmissionApiTests(DemoApp app) : IClassFixture<DemoApp>
         await (await member.SubmitAsync(Submitter.Form(), "CD-QCDC-2026")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
         await app.AssertUnchangedSinceAsync(before);
         await (await admin.PostAsync("/api/catalog/periods/CD-QCDC-2026/open", null, Ct)).ReadAsAsync<JsonElement>();
+        await app.ReportsStartedAsync("CD-QCDC-2026");
         before = await app.SnapshotAsync();
         await (await outsider.SubmitAsync(Submitter.Form(), "CD-QCDC-2026")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
         await (await outsider.SubmitAsync(Submitter.Form(), "KHONG-CO-KY")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
         await app.AssertUnchangedSinceAsync(before);
 
         await (await admin.PostAsync("/api/catalog/periods/CD-QCDC-2026/close", null, Ct)).ReadAsAsync<JsonElement>();
+        await app.PeriodSettledAsync("CD-QCDC-2026");
         before = await app.SnapshotAsync();
         var closed = await (await member.SubmitAsync(Submitter.Form(), "CD-QCDC-2026")).ShouldBeProblemAsync(HttpStatusCode.Conflict, "period-closed");
         Assert.Contains("đã đóng", closed.GetProperty("detail").GetString(), StringComparison.Ordinal);

@@ -22,6 +22,7 @@ public sealed class SubmissionDeadlineTests(DemoApp app) : IClassFixture<DemoApp
         var period = await (await admin.PostJsonAsync("/api/catalog/periods", month)).ReadAsAsync<JsonElement>();
         var monthId = period.GetProperty("id").GetString()!;
         await (await admin.PostAsync($"/api/catalog/periods/{monthId}/open", null, Ct)).ReadAsAsync<JsonElement>();
+        await app.ReportsStartedAsync(monthId);
         var unit = await Submitter.ForAsync(app, "MTTQ");
         var key = Guid.NewGuid().ToString();
         var onTime = await (await unit.SubmitAsync(Submitter.Form(), monthId)).ReadAsAsync<SubmissionReceipt>();

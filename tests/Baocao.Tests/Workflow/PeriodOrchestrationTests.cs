@@ -30,6 +30,7 @@ public sealed class PeriodOrchestrationTests(DemoApp app) : IClassFixture<DemoAp
             """;
         var period = await (await _admin.PostJsonAsync("/api/catalog/periods", draft)).ReadAsAsync<Period>();
         (await _admin.PostAsync($"/api/catalog/periods/{period.Id}/open", null, Ct)).EnsureSuccessStatusCode();
+        await app.ReportsStartedAsync(period.Id);
         return period.Id;
     }
 
@@ -56,7 +57,7 @@ public sealed class PeriodOrchestrationTests(DemoApp app) : IClassFixture<DemoAp
     }
 
     [Fact]
-    public async Task An_interrupted_fan_out_is_finished_by_the_sweep_without_touching_what_it_had_created()
+    public async Task An_interrupted_fan_out_is_finished_by_the_reconciler_without_touching_what_it_had_created()
     {
         var periodId = await OpenMonthAsync(1, "HND", "HCCB", "MTTQ", "LDLD");
         var before = await Workflow.QueryAsync<TableEntity>(e => e.RowKey == "instance", cancellationToken: Ct)
@@ -67,18 +68,17 @@ public sealed class PeriodOrchestrationTests(DemoApp app) : IClassFixture<DemoAp
             var id = WorkflowEngine.InstanceId(periodId, unit);
             await foreach (var row in Workflow.QueryAsync<TableEntity>(e => e.PartitionKey == id, cancellationToken: Ct)) await Workflow.DeleteEntityAsync(row, cancellationToken: Ct);
         }
-        await app.Factory.Services.GetRequiredService<TimerIndex>().PutAsync(new DueEntry(periodId, "fanout", DueKind.Period, app.Clock.GetUtcNow()), Ct);
 
-        var sweep = await app.Factory.Services.GetRequiredService<TimerSweeper>().SweepAsync(Ct);
+        await app.ReconcilePeriodsAsync();
+        await app.ReportsStartedAsync(periodId);
 
-        Assert.True(sweep.Resumed >= 1);
         Assert.Equal(["HCCB", "HND", "LDLD", "MTTQ"], await InstanceUnitsAsync(periodId));
         foreach (var unit in new[] { "HND", "HCCB" })
         {
             var id = WorkflowEngine.InstanceId(periodId, unit);
             Assert.Equal(before.Single(e => e.PartitionKey == id).ETag, (await Workflow.GetEntityAsync<TableEntity>(id, "instance", cancellationToken: Ct)).Value.ETag);
         }
-        Assert.Equal(0, await app.Factory.Services.GetRequiredService<PeriodOrchestrator>().FanOutAsync((await _catalog.GetPeriodAsync(periodId, Ct))!, Ct));
+        Assert.Empty((await app.Factory.Services.GetRequiredService<PeriodReports>().LookAsync(periodId, Ct)).UnitsWithoutReport);
     }
 
     [Fact]
@@ -86,6 +86,7 @@ public sealed class PeriodOrchestrationTests(DemoApp app) : IClassFixture<DemoAp
     {
         var unit = """{ "code": "HU-THACHTHANH", "name": "Ban Dân vận Huyện ủy Thạch Thành", "level": "HUYEN", "parent": "BDV-TU" }""";
         (await _admin.PostJsonAsync("/api/catalog/units", unit)).EnsureSuccessStatusCode();
+        await app.ReportsStartedAsync(DemoPeriod);
 
         var view = await _engine.GetAsync(WorkflowEngine.InstanceId(DemoPeriod, "HU-THACHTHANH"), Ct);
 
@@ -110,7 +111,7 @@ public sealed class PeriodOrchestrationTests(DemoApp app) : IClassFixture<DemoAp
 
         Assert.Equal("all-finished", (await _store.PeriodCompletionAsync(periodId, Ct))!.Value.Reason);
         var consolidate = Assert.Single(await _store.OutboxAsync(periodId, Ct));
-        Assert.Equal(PeriodOrchestrator.ConsolidateKind, consolidate.Kind);
+        Assert.Equal(PeriodReports.ConsolidateKind, consolidate.Kind);
         Assert.Equal(periodId, consolidate.Payload.GetProperty("periodId").GetString());
     }
 
@@ -122,6 +123,7 @@ public sealed class PeriodOrchestrationTests(DemoApp app) : IClassFixture<DemoAp
         Assert.IsType<FireResult.Applied>(await _engine.FireAsync(submitted, ReportTrigger.Submit, "vp.hnd", WorkflowChannel.Api, null, null, null, null, Ct));
 
         (await _admin.PostAsync($"/api/catalog/periods/{periodId}/close", null, Ct)).EnsureSuccessStatusCode();
+        await app.PeriodSettledAsync(periodId);
 
         foreach (var unit in new[] { "HCCB", "TINHDOAN" })
         {
@@ -134,6 +136,6 @@ public sealed class PeriodOrchestrationTests(DemoApp app) : IClassFixture<DemoAp
         }
         Assert.False((await _engine.GetAsync(submitted, Ct))!.Instance.Missed);
         Assert.Equal("closed", (await _store.PeriodCompletionAsync(periodId, Ct))!.Value.Reason);
-        Assert.Equal(PeriodOrchestrator.ConsolidateKind, Assert.Single(await _store.OutboxAsync(periodId, Ct)).Kind);
+        Assert.Equal(PeriodReports.ConsolidateKind, Assert.Single(await _store.OutboxAsync(periodId, Ct)).Kind);
     }
 }

@@ -28,10 +28,15 @@ public sealed class PeriodPurgeTests(DemoApp app) : IClassFixture<DemoApp>
             """;
         var period = await (await _admin.PostJsonAsync("/api/catalog/periods", draft)).ReadAsAsync<Period>();
         (await _admin.PostAsync($"/api/catalog/periods/{period.Id}/open", null, Ct)).EnsureSuccessStatusCode();
+        await app.ReportsStartedAsync(period.Id);
         return period.Id;
     }
 
-    private async Task CloseAsync(string periodId) => (await _admin.PostAsync($"/api/catalog/periods/{periodId}/close", null, Ct)).EnsureSuccessStatusCode();
+    private async Task CloseAsync(string periodId)
+    {
+        (await _admin.PostAsync($"/api/catalog/periods/{periodId}/close", null, Ct)).EnsureSuccessStatusCode();
+        await app.PeriodSettledAsync(periodId);
+    }
 
     private async Task SubmitWithAttachmentAsync(string unit, string periodId)
     {
@@ -88,6 +93,7 @@ public sealed class PeriodPurgeTests(DemoApp app) : IClassFixture<DemoApp>
         Assert.Equal(demoBlobs, await BlobsAsync("attachments", DemoPeriod));
         Assert.Equal(record, Assert.Single(await _store.PurgeRecordsAsync(periodId, Ct)));
         Assert.Equal("closed", (await _store.PeriodCompletionAsync(periodId, Ct))!.Value.Reason);
+        Assert.Null(await (await app.DurableClientAsync()).GetInstanceAsync(PeriodOrchestration.InstanceId(periodId), Ct));
 
         // Purging again, as after an interruption, finds nothing left and records that too.
         app.Clock.Advance(TimeSpan.FromMinutes(1));
@@ -112,6 +118,26 @@ public sealed class PeriodPurgeTests(DemoApp app) : IClassFixture<DemoApp>
 
         Assert.Equal((1, (string?)null, true), (record.Instances, record.Export, record.Confirmed));
         Assert.Empty(await RowsOfAsync(periodId));
+    }
+
+    [Fact]
+    public async Task A_period_whose_close_is_still_being_carried_out_is_not_purged_until_it_is_done()
+    {
+        var periodId = await OpenMonthAsync(8, "LDLD");
+        // Closed by a process that died before it could signal the period's orchestration, which still waits.
+        Assert.Null((await app.Factory.Services.GetRequiredService<CatalogService>().MovePeriodAsync(periodId, PeriodStatus.Closed, workflow: null, Ct)).Problem);
+        var before = await app.SnapshotAsync();
+
+        var refused = await (await _admin.DeleteAsync($"/api/instances?periodId={periodId}&confirm=true", Ct)).ShouldBeProblemAsync(HttpStatusCode.Conflict, "period-closing");
+        Assert.Contains("đang đánh dấu các báo cáo chưa nộp", refused.GetProperty("detail").GetString());
+        await app.AssertUnchangedSinceAsync(before);
+
+        // The reconciler finds the closed period's orchestration still waiting and signals it; the close then completes.
+        await app.ReconcilePeriodsAsync();
+        await app.PeriodSettledAsync(periodId);
+        Assert.True((await app.Factory.Services.GetRequiredService<WorkflowEngine>().GetAsync(WorkflowEngine.InstanceId(periodId, "LDLD"), Ct))!.Instance.Missed);
+        var record = await (await _admin.DeleteAsync($"/api/instances?periodId={periodId}&confirm=true", Ct)).ReadAsAsync<PurgeRecord>();
+        Assert.Equal(1, record.Instances);
     }
 
     [Fact]
