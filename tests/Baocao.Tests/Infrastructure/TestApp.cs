@@ -67,7 +67,12 @@ public class TestApp : IAsyncLifetime
             Factory.ClientOptions.BaseAddress = new Uri(BaseUrl);
         }
         await Factory.Services.GetRequiredService<StorageReadiness>().Ready.WaitAsync(TimeSpan.FromSeconds(60));
-        if (SeedDemoData) await ReportsStartedAsync(DemoPeriodId);
+        if (SeedDemoData)
+        {
+            // The demo period is opened by the seeder, which has no durable client; the reconciler starts its reports.
+            await ReconcilePeriodsAsync();
+            await ReportsStartedAsync(DemoPeriodId);
+        }
     }
 
     /// <summary>The demo province's open period, seeded with the app; its reports are started before a test begins.</summary>
@@ -120,6 +125,9 @@ public class TestApp : IAsyncLifetime
             // the host's own switch keeps the local host from triggering them too.
             web.UseSetting(Baocao.LocalHost.FunctionSettings.DisabledSetting("TimerSweep"), "true");
             web.UseSetting(Baocao.LocalHost.FunctionSettings.DisabledSetting("OutboxDispatch"), "true");
+            // The period reconciler too: run on start-up it would read the catalogue in the background of every host a
+            // test makes, and a test that counts or crashes storage requests would count it.
+            web.UseSetting(Baocao.LocalHost.FunctionSettings.DisabledSetting("ReconcilePeriods"), "true");
             // Seconds, not host.json's minute: an orchestration signalled after a quiet spell runs soon after.
             web.UseSetting("AzureFunctionsJobHost:extensions:durableTask:storageProvider:maxQueuePollingInterval", "00:00:01");
             foreach (var (key, value) in settings) web.UseSetting(key, value);
