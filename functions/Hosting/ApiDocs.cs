@@ -55,7 +55,7 @@ public static class ApiDocs
                         In = ParameterLocation.Query,
                         Description = query.Description,
                         Required = query.Required,
-                        Schema = new OpenApiSchema { Type = query.Type, Enum = query.Values?.Select(v => (System.Text.Json.Nodes.JsonNode)v!).ToList() },
+                        Schema = new OpenApiSchema { Type = query.Type, Enum = query.AllValues?.Select(v => (System.Text.Json.Nodes.JsonNode)v!).ToList() },
                     });
                 }
                 foreach (var own in metadata.OfType<OperationTransformerAttribute>()) await own.Transformer.TransformAsync(operation, context, ct);

@@ -58,6 +58,12 @@ public sealed class QueryParameterAttribute(string name, string description) : A
 
     /// <summary>The values the parameter takes, when it is one of a few.</summary>
     public string[]? Values { get; init; }
+
+    /// <summary>An enum whose members are the values, spelled as the API's JSON spells them (camelCase).</summary>
+    public Type? ValuesOf { get; init; }
+
+    public IReadOnlyList<string>? AllValues =>
+        Values ?? ValuesOf?.GetEnumNames().Select(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName).ToArray();
 }
 
 /// <summary>Changes the function's OpenAPI operation with an <see cref="IOpenApiOperationTransformer"/> of its own.</summary>

@@ -30,7 +30,7 @@ public sealed class DashboardFunctions(ReportingService reporting, SubmissionSer
 
     [Function("Dashboard"), EndpointSummary("Bảng theo dõi của một kỳ: đơn vị theo cấp, trạng thái, tỷ lệ đầy đủ và đúng hạn (trang HTML)")]
     [QueryParameter("level", "Chỉ hiện các đơn vị thuộc cấp này (mã cấp)")]
-    [QueryParameter("state", "Chỉ hiện các đơn vị ở trạng thái này")]
+    [QueryParameter("state", "Chỉ hiện các đơn vị ở trạng thái này", ValuesOf = typeof(ReportState))]
     public async Task<IResult> ShowPeriod(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dashboard/{periodId}")] HttpRequest req, string periodId, CancellationToken ct)
     {
@@ -39,7 +39,7 @@ public sealed class DashboardFunctions(ReportingService reporting, SubmissionSer
         var reports = await reporting.ReadAsync(periodId, withContent: false, ct);
         if (reports is null) return NoPeriod(periodId);
         var filter = new GridFilter(reports.Levels.Any(l => l.Code == level) ? level : null,
-            Enum.TryParse<ReportState>(state, ignoreCase: true, out var s) && Enum.IsDefined(s) ? s : null);
+            ReportStateCodes.TryParse(state, out var s) ? s : null);
         return DashboardPages.Grid(PeriodGrid.Build(reports, filter, time.UtcNow, time.ToLocal), await reporting.PeriodsAsync(ct));
     }
 

@@ -47,9 +47,9 @@ public static class DashboardPages
         var levelOptions = string.Concat(grid.AllLevels.Select(l =>
             $"<option value=\"{E(l.Code)}\"{(grid.Filter.Level == l.Code ? " selected" : "")}>{E(l.Name)}</option>"));
         var stateOptions = string.Concat(Enum.GetValues<ReportState>().Select(s =>
-            $"<option value=\"{s}\"{(grid.Filter.State == s ? " selected" : "")}>{E(State(s))} ({grid.StateCounts[s]})</option>"));
+            $"<option value=\"{s.Code()}\"{(grid.Filter.State == s ? " selected" : "")}>{E(State(s))} ({grid.StateCounts[s]})</option>"));
         var chips = string.Join(" ", Enum.GetValues<ReportState>().Where(s => grid.StateCounts[s] > 0).Select(s =>
-            $"<a href=\"{DashboardLinks.Period(period.Id)}?state={s}\" class=\"badge\" data-state-count=\"{s}\">{E(State(s))}: {grid.StateCounts[s]}</a>"));
+            $"<a href=\"{DashboardLinks.Period(period.Id)}?state={s.Code()}\" class=\"badge\" data-state-count=\"{s.Code()}\">{E(State(s))}: {grid.StateCounts[s]}</a>"));
         var empty = grid.Levels.Count == 0 ? "<p class=\"muted\">Không có đơn vị nào khớp bộ lọc.</p>" : "";
         return Html(period.Name, $"""
             {PeriodNav(period.Id, periods)}
@@ -83,7 +83,7 @@ public static class DashboardPages
             : "—";
         var holder = r.Stage is null ? "—" : $"{E(r.Stage)}{(r.Holders.Count > 0 ? $"<br><span class=\"muted\">{E(string.Join(", ", r.Holders))}</span>" : "")}";
         return $"""
-            <tr data-unit="{E(r.UnitCode)}" data-state="{r.State}"><td><a href="{DashboardLinks.Unit(periodId, r.UnitCode)}">{E(r.UnitName)}</a></td><td><span class="badge">{E(State(r.State))}</span></td><td>{timeliness}</td><td>{submitted}</td><td class="num">{r.Versions}</td><td>{holder}</td></tr>
+            <tr data-unit="{E(r.UnitCode)}" data-state="{r.State.Code()}"><td><a href="{DashboardLinks.Unit(periodId, r.UnitCode)}">{E(r.UnitName)}</a></td><td><span class="badge">{E(State(r.State))}</span></td><td>{timeliness}</td><td>{submitted}</td><td class="num">{r.Versions}</td><td>{holder}</td></tr>
             """;
     }
 

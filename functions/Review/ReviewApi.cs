@@ -67,7 +67,7 @@ public sealed class ReviewFunctions(ReviewService review, SubmissionService subm
         var form = await context.Request.ReadFormAsync(ct);
         // The decision holds for the state the page showed: if the report has moved since (a one-stage period's people
         // decide two steps), the reviewer reads what happened rather than have the click applied to the next step.
-        if (form["seen"] is [{ } seen] && seen != open.View.Instance.State.ToString())
+        if (form["seen"] is [{ } seen] && (!ReportStateCodes.TryParse(seen, out var shown) || shown != open.View.Instance.State))
         {
             var moved = opened with { Status = LinkStatus.DecidedElsewhere, Decision = open.View.History.LastOrDefault(e => e.From != e.To) };
             return ReviewPages.Outcome(moved, posted: true, time);

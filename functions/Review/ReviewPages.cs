@@ -29,7 +29,7 @@ public static class ReviewPages
             decision?.FieldComments ?? new Dictionary<string, string>(), error, decision?.Comment,
             o.Stage.Mode == Catalog.StageMode.AllOf,
             string.Join(", ", o.StagePeople.Where(p => p.DecidesFor != o.Reviewer.DecidesFor).Select(p => p.DisplayName)),
-            o.View.Instance.State.ToString());
+            o.View.Instance.State.Code());
         return Hosting.Page.Html($"{o.Unit.Name} – {o.Period.Name}", ReviewTemplates.RenderHtml("page-review", model),
             error is null ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
     }

@@ -10,14 +10,14 @@ namespace Baocao.Workflow;
 /// submitted as missed, and record the period complete once, with a consolidation work item for the reporting side,
 /// when the last report finishes or at the close. Every step only adds what is missing, so repeating it is harmless.
 /// </summary>
-public sealed partial class PeriodReports(
+public sealed partial class PeriodActivities(
     CatalogStore catalog,
     WorkflowStore store,
     WorkflowEngine engine,
     OutboxQueue outbox,
     IEnumerable<ITimerPolicy> policies,
     PeopleTime time,
-    ILogger<PeriodReports> logger)
+    ILogger<PeriodActivities> logger)
 {
     public const string CheckKind = "period-check";
     public const string ConsolidateKind = "consolidate";
@@ -92,9 +92,9 @@ public sealed partial class PeriodReports(
 public sealed record PeriodWork(string PeriodId, string? Reason = null);
 
 /// <summary>Receives a finishing report's question: is its period complete now?</summary>
-public sealed class PeriodCheckReceiver(PeriodReports periods) : IWorkReceiver
+public sealed class PeriodCheckReceiver(PeriodActivities periods) : IWorkReceiver
 {
-    public string Kind => PeriodReports.CheckKind;
+    public string Kind => PeriodActivities.CheckKind;
 
     public Task DeliverAsync(string partition, OutboxItem item, CancellationToken cancellationToken) =>
         periods.CompleteIfDoneAsync(item.Payload.Deserialize<PeriodWork>(JsonSerializerOptions.Web)!.PeriodId, cancellationToken);

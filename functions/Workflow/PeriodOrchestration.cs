@@ -17,7 +17,7 @@ public sealed record PeriodBatch(string PeriodId, IReadOnlyList<string> Items);
 /// never submitted as missed, records the period complete and ends. Each round looks afresh and only adds what is
 /// missing, so a round repeated after a crash, or a signal that came twice, changes nothing.
 /// </summary>
-public sealed class PeriodOrchestration(PeriodReports reports)
+public sealed class PeriodOrchestration(PeriodActivities activities)
 {
     /// <summary>The one event the orchestration waits for; what it says is only for the history.</summary>
     public const string Signal = "period-changed";
@@ -54,17 +54,17 @@ public sealed class PeriodOrchestration(PeriodReports reports)
     }
 
     [Function(nameof(LookAtPeriod))]
-    public Task<PeriodLook> LookAtPeriod([ActivityTrigger] string periodId, CancellationToken ct) => reports.LookAsync(periodId, ct);
+    public Task<PeriodLook> LookAtPeriod([ActivityTrigger] string periodId, CancellationToken ct) => activities.LookAsync(periodId, ct);
 
     [Function(nameof(StartReports))]
-    public Task StartReports([ActivityTrigger] PeriodBatch batch, CancellationToken ct) => reports.StartAsync(batch, ct);
+    public Task StartReports([ActivityTrigger] PeriodBatch batch, CancellationToken ct) => activities.StartAsync(batch, ct);
 
     [Function(nameof(ReportsOwing))]
-    public Task<IReadOnlyList<string>> ReportsOwing([ActivityTrigger] string periodId, CancellationToken ct) => reports.OwingAsync(periodId, ct);
+    public Task<IReadOnlyList<string>> ReportsOwing([ActivityTrigger] string periodId, CancellationToken ct) => activities.OwingAsync(periodId, ct);
 
     [Function(nameof(MarkMissed))]
-    public Task MarkMissed([ActivityTrigger] PeriodBatch batch, CancellationToken ct) => reports.MarkMissedAsync(batch, ct);
+    public Task MarkMissed([ActivityTrigger] PeriodBatch batch, CancellationToken ct) => activities.MarkMissedAsync(batch, ct);
 
     [Function(nameof(RecordClosed))]
-    public Task RecordClosed([ActivityTrigger] string periodId, CancellationToken ct) => reports.CompleteAsync(periodId, "closed", ct);
+    public Task RecordClosed([ActivityTrigger] string periodId, CancellationToken ct) => activities.CompleteAsync(periodId, "closed", ct);
 }

@@ -35,7 +35,7 @@ public static class WorkflowApi
     {
         services.AddSingleton<IWorkflowDefinition, DeclaredWorkflowDefinition>().AddSingleton<WorkflowDefinitions>();
         services.AddSingleton<WorkflowStore>().AddSingleton<TimerIndex>().AddSingleton<OutboxQueue>().AddSingleton<WorkflowEngine>();
-        services.AddSingleton<PeriodReports>().AddSingleton<ICatalogObserver, PeriodSignals>();
+        services.AddSingleton<PeriodActivities>().AddSingleton<ICatalogObserver, PeriodSignals>();
         services.AddSingleton<ITimerKind, DeadlineTimer>().AddTransient<IWorkReceiver, PeriodCheckReceiver>();
         services.AddTransient<OutboxDispatcher>().AddTransient<TimerSweeper>().AddTransient<PeriodPurge>();
         return services;
@@ -74,7 +74,7 @@ public sealed class InstanceFunctions(WorkflowEngine engine, PeriodPurge purge)
     [Function("ListInstances"), EndpointSummary("Các báo cáo của một kỳ trong quy trình, lọc theo trạng thái, đơn vị, quá hạn")]
     [EndpointDescription("periodId là bắt buộc: danh sách đọc theo khoảng khoá của kỳ, không quét cả bảng.")]
     [QueryParameter("periodId", "Kỳ báo cáo", Required = true)]
-    [QueryParameter("state", "Chỉ các báo cáo ở trạng thái này")]
+    [QueryParameter("state", "Chỉ các báo cáo ở trạng thái này", ValuesOf = typeof(ReportState))]
     [QueryParameter("unit", "Chỉ báo cáo của đơn vị này (mã đơn vị)")]
     [QueryParameter("overdue", "true: chỉ các báo cáo quá hạn; false: chỉ các báo cáo chưa quá hạn", Type = JsonSchemaType.Boolean)]
     [ProducesProblem(StatusCodes.Status422UnprocessableEntity)]
@@ -88,8 +88,8 @@ public sealed class InstanceFunctions(WorkflowEngine engine, PeriodPurge purge)
         ReportState? state = null;
         if (stateText is { } text)
         {
-            if (Enum.TryParse<ReportState>(text, ignoreCase: true, out var parsed) && !int.TryParse(text, out _)) state = parsed;
-            else errors.Add("/state", "invalid-state", $"Trạng thái '{text}' không có; chọn một trong {string.Join(", ", Enum.GetNames<ReportState>())}.");
+            if (ReportStateCodes.TryParse(text, out var parsed)) state = parsed;
+            else errors.Add("/state", "invalid-state", $"Trạng thái '{text}' không có; chọn một trong {string.Join(", ", ReportStateCodes.All)}.");
         }
         if (errors.Any) return errors.ToProblem();
         var unit = unitText is null ? null : CatalogText.NormalizeCode(unitText);

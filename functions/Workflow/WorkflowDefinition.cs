@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using Stateless;
 
 namespace Baocao.Workflow;
@@ -14,6 +16,26 @@ public enum ReportState
 
     /// <summary>Stopped by an admin, with a reason: its timers are cancelled and no decision applies any more.</summary>
     Terminated,
+}
+
+/// <summary>
+/// The one spelling of a state wherever a machine or a script reads it: API JSON, query filters, the dashboard's
+/// links and form fields, metrics, docs. It is camelCase, as the JSON converter writes enums; people read
+/// <see cref="WorkflowDefinition.Name"/> instead.
+/// </summary>
+public static class ReportStateCodes
+{
+    public static IReadOnlyList<string> All { get; } = Enum.GetValues<ReportState>().Select(Code).ToArray();
+
+    public static string Code(this ReportState state) => JsonNamingPolicy.CamelCase.ConvertName(state.ToString());
+
+    /// <summary>Reads a state's code; letter case aside, nothing else is taken (no numbers, no other spellings).</summary>
+    public static bool TryParse(string? text, out ReportState state)
+    {
+        var index = Array.FindIndex(Enum.GetValues<ReportState>(), s => string.Equals(s.Code(), text?.Trim(), StringComparison.OrdinalIgnoreCase));
+        state = index < 0 ? default : Enum.GetValues<ReportState>()[index];
+        return index >= 0;
+    }
 }
 
 public enum ReportTrigger
@@ -73,7 +95,7 @@ public sealed record Verdict(ReportState To, string? RefusalCode = null, string?
 /// still goes through the same review. Every instance records the <see cref="DefinitionVersion"/> it started under,
 /// so a later change to this table can tell old instances from new ones.
 /// </summary>
-public static class WorkflowDefinition
+public static partial class WorkflowDefinition
 {
     public const int DefinitionVersion = 1;
 
@@ -166,8 +188,12 @@ public static class WorkflowDefinition
     /// The state machine as a Mermaid state diagram, generated from the declaration above; docs/workflow.md holds it
     /// and a test fails when the two drift apart.
     /// </summary>
-    public static string MermaidDiagram() =>
-        Stateless.Graph.MermaidGraph.Format(Machine(ReportState.NotStarted, new Proposal(ReportTrigger.Submit, WorkflowChannel.Api, null, null)).GetInfo());
+    public static string MermaidDiagram() => StateNames().Replace(
+        Stateless.Graph.MermaidGraph.Format(Machine(ReportState.NotStarted, new Proposal(ReportTrigger.Submit, WorkflowChannel.Api, null, null)).GetInfo()),
+        state => Enum.Parse<ReportState>(state.Value).Code());
+
+    [GeneratedRegex(@"\b(NotStarted|Submitted|InReview|AwaitingApproval|Approved|Returned|Exempted|Terminated)\b")]
+    private static partial Regex StateNames();
 
     public static string Name(ReportState state) => state switch
     {

@@ -139,7 +139,7 @@ public sealed partial class WorkflowEngine(
             if (await CommitAsync(read, next, e, work, timers, firing, version, operation, cancellationToken))
             {
                 LogApplied(logger, instanceId, trigger, e.From, e.To, e.Sequence, work.Count);
-                metrics.Transition(trigger.ToString(), e.To.ToString());
+                metrics.Transition(trigger.ToString(), e.To.Code());
                 return new FireResult.Applied(next, e);
             }
             LogLostRace(logger, instanceId, trigger, attempt);
@@ -186,7 +186,7 @@ public sealed partial class WorkflowEngine(
         var (set, remove) = finishing
             ? (timers ?? [], await store.TimersAsync(next.Id, cancellationToken))
             : await TimersAfterAsync(next, e, timers ?? [], firing, cancellationToken);
-        IReadOnlyList<WorkItem> caused = finishing ? [.. work, PeriodReports.CheckCompletion(next.PeriodId)] : work;
+        IReadOnlyList<WorkItem> caused = finishing ? [.. work, PeriodActivities.CheckCompletion(next.PeriodId)] : work;
         await IndexAheadAsync(next.Id, set, cancellationToken);
         if (caused.Count > 0) await outbox.PrepareAsync(next.Id, e.At, cancellationToken);
         if (!await store.TryCommitAsync(read, next, e, caused, set, remove, version, operation, cancellationToken)) return false;

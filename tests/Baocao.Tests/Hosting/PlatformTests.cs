@@ -40,6 +40,41 @@ public sealed class PlatformTests(DemoApp app) : IClassFixture<DemoApp>
     }
 
     [Fact]
+    public async Task OpenApi_types_numbers_as_numbers_only_because_a_number_in_a_string_is_refused()
+    {
+        using var client = app.Anonymous();
+        var document = JsonDocument.Parse(await client.GetStringAsync("/api/openapi/v1.json", TestContext.Current.CancellationToken)).RootElement;
+        var offered = new List<string>();
+        void Walk(JsonElement node, string path)
+        {
+            if (node.ValueKind == JsonValueKind.Object)
+            {
+                if (node.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.Array
+                    && type.EnumerateArray().Select(t => t.GetString()).ToList() is var types
+                    && types.Contains("string") && (types.Contains("integer") || types.Contains("number")))
+                {
+                    offered.Add(path);
+                }
+                foreach (var property in node.EnumerateObject()) Walk(property.Value, $"{path}/{property.Name}");
+            }
+            else if (node.ValueKind == JsonValueKind.Array)
+            {
+                var i = 0;
+                foreach (var item in node.EnumerateArray()) Walk(item, $"{path}/{i++}");
+            }
+        }
+        Walk(document, "");
+        Assert.Empty(offered);
+        Assert.Equal("integer", document.GetProperty("components").GetProperty("schemas").GetProperty("OrgLevel").GetProperty("properties").GetProperty("order").GetProperty("type").GetString());
+
+        var before = await app.SnapshotAsync();
+        var problem = await (await app.Admin().PutJsonAsync("/api/catalog/levels", """[{"code":"TINH","name":"Cấp tỉnh","order":"1"}]"""))
+            .ShouldBeProblemAsync(System.Net.HttpStatusCode.BadRequest);
+        Assert.Contains("/0/order", problem.GetRawText(), StringComparison.Ordinal);
+        await app.AssertUnchangedSinceAsync(before);
+    }
+
+    [Fact]
     public async Task OpenApi_describes_the_submission_body_the_idempotency_key_and_a_receipt_example()
     {
         using var client = app.Anonymous();

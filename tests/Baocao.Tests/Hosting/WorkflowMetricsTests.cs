@@ -32,7 +32,7 @@ public sealed class WorkflowMetricsTests(DemoApp app) : IClassFixture<DemoApp>
         await app.Factory.Services.GetRequiredService<OutboxDispatcher>().DispatchAsync(OutboxQueue.Encode(new OutboxMessage("2026-H1~HU-DONGSON")), TestContext.Current.CancellationToken);
 
         Assert.Contains(("baocao.submissions", 1d, "outcome=accepted"), seen);
-        Assert.Contains(("baocao.workflow.transitions", 1d, "trigger=Submit,state=Submitted"), seen);
+        Assert.Contains(("baocao.workflow.transitions", 1d, "trigger=Submit,state=submitted"), seen);
         Assert.Contains(seen, m => m.Instrument == "baocao.mails" && m.Tags == "outcome=sent");
         Assert.Contains(seen, m => m.Instrument == "baocao.outbox.lag" && m.Value >= 0);
     }

@@ -1,4 +1,5 @@
 using Baocao.Tests.Infrastructure;
+using Baocao.Workflow;
 using DocumentFormat.OpenXml.Packaging;
 using MiniExcelLibs;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -49,7 +50,7 @@ public sealed class DashboardBrowserTests(DemoApp app) : IClassFixture<DemoApp>
         Assert.Equal("46%", await page.TextContentAsync("#timeliness"));
         foreach (var (unit, _, state) in DemoReports.Expected)
         {
-            Assert.Equal(state.ToString(), await page.GetAttributeAsync($"tr[data-unit='{unit}']", "data-state"));
+            Assert.Equal(state.Code(), await page.GetAttributeAsync($"tr[data-unit='{unit}']", "data-state"));
         }
         Assert.Contains("Muộn 1 ngày", await page.InnerTextAsync($"tr[data-unit='{DemoReports.LateUnit}']"));
         var desktop = Path.Combine(Artifacts, "dashboard-1280.png");

@@ -57,8 +57,8 @@ public sealed class DashboardReportTests(DemoApp app) : IClassFixture<DemoApp>, 
         Assert.Contains("<strong id=\"expected\">13</strong>", page);
         Assert.Contains("<strong id=\"actual\">7</strong> (<span id=\"completeness\">54%</span>)", page);
         Assert.Contains("<strong id=\"on-time\">6</strong> (<span id=\"timeliness\">46%</span>)", page);
-        foreach (var (unit, _, state) in DemoReports.Expected) Assert.Contains($"data-state=\"{state}\"", RowOf(page, unit));
-        Assert.Contains("data-state=\"Exempted\"", RowOf(page, DemoReports.Exempted));
+        foreach (var (unit, _, state) in DemoReports.Expected) Assert.Contains($"data-state=\"{state.Code()}\"", RowOf(page, unit));
+        Assert.Contains("data-state=\"exempted\"", RowOf(page, DemoReports.Exempted));
         Assert.Contains("Muộn 1 ngày", RowOf(page, DemoReports.LateUnit));
         Assert.Contains("Đúng hạn", RowOf(page, "HU-DONGSON"));
         Assert.Contains("Quá hạn 1 ngày", RowOf(page, "TINHDOAN"));
@@ -73,7 +73,7 @@ public sealed class DashboardReportTests(DemoApp app) : IClassFixture<DemoApp>, 
     }
 
     [Theory]
-    [InlineData("?level=HUYEN&state=Submitted", new[] { "HU-KIMTHANH" })]
+    [InlineData("?level=HUYEN&state=submitted", new[] { "HU-KIMTHANH" })]
     [InlineData("?state=Approved", new[] { "HU-DONGSON", "MTTQ" })]
     [InlineData("?state=approved&level=LLVT", new string[0])]
     [InlineData("?level=LLVT", new[] { "DUBDBP", "DUCA", "DUQS" })]

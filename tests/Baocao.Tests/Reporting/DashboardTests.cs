@@ -36,7 +36,7 @@ public sealed class DashboardTests(DemoApp app) : IClassFixture<DemoApp>
         Assert.Contains("<strong id=\"expected\">14</strong>", page);
         Assert.Contains("<strong id=\"actual\">0</strong> (<span id=\"completeness\">0%</span>)", page);
         Assert.Contains("còn 5 ngày", page);
-        Assert.Equal(14, Regex.Matches(page, "data-state=\"NotStarted\"").Count);
+        Assert.Equal(14, Regex.Matches(page, "data-state=\"notStarted\"").Count);
         Assert.DoesNotContain("Ban Dân vận Tỉnh ủy An Hòa</td>", page);
         Assert.Contains("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());

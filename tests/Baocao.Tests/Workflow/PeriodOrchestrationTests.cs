@@ -78,7 +78,7 @@ public sealed class PeriodOrchestrationTests(DemoApp app) : IClassFixture<DemoAp
             var id = WorkflowEngine.InstanceId(periodId, unit);
             Assert.Equal(before.Single(e => e.PartitionKey == id).ETag, (await Workflow.GetEntityAsync<TableEntity>(id, "instance", cancellationToken: Ct)).Value.ETag);
         }
-        Assert.Empty((await app.Factory.Services.GetRequiredService<PeriodReports>().LookAsync(periodId, Ct)).UnitsWithoutReport);
+        Assert.Empty((await app.Factory.Services.GetRequiredService<PeriodActivities>().LookAsync(periodId, Ct)).UnitsWithoutReport);
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public sealed class PeriodOrchestrationTests(DemoApp app) : IClassFixture<DemoAp
 
         Assert.Equal("all-finished", (await _store.PeriodCompletionAsync(periodId, Ct))!.Value.Reason);
         var consolidate = Assert.Single(await _store.OutboxAsync(periodId, Ct));
-        Assert.Equal(PeriodReports.ConsolidateKind, consolidate.Kind);
+        Assert.Equal(PeriodActivities.ConsolidateKind, consolidate.Kind);
         Assert.Equal(periodId, consolidate.Payload.GetProperty("periodId").GetString());
     }
 
@@ -136,6 +136,6 @@ public sealed class PeriodOrchestrationTests(DemoApp app) : IClassFixture<DemoAp
         }
         Assert.False((await _engine.GetAsync(submitted, Ct))!.Instance.Missed);
         Assert.Equal("closed", (await _store.PeriodCompletionAsync(periodId, Ct))!.Value.Reason);
-        Assert.Equal(PeriodReports.ConsolidateKind, Assert.Single(await _store.OutboxAsync(periodId, Ct)).Kind);
+        Assert.Equal(PeriodActivities.ConsolidateKind, Assert.Single(await _store.OutboxAsync(periodId, Ct)).Kind);
     }
 }

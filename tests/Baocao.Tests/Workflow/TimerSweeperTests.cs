@@ -100,6 +100,6 @@ public sealed class TimerSweeperTests(TestApp app) : IClassFixture<TestApp>
         Assert.IsType<FireResult.Applied>(await _engine.FireAsync(id, ReportTrigger.Approve, "ld.binh", WorkflowChannel.Link, null, null, null, null, Ct));
 
         Assert.Empty(await TimerRowsAsync(id));
-        Assert.Equal(PeriodReports.CheckKind, Assert.Single(await _engine.PendingWorkAsync(id, Ct)).Kind);
+        Assert.Equal(PeriodActivities.CheckKind, Assert.Single(await _engine.PendingWorkAsync(id, Ct)).Kind);
     }
 }
