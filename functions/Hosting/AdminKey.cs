@@ -27,7 +27,7 @@ public sealed class LocalOnlyAttribute(string enabledBySetting) : Attribute, IEn
     {
         var http = context.HttpContext;
         var enabled = http.RequestServices.GetRequiredService<IConfiguration>().GetValue<bool>(enabledBySetting);
-        var local = http.Connection.RemoteIpAddress is not { } caller || System.Net.IPAddress.IsLoopback(caller);
+        var local = ClientAddress.IsLocal(http);
         return enabled && local ? await next(context) : Problems.NotFound($"Không có địa chỉ {http.Request.Path}.");
     }
 }

@@ -43,7 +43,7 @@ public static class RateLimits
                         ? RateLimitPartition.GetFixedWindowLimiter("key:" + Fingerprint(key), _ => PerMinute(limits.PerKeyPerMinute))
                         : RateLimitPartition.GetNoLimiter("no key")),
                 PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                    RateLimitPartition.GetFixedWindowLimiter("address:" + (context.Connection.RemoteIpAddress ?? IPAddress.Loopback), _ => PerMinute(limits.PerAddressPerMinute))));
+                    RateLimitPartition.GetFixedWindowLimiter("address:" + (ClientAddress.Of(context) ?? IPAddress.Loopback), _ => PerMinute(limits.PerAddressPerMinute))));
             limiter.OnRejected = async (rejected, cancellationToken) =>
             {
                 var wait = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : Window;
