@@ -4,7 +4,7 @@ namespace Baocao.Tests.Reliability;
 
 /// <summary>
 /// How hard the reliability tests push: 1 in CI (a few units, a few faults, well inside the suite's budget), more with
-/// <c>BAOCAO_RELIABILITY_SCALE</c> for the README's reliability run.
+/// <c>BAOCAO_RELIABILITY_SCALE</c> for the reliability run in docs/reliability.md.
 /// </summary>
 public static class ReliabilityScale
 {
@@ -22,7 +22,7 @@ public static class ReliabilityScale
 }
 
 /// <summary>
-/// What one reliability scenario did and what came of it, counted while it runs: the figures of the README's table.
+/// What one reliability scenario did and what came of it, counted while it runs: the figures of docs/reliability.md's table.
 /// Each finished scenario appends its row to <c>artifacts/reliability.md</c> beside the test binaries.
 /// </summary>
 public sealed class Figures(string scenario)

@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Baocao.Tests.Reliability;
 
 /// <summary>
-/// Review links across a rotation of the signing keys, as the README's "Keys and rotation" runs it: a new key is added
+/// Review links across a rotation of the signing keys, as docs/azure.md's key rotation runs it: a new key is added
 /// and made current, links signed with the previous key keep working, and once that key is retired (its slot filled
 /// with a new key, as the two Key Vault slots in Azure are, or its id removed) its links are refused with a clear page
 /// and decide nothing. Each stage of the rotation is the app started again over the same storage with its settings.
