@@ -41,10 +41,10 @@ public sealed partial class PeriodSignals(CatalogStore catalog, StorageReadiness
     {
         // Start-up work (the demo province's seeding, for one) may open a period without a client to start it.
         await readiness.Ready.WaitAsync(ct);
-        foreach (var period in await OpenPeriodsAsync(ct)) await StartAsync(workflow, period.Id, ct);
-        foreach (var period in (await catalog.ListAsync<Period>(CatalogStore.Periods, ct)).Where(p => p.Status == PeriodStatus.Closed))
+        foreach (var period in await catalog.ListAsync<Period>(CatalogStore.Periods, ct))
         {
-            if (await IsAliveAsync(workflow, period.Id, ct)) await SignalAsync(workflow, period.Id, "closed", ct);
+            if (period.Status == PeriodStatus.Open) await StartAsync(workflow, period.Id, ct);
+            else if (period.Status == PeriodStatus.Closed && await IsAliveAsync(workflow, period.Id, ct)) await SignalAsync(workflow, period.Id, "closed", ct);
         }
     }
 

@@ -25,15 +25,17 @@ public enum ReportState
 /// </summary>
 public static class ReportStateCodes
 {
-    public static IReadOnlyList<string> All { get; } = Enum.GetValues<ReportState>().Select(Code).ToArray();
+    private static readonly ReportState[] States = Enum.GetValues<ReportState>();
+
+    public static IReadOnlyList<string> All { get; } = States.Select(Code).ToArray();
 
     public static string Code(this ReportState state) => JsonNamingPolicy.CamelCase.ConvertName(state.ToString());
 
     /// <summary>Reads a state's code; letter case aside, nothing else is taken (no numbers, no other spellings).</summary>
     public static bool TryParse(string? text, out ReportState state)
     {
-        var index = Array.FindIndex(Enum.GetValues<ReportState>(), s => string.Equals(s.Code(), text?.Trim(), StringComparison.OrdinalIgnoreCase));
-        state = index < 0 ? default : Enum.GetValues<ReportState>()[index];
+        var index = Array.FindIndex(States, s => string.Equals(s.Code(), text?.Trim(), StringComparison.OrdinalIgnoreCase));
+        state = index < 0 ? default : States[index];
         return index >= 0;
     }
 }
@@ -95,7 +97,7 @@ public sealed record Verdict(ReportState To, string? RefusalCode = null, string?
 /// still goes through the same review. Every instance records the <see cref="DefinitionVersion"/> it started under,
 /// so a later change to this table can tell old instances from new ones.
 /// </summary>
-public static partial class WorkflowDefinition
+public static class WorkflowDefinition
 {
     public const int DefinitionVersion = 1;
 
@@ -188,12 +190,12 @@ public static partial class WorkflowDefinition
     /// The state machine as a Mermaid state diagram, generated from the declaration above; docs/workflow.md holds it
     /// and a test fails when the two drift apart.
     /// </summary>
-    public static string MermaidDiagram() => StateNames().Replace(
+    public static string MermaidDiagram() => StateNames.Replace(
         Stateless.Graph.MermaidGraph.Format(Machine(ReportState.NotStarted, new Proposal(ReportTrigger.Submit, WorkflowChannel.Api, null, null)).GetInfo()),
         state => Enum.Parse<ReportState>(state.Value).Code());
 
-    [GeneratedRegex(@"\b(NotStarted|Submitted|InReview|AwaitingApproval|Approved|Returned|Exempted|Terminated)\b")]
-    private static partial Regex StateNames();
+    /// <summary>The states as Stateless names them (the enum's own names), to be spelled as the API does.</summary>
+    private static readonly Regex StateNames = new($@"\b({string.Join('|', Enum.GetNames<ReportState>())})\b");
 
     public static string Name(ReportState state) => state switch
     {

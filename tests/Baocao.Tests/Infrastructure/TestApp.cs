@@ -181,17 +181,13 @@ public class TestApp : IAsyncLifetime
     /// </summary>
     public async Task ReportsStartedAsync(string periodId)
     {
-        var catalog = Factory.Services.GetRequiredService<Baocao.Catalog.CatalogStore>();
-        var store = Factory.Services.GetRequiredService<Baocao.Workflow.WorkflowStore>();
+        // The orchestration's own look: the units in scope that have no report yet.
+        var activities = Factory.Services.GetRequiredService<Baocao.Workflow.PeriodActivities>();
         var ct = TestContext.Current.CancellationToken;
         using var patience = CancellationTokenSource.CreateLinkedTokenSource(ct);
         patience.CancelAfter(TimeSpan.FromSeconds(60));
-        while (true)
+        while ((await activities.LookAsync(periodId, ct)).UnitsWithoutReport.Count > 0)
         {
-            var period = (await catalog.GetAsync<Baocao.Catalog.Period>(Baocao.Catalog.CatalogStore.Periods, periodId, ct))!.Value;
-            var scope = Baocao.Catalog.CatalogService.UnitsInScope(period, await catalog.ListAsync<Baocao.Catalog.OrgUnit>(Baocao.Catalog.CatalogStore.Units, ct));
-            var started = (await store.PeriodInstancesAsync(period.Id, ct)).Select(i => i.UnitCode).ToHashSet();
-            if (scope.All(u => started.Contains(u.Code))) return;
             await Task.Delay(TimeSpan.FromMilliseconds(100), patience.Token);
         }
     }
