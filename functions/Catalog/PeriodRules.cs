@@ -7,6 +7,9 @@ namespace Baocao.Catalog;
 /// <summary>Turns a period draft into a period, filling in the conventions, or says everything that is wrong with it.</summary>
 public static partial class PeriodRules
 {
+    /// <summary>Review stages a period may have: more than any committee's chain of review, few enough to list in a mail.</summary>
+    public const int MaxStages = 10;
+
     [GeneratedRegex(@"(Z|[+-]\d{2}:?\d{2})$", RegexOptions.IgnoreCase)]
     private static partial Regex HasOffset();
 
@@ -133,8 +136,8 @@ public static partial class PeriodRules
     private static void CheckStages(ValidationErrors errors, IReadOnlyList<ReviewStage> stages, IReadOnlyDictionary<string, Post> posts)
     {
         if (stages.Count == 0) errors.Add("/stages", "no-stages", "Kỳ báo cáo phải có ít nhất một bước duyệt.");
-        // The workflow has a review and an approval: a first stage (thẩm định) and a last one (phê duyệt).
-        if (stages.Count > 2) errors.Add("/stages", "too-many-stages", "Kỳ báo cáo có tối đa hai bước duyệt: thẩm định và phê duyệt.");
+        // Stages decide in turn, the first reviewing (thẩm định) and the last approving (phê duyệt); any number between.
+        if (stages.Count > MaxStages) errors.Add("/stages", "too-many-stages", $"Kỳ báo cáo có tối đa {MaxStages} bước duyệt (nhận {stages.Count}).");
         var codes = new HashSet<string>();
         for (var s = 0; s < stages.Count; s++)
         {

@@ -95,4 +95,11 @@ public sealed record Period(
     DateTimeOffset CreatedAt,
     DateTimeOffset? OpenedAt = null,
     DateTimeOffset? ClosedAt = null,
-    bool HardClose = false);
+    bool HardClose = false)
+{
+    /// <summary>
+    /// The stage at a review position: stages decide in turn, and a one-stage period's people take both positions of
+    /// the classic review (review, then approval).
+    /// </summary>
+    public ReviewStage StageAt(int position) => Stages[Math.Min(position, Stages.Count - 1)];
+}

@@ -12,9 +12,12 @@ namespace Baocao.Reminders;
 /// </summary>
 public sealed record ReminderStepTimer(int Step, string Template, ReminderAudience Audience, string Offset, DateTimeOffset Deadline, DateTimeOffset? Next);
 
-/// <summary>A report waiting in a review stage, as its timer carries it: the stage, the states that mean "still waiting there", the version, since when.</summary>
+/// <summary>
+/// A report waiting in a review stage, as its timer carries it: the stage and its review position, the states that mean
+/// "still waiting there", the version, since when. Timers set before stages became a list carry no position.
+/// </summary>
 public sealed record ReviewWaitTimer(string Stage, string StageName, IReadOnlyList<ReportState> States, int Version, bool Escalation,
-    string Notify, DateTimeOffset Since, DateTimeOffset? Next);
+    string Notify, DateTimeOffset Since, DateTimeOffset? Next, int? Position = null);
 
 /// <summary>
 /// Reminders before and after a deadline, for a unit that still owes its report. Firing records a note in the report's
@@ -39,7 +42,7 @@ public sealed class ReminderTimer(PeopleTime time) : ITimerKind
 
 /// <summary>
 /// The reviewer's SLA: a report that waits in a stage longer than the stage's limit reminds that stage's people, and
-/// twice as long escalates to the approver. Stale once the report left the stage or a new version came.
+/// twice as long escalates to the approver. Stale once the report left the stage (to the next one, too) or a new version came.
 /// </summary>
 public sealed class ReviewWaitTimerKind(PeopleTime time) : ITimerKind
 {
@@ -50,7 +53,7 @@ public sealed class ReviewWaitTimerKind(PeopleTime time) : ITimerKind
     public TimerFiring? Fire(WorkflowInstance instance, DurableTimer timer)
     {
         var wait = timer.Payload!.Value.Deserialize<ReviewWaitTimer>(JsonSerializerOptions.Web)!;
-        if (!wait.States.Contains(instance.State) || wait.Version != instance.Version) return null;
+        if (!wait.States.Contains(instance.State) || wait.Version != instance.Version || wait.Position is { } p && p != instance.Stage) return null;
         if (wait.Next is { } next && time.UtcNow >= next) return null;
         var comment = wait.Escalation
             ? $"Báo cáo chờ ở bước «{wait.StageName}» từ {time.Describe(wait.Since)}, quá hạn xử lý: báo lãnh đạo phê duyệt."
@@ -64,7 +67,7 @@ public sealed class ReviewWaitTimerKind(PeopleTime time) : ITimerKind
 /// <summary>
 /// Keeps a report's reminder and review-wait timers in step with its state: an instance starts with the period's
 /// reminder steps; a Submit cancels the steps left (in its own transaction) and starts the wait in the first stage; a
-/// return sets the steps still ahead again; moving to the approval stage moves the wait; an extension re-plans the
+/// return sets the steps still ahead again; every approval hands the wait to the next stage; an extension re-plans the
 /// steps and the deadline from the unit's new deadline. Finishing (approval, exemption) cancels everything in the engine.
 /// </summary>
 public sealed class ReminderPolicy(CatalogStore catalog, WorkingHours hours, Microsoft.Extensions.Options.IOptions<ReminderOptions> options)
@@ -76,10 +79,7 @@ public sealed class ReminderPolicy(CatalogStore catalog, WorkingHours hours, Mic
 
     public IReadOnlyList<DurableTimer> AtStart(Period period, string unitCode) => Steps(period, period.Deadline, after: null);
 
-    public bool Concerns(HistoryEvent e) =>
-        e.Trigger == ReportTrigger.Extend
-        || Owing(e.From) != Owing(e.To)
-        || StageOf(e.From) != StageOf(e.To);
+    public bool Concerns(HistoryEvent e) => e.Trigger == ReportTrigger.Extend || Owing(e.From) != Owing(e.To) || StageMoves(e);
 
     public async Task<TimerChange> ChangeAsync(WorkflowInstance next, HistoryEvent e, IReadOnlyList<StoredTimer> timers, CancellationToken cancellationToken)
     {
@@ -95,23 +95,21 @@ public sealed class ReminderPolicy(CatalogStore catalog, WorkingHours hours, Mic
             if (Owing(e.To)) set.AddRange(Steps(period, deadline, after: e.At));
             if (e.Trigger == ReportTrigger.Extend) set.Add(DeadlineTimer.For(deadline));
         }
-        if (StageOf(e.From) != StageOf(e.To))
+        if (StageMoves(e))
         {
             kinds.Add(ReviewWaitTimerKind.Name);
-            if (StageOf(e.To) is { } stage) set.AddRange(Waits(period, stage, next, e.At));
+            if (InReview(e.To)) set.AddRange(Waits(period, next, e.At));
         }
         return new TimerChange(set, timers.Where(t => kinds.Contains(t.Timer.Kind)).ToList());
     }
 
     private static bool Owing(ReportState state) => WorkflowDefinition.NotSubmitted.Contains(state);
 
-    /// <summary>The review stage a state waits in: the first (thẩm định) while submitted or in review, the last (phê duyệt) while awaiting approval.</summary>
-    private static int? StageOf(ReportState state) => state switch
-    {
-        ReportState.Submitted or ReportState.InReview => 0,
-        ReportState.AwaitingApproval => 1,
-        _ => null,
-    };
+    private static bool InReview(ReportState state) => state is ReportState.Submitted or ReportState.InReview or ReportState.AwaitingApproval;
+
+    /// <summary>Whether the report's wait moves to another stage: it enters review or leaves it, or an approval hands it on.</summary>
+    private static bool StageMoves(HistoryEvent e) =>
+        InReview(e.From) != InReview(e.To) || e.Trigger == ReportTrigger.Approve;
 
     /// <summary>
     /// The period's reminder steps for <paramref name="deadline"/>, each moved into working hours and told when the next
@@ -138,20 +136,21 @@ public sealed class ReminderPolicy(CatalogStore catalog, WorkingHours hours, Mic
     }
 
     /// <summary>
-    /// The wait in a stage: its people are reminded after the stage's limit, counted in working days and hours; the
-    /// approver is told after twice that, unless the stage is the approver's.
+    /// The wait in the stage deciding <paramref name="next"/>: its people are reminded after the stage's limit, counted
+    /// in working days and hours; the approver is told after twice that, unless the stage is the approver's.
     /// </summary>
-    private List<DurableTimer> Waits(Period period, int position, WorkflowInstance next, DateTimeOffset since)
+    private List<DurableTimer> Waits(Period period, WorkflowInstance next, DateTimeOffset since)
     {
-        var stage = position == 0 ? period.Stages[0] : period.Stages[^1];
+        var stage = period.StageAt(next.Stage);
         var approver = period.Stages[^1];
+        var approving = next.LaterStages() == 0;
         var limit = options.Value.LimitOf(stage.Code);
-        var states = position == 0 ? new[] { ReportState.Submitted, ReportState.InReview } : [ReportState.AwaitingApproval];
+        var states = approving ? [ReportState.AwaitingApproval] : new[] { ReportState.Submitted, ReportState.InReview };
         var remind = hours.After(since, limit);
-        var escalate = position == 0 && period.Stages.Count > 1 ? hours.After(since, 2 * limit) : (DateTimeOffset?)null;
+        var escalate = !approving && period.Stages.Count > 1 ? hours.After(since, 2 * limit) : (DateTimeOffset?)null;
         DurableTimer Wait(string name, DateTimeOffset due, bool escalation, string notify, DateTimeOffset? after) =>
             new(name, ReviewWaitTimerKind.Name, due, JsonSerializer.SerializeToElement(
-                new ReviewWaitTimer(stage.Code, stage.Name, states, next.Version, escalation, notify, since, after), JsonSerializerOptions.Web));
+                new ReviewWaitTimer(stage.Code, stage.Name, states, next.Version, escalation, notify, since, after, next.Stage), JsonSerializerOptions.Web));
         return escalate is { } up
             ? [Wait(WaitName, remind, false, stage.Code, up), Wait(EscalateName, up, true, approver.Code, null)]
             : [Wait(WaitName, remind, false, stage.Code, null)];

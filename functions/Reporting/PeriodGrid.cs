@@ -85,8 +85,8 @@ public sealed record PeriodGrid(
     }
 
     /// <summary>
-    /// Who must act next: the unit until it submits (and again when returned), the first stage's people until they
-    /// have reviewed it, the last stage's people while it awaits approval; nobody once approved or exempted.
+    /// Who must act next: the unit until it submits (and again when returned), then each stage's people in turn, the
+    /// last stage's while it awaits approval; nobody once approved or exempted.
     /// </summary>
     private static (string? Stage, IReadOnlyList<string> Holders) Holder(UnitReport report, Period period)
     {
@@ -96,8 +96,8 @@ public sealed record PeriodGrid(
         {
             ReportState.NotStarted => ("Đơn vị lập báo cáo", Unit()),
             ReportState.Returned => ("Đơn vị sửa và nộp lại", Unit()),
-            ReportState.Submitted or ReportState.InReview when period.Stages.Count > 0 => (period.Stages[0].Name, People(period.Stages[0])),
-            ReportState.AwaitingApproval when period.Stages.Count > 0 => (period.Stages[^1].Name, People(period.Stages[^1])),
+            ReportState.Submitted or ReportState.InReview or ReportState.AwaitingApproval when period.Stages.Count > 0 =>
+                (period.StageAt(report.Stage).Name, People(period.StageAt(report.Stage))),
             _ => (null, []),
         };
     }

@@ -5,8 +5,11 @@ using Baocao.Workflow;
 
 namespace Baocao.Reporting;
 
-/// <summary>One unit in scope of a period: its level, where its report stands, its versions and, when read, its latest content.</summary>
-public sealed record UnitReport(OrgUnit Unit, OrgLevel Level, ReportState State, IReadOnlyList<ReportVersion> Versions, SubmittedReport? Latest)
+/// <summary>
+/// One unit in scope of a period: its level, where its report stands (its state, and in review the position of the
+/// stage deciding it), its versions and, when read, its latest content.
+/// </summary>
+public sealed record UnitReport(OrgUnit Unit, OrgLevel Level, ReportState State, IReadOnlyList<ReportVersion> Versions, SubmittedReport? Latest, int Stage = 0)
 {
     /// <summary>Submitted in the DHIS2 sense: anything beyond not started, and not exempted.</summary>
     public bool Submitted => State is not (ReportState.NotStarted or ReportState.Exempted);
@@ -38,7 +41,7 @@ public sealed record PeriodReports(Period Period, ReportTemplate Template, IRead
             {
                 var found = byUnit.GetValueOrDefault(u.Unit.Code);
                 var latest = found?.Versions.LastOrDefault() is { Body.Length: > 0 } version ? SubmittedReport.Read(version) : null;
-                return new UnitReport(u.Unit, u.Level, found?.Instance.State ?? ReportState.NotStarted, found?.Versions ?? [], latest);
+                return new UnitReport(u.Unit, u.Level, found?.Instance.State ?? ReportState.NotStarted, found?.Versions ?? [], latest, found?.Instance.Stage ?? 0);
             })
             .ToList();
         return new PeriodReports(period, template, units.Select(u => u.Level).DistinctBy(l => l.Code).ToList(), units);

@@ -83,7 +83,7 @@ public sealed partial class ReviewService(
             return new LinkCase(LinkStatus.DecidedHere, link, Decision: decision, Instance: instance);
         }
         if (instance.Version != link.Version) return new LinkCase(LinkStatus.Superseded, link, Instance: instance);
-        var deciding = ReviewStages.Deciding(period, instance.State);
+        var deciding = ReviewStages.Deciding(period, instance);
         if (deciding is not null && deciding.Code != stage.Code && ReviewStages.Position(period, stage.Code) > ReviewStages.Position(period, deciding.Code))
         {
             return new LinkCase(LinkStatus.NotYet, link, Instance: instance);
@@ -158,9 +158,9 @@ public sealed partial class ReviewService(
             // Someone else decided, or this link did a moment ago: look again at where the report stands now.
             var now = await OpenAsync(opened.Link, cancellationToken);
             if (now.Status != LinkStatus.Open || attempt >= MaxAttempts) return new DecisionResult(now);
-            // The report moved to another state (in a one-stage period, this link's people decide the next step too):
+            // The report moved on (in a one-stage period, this link's people decide the next step too):
             // the decision was for what the reviewer saw, so it is not carried over; they read the news and decide afresh.
-            if (now.Opened!.View.Instance.State != instance.State)
+            if (now.Opened!.View.Instance.State != instance.State || now.Opened.View.Instance.Stage != instance.Stage)
             {
                 return new DecisionResult(now with { Status = LinkStatus.DecidedElsewhere, Decision = now.Opened.View.History.LastOrDefault(e => e.From != e.To) });
             }
@@ -194,10 +194,11 @@ public sealed partial class ReviewService(
             return (ReportTrigger.Approve, mail.Receipt(instance.Id, o.Facts, o.Reviewer),
                 $"Báo cáo của {o.Unit.Name} đã được phê duyệt. Đơn vị nhận biên nhận phê duyệt (phiên bản {o.Facts.Version} và mã băm nội dung) qua thư.");
         }
-        var nextStage = ReviewStages.Deciding(o.Period, ReportState.AwaitingApproval)!;
+        var nextStage = ReviewStages.After(o.Period, instance)!;
         var nextPeople = (await people.OfAsync(nextStage, o.Unit.Code, o.View.History, cancellationToken)).On(time.Today);
+        var forWhat = instance.LaterStages() > 1 ? "xem xét" : "phê duyệt";
         return (ReportTrigger.Approve, mail.Requests(instance.Id, o.Facts, nextStage, nextPeople),
-            $"Báo cáo được chuyển sang bước «{nextStage.Name}»; {string.Join(", ", nextPeople.Select(p => p.DisplayName))} đã được gửi thư để phê duyệt.");
+            $"Báo cáo được chuyển sang bước «{nextStage.Name}»; {string.Join(", ", nextPeople.Select(p => p.DisplayName))} đã được gửi thư để {forWhat}.");
     }
 
     /// <summary>
@@ -212,7 +213,7 @@ public sealed partial class ReviewService(
         if (view is null) return new FireResult.NotFound(instanceId);
         var instance = view.Instance;
         var period = await catalog.GetPeriodAsync(instance.PeriodId, cancellationToken);
-        var stage = period is null ? null : ReviewStages.Deciding(period, instance.State);
+        var stage = period is null ? null : ReviewStages.Deciding(period, instance);
         if (period is null || stage is null)
         {
             return Problems.Conflict("not-in-review", $"Báo cáo đang ở trạng thái «{WorkflowDefinition.Name(instance.State)}», không chờ bước duyệt nào để giao lại.");

@@ -25,15 +25,14 @@ public sealed record Reviewer(Contact Person, Contact? OnBehalfOf = null)
 public sealed record Reassignment(string Stage, string? Replaces, Contact To);
 
 /// <summary>
-/// How a period's stages meet the workflow: the first stage reviews (a report submitted or in review), the last one
-/// approves (a report awaiting approval). A period with one stage has its people do both, one after the other.
+/// How a period's stages meet the workflow: the stages decide in turn, from the first (a report submitted or in review)
+/// to the last, which approves (a report awaiting approval); the instance's <see cref="WorkflowInstance.Stage"/> says
+/// whose turn it is. A period with one stage has its people do both, review and approval, one after the other.
 /// </summary>
 public static class ReviewStages
 {
     /// <summary>The reason code of a partial approval in an all-of stage: a note that waits for the others.</summary>
     public static string PartialApproval(string stage) => "stage-approval:" + stage;
-
-    public const int MaxStages = 2;
 
     private const string ReassignPrefix = "reassign:";
 
@@ -57,13 +56,13 @@ public static class ReviewStages
 
     public static bool IsReassignment(string? reasonCode) => ReadReassignment(reasonCode) is not null;
 
-    /// <summary>The stage whose people decide a report in <paramref name="state"/>, or null when nobody does.</summary>
-    public static ReviewStage? Deciding(Period period, ReportState state) => state switch
-    {
-        ReportState.Submitted or ReportState.InReview => period.Stages[0],
-        ReportState.AwaitingApproval => period.Stages[^1],
-        _ => null,
-    };
+    /// <summary>The stage whose people decide <paramref name="instance"/> now, or null when nobody does.</summary>
+    public static ReviewStage? Deciding(Period period, WorkflowInstance instance) =>
+        instance.State is ReportState.Submitted or ReportState.InReview or ReportState.AwaitingApproval ? period.StageAt(instance.Stage) : null;
+
+    /// <summary>The stage that decides after <paramref name="instance"/>'s current one, or null when its approval is the last.</summary>
+    public static ReviewStage? After(Period period, WorkflowInstance instance) =>
+        instance.State is ReportState.Submitted or ReportState.InReview ? period.StageAt(instance.Stage + 1) : null;
 
     public static int Position(Period period, string stage) => period.Stages.Select(s => s.Code).ToList().IndexOf(stage);
 

@@ -43,7 +43,7 @@ public sealed partial class PeriodActivities(
         var period = (await catalog.GetAsync<Period>(CatalogStore.Periods, batch.PeriodId, cancellationToken))?.Value
             ?? throw new InvalidOperationException($"Period {batch.PeriodId} is gone.");
         await Task.WhenAll(batch.Items.Select(unit => engine.StartAsync(period.Id, unit, cancellationToken,
-            [DeadlineTimer.For(period.Deadline), .. policies.SelectMany(p => p.AtStart(period, unit))])));
+            [DeadlineTimer.For(period.Deadline), .. policies.SelectMany(p => p.AtStart(period, unit))], WorkflowDefinition.Positions(period.Stages.Count))));
     }
 
     /// <summary>The reports of the period never submitted and not yet marked missed.</summary>

@@ -82,9 +82,12 @@ public enum SubmissionWindow
     PastHardDeadline,
 }
 
-/// <summary>A decision put to the state machine: the trigger and what its guards look at; an Extend carries the new deadline.</summary>
+/// <summary>
+/// A decision put to the state machine: the trigger and what its guards look at; an Extend carries the new deadline.
+/// <see cref="LaterStages"/> is how many review stages come after the one deciding now (the instance knows; one by default).
+/// </summary>
 public sealed record Proposal(ReportTrigger Trigger, WorkflowChannel Channel, string? Comment, string? ReasonCode,
-    SubmissionWindow Window = SubmissionWindow.Open, DateTimeOffset? Deadline = null);
+    SubmissionWindow Window = SubmissionWindow.Open, DateTimeOffset? Deadline = null, int LaterStages = 1);
 
 /// <summary>The state a proposal leads to, or the code and Vietnamese reason it is refused.</summary>
 public sealed record Verdict(ReportState To, string? RefusalCode = null, string? Refusal = null)
@@ -107,12 +110,27 @@ public static class WorkflowDefinition
     /// <summary>States a report does not leave on its own: its timers are cancelled and the period may be complete.</summary>
     public static readonly IReadOnlySet<ReportState> Finished = new HashSet<ReportState> { ReportState.Approved, ReportState.Exempted, ReportState.Terminated };
 
-    /// <summary>The flags an event sets on the instance it happens to.</summary>
-    public static WorkflowInstance Flag(WorkflowInstance instance, ReportTrigger trigger) => trigger switch
+    /// <summary>
+    /// Review positions of a classic period: a first stage that reviews (thẩm định) and a last that approves (phê duyệt).
+    /// A period with one stage has its people take both positions, one after the other.
+    /// </summary>
+    public const int ClassicPositions = 2;
+
+    /// <summary>The review positions of a report whose period has <paramref name="stages"/> stages: one each, at least two.</summary>
+    public static int Positions(int stages) => Math.Max(stages, ClassicPositions);
+
+    /// <summary>
+    /// What an event does to the instance beside its state: the flags it sets, and the review position it moves. An
+    /// approval short of the last hands the report to the next stage; a new version, a return or a reopening starts
+    /// the review again from the first.
+    /// </summary>
+    public static WorkflowInstance Apply(WorkflowInstance instance, ReportTrigger trigger, ReportState from) => trigger switch
     {
         ReportTrigger.FlagOverdue => instance with { Overdue = true },
         ReportTrigger.MarkMissed => instance with { Missed = true },
         ReportTrigger.Extend => instance with { Overdue = false },
+        ReportTrigger.Approve when from is ReportState.Submitted or ReportState.InReview => instance with { Stage = instance.Stage + 1 },
+        ReportTrigger.Submit or ReportTrigger.Return or ReportTrigger.Reopen => instance with { Stage = 0 },
         _ => instance,
     };
 
@@ -124,7 +142,12 @@ public static class WorkflowDefinition
     private static readonly Rule PeriodOpen = new("period-closed", _ => "Kỳ báo cáo đã đóng; không nhận bài nộp nữa.", p => p.Window != SubmissionWindow.PeriodClosed);
     private static readonly Rule DeadlineGiven = new("deadline-required", _ => "Gia hạn phải nêu hạn nộp mới.", p => p.Deadline is not null);
     private static readonly Rule BeforeHardDeadline = new("deadline-passed", _ => "Đã quá hạn nộp và kỳ này không nhận bài nộp muộn.", p => p.Window != SubmissionWindow.PastHardDeadline);
-    private static readonly Dictionary<string, Rule> Rules = new[] { CommentGiven, ByAdmin, ReasonGiven, PeriodOpen, BeforeHardDeadline, DeadlineGiven }.ToDictionary(r => r.Code);
+    private static readonly Rule MoreStagesAfterNext = new("more-stages", _ => "Báo cáo còn nhiều bước duyệt phía sau.", p => p.LaterStages > 1);
+    private static readonly Rule ApprovalNext = new("approval-next", _ => "Bước tiếp theo là bước phê duyệt cuối cùng.", p => p.LaterStages <= 1);
+    private static readonly Dictionary<string, Rule> Rules = new[]
+    {
+        CommentGiven, ByAdmin, ReasonGiven, PeriodOpen, BeforeHardDeadline, DeadlineGiven, MoreStagesAfterNext, ApprovalNext,
+    }.ToDictionary(r => r.Code);
 
     private static StateMachine<ReportState, ReportTrigger> Machine(ReportState state, Proposal p)
     {
@@ -147,13 +170,17 @@ public static class WorkflowDefinition
             .Permit(ReportTrigger.Exempt, ReportState.Exempted);
         // Until a reviewer takes it up, a unit may send a corrected version; it replaces the one waiting.
         // A reviewer deciding from a mail link approves straight from Submitted: taking it up and approving is one decision.
+        // An approval hands the report to the next stage: one in the middle of a longer review keeps it in review
+        // (the instance's stage moves on), the one before the last stage leaves it awaiting the final approval.
         machine.Configure(ReportState.Submitted)
             .PermitReentryIf(ReportTrigger.Submit, submittable)
             .Permit(ReportTrigger.Claim, ReportState.InReview)
-            .Permit(ReportTrigger.Approve, ReportState.AwaitingApproval)
+            .PermitIf(ReportTrigger.Approve, ReportState.InReview, Guard(MoreStagesAfterNext))
+            .PermitIf(ReportTrigger.Approve, ReportState.AwaitingApproval, Guard(ApprovalNext))
             .PermitIf(ReportTrigger.Return, ReportState.Returned, Guard(CommentGiven));
         machine.Configure(ReportState.InReview)
-            .Permit(ReportTrigger.Approve, ReportState.AwaitingApproval)
+            .PermitReentryIf(ReportTrigger.Approve, Guard(MoreStagesAfterNext))
+            .PermitIf(ReportTrigger.Approve, ReportState.AwaitingApproval, Guard(ApprovalNext))
             .PermitIf(ReportTrigger.Return, ReportState.Returned, Guard(CommentGiven));
         machine.Configure(ReportState.AwaitingApproval)
             .Permit(ReportTrigger.Approve, ReportState.Approved)

@@ -31,11 +31,16 @@ public sealed class WorkflowDefinitions(IEnumerable<IWorkflowDefinition> definit
     /// <summary>
     /// The decision of the version <paramref name="instance"/> started on. An instance started by a newer deployment
     /// (before a rollback) is refused rather than decided by rules it never ran under. A report the period's close
-    /// marked missed takes no submission, whatever a caller's (possibly seconds-old) copy of the period says.
+    /// marked missed takes no submission, whatever a caller's (possibly seconds-old) copy of the period says. An approval
+    /// is judged knowing how many stages the report still has ahead of it.
     /// </summary>
     public Verdict Decide(WorkflowInstance instance, Proposal proposal) =>
         _byVersion.TryGetValue(instance.DefinitionVersion, out var definition)
-            ? definition.Decide(instance.State, instance.Missed ? proposal with { Window = SubmissionWindow.PeriodClosed } : proposal)
+            ? definition.Decide(instance.State, proposal with
+            {
+                Window = instance.Missed ? SubmissionWindow.PeriodClosed : proposal.Window,
+                LaterStages = instance.LaterStages(),
+            })
             : new Verdict(instance.State, "definition-unknown",
                 $"Báo cáo này chạy theo quy trình phiên bản {instance.DefinitionVersion}, phiên bản ứng dụng hiện tại không có; hãy thử lại sau khi cập nhật.");
 }

@@ -23,9 +23,11 @@ public sealed partial class WorkflowEngine(
 
     /// <summary>
     /// Creates the instance of a period × unit in <see cref="ReportState.NotStarted"/> under the newest workflow
-    /// version, with its first timers (the deadline); if it exists, returns it unchanged.
+    /// version, with its first timers (the deadline) and the review <paramref name="positions"/> its period's stages
+    /// give it; if it exists, returns it unchanged.
     /// </summary>
-    public async Task<WorkflowInstance> StartAsync(string periodId, string unitCode, CancellationToken cancellationToken, IReadOnlyList<DurableTimer>? timers = null)
+    public async Task<WorkflowInstance> StartAsync(string periodId, string unitCode, CancellationToken cancellationToken, IReadOnlyList<DurableTimer>? timers = null,
+        int positions = WorkflowDefinition.ClassicPositions)
     {
         var (period, unit) = (CatalogText.NormalizeCode(periodId), CatalogText.NormalizeCode(unitCode));
         if (!CatalogText.IsCode(period) || !CatalogText.IsCode(unit))
@@ -34,7 +36,7 @@ public sealed partial class WorkflowEngine(
         }
         var now = time.UtcNow;
         var instance = new WorkflowInstance(InstanceId(period, unit), period, unit, ReportState.NotStarted, definitions.Current.Version,
-            Version: 0, Sequence: 0, Overdue: false, Late: false, now, now);
+            Version: 0, Sequence: 0, Overdue: false, Late: false, now, now, StageCount: positions);
         await IndexAheadAsync(instance.Id, timers, cancellationToken);
         if (await store.TryAddAsync(instance, cancellationToken, timers))
         {
@@ -130,12 +132,12 @@ public sealed partial class WorkflowEngine(
             var unsigned = new HistoryEvent(current.Sequence + 1, trigger, actor.Trim(), proposal.Channel, at, number,
                 proposal.Comment, proposal.ReasonCode, current.State, verdict.To, Hash: "");
             var e = unsigned with { Hash = HistoryChain.Hash(read.LastHash, unsigned) };
-            var next = WorkflowDefinition.Flag(
+            var next = WorkflowDefinition.Apply(
                 current with
                 {
                     State = verdict.To, Version = number, Sequence = e.Sequence, UpdatedAt = at, Late = version?.Late ?? current.Late,
                     Deadline = proposal.Deadline ?? current.Deadline,
-                }, trigger);
+                }, trigger, current.State);
             if (await CommitAsync(read, next, e, work, timers, firing, version, operation, cancellationToken))
             {
                 LogApplied(logger, instanceId, trigger, e.From, e.To, e.Sequence, work.Count);

@@ -6,6 +6,8 @@ namespace Baocao.Workflow;
 /// One report's workflow: a period × unit, its state, the report version and the number of its last history event.
 /// Overdue (the deadline passed unsubmitted), Late (submitted after it) and Missed (never submitted before the close) are flags.
 /// <see cref="Deadline"/> is the unit's own deadline once an extension (gia hạn) was granted; null means the period's.
+/// <see cref="Stage"/> is the position of the review stage that decides the report now (0 for the first), out of
+/// <see cref="StageCount"/> positions fixed when the report started (<see cref="WorkflowDefinition.Positions"/>).
 /// </summary>
 public sealed record WorkflowInstance(
     string Id,
@@ -20,8 +22,14 @@ public sealed record WorkflowInstance(
     DateTimeOffset StartedAt,
     DateTimeOffset UpdatedAt,
     bool Missed = false,
-    DateTimeOffset? Deadline = null)
+    DateTimeOffset? Deadline = null,
+    int Stage = 0,
+    int StageCount = WorkflowDefinition.ClassicPositions)
 {
+
+    /// <summary>How many review stages decide after the one deciding now; the last stage's approval finishes the report.</summary>
+    public int LaterStages() => StageCount - 1 - Stage;
+
     /// <summary>The deadline this unit is held to: its extension, or else the period's.</summary>
     public DateTimeOffset DeadlineOr(DateTimeOffset periodDeadline) => Deadline ?? periodDeadline;
 }

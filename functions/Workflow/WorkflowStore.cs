@@ -123,7 +123,7 @@ public sealed class WorkflowStore(TableServiceClient service)
     }
 
     private static readonly string[] SummaryColumns =
-        ["PartitionKey", "RowKey", "PeriodId", "UnitCode", "State", "DefinitionVersion", "Version", "Sequence", "Overdue", "Late", "Missed", "Deadline", "StartedAt", "UpdatedAt", "Number", "ReceivedAt", "Receipt"];
+        ["PartitionKey", "RowKey", "PeriodId", "UnitCode", "State", "DefinitionVersion", "Version", "Sequence", "Overdue", "Late", "Missed", "Deadline", "Stage", "StageCount", "StartedAt", "UpdatedAt", "Number", "ReceivedAt", "Receipt"];
 
     public async Task<ReportVersion?> GetVersionAsync(string instanceId, int number, CancellationToken cancellationToken)
     {
@@ -397,6 +397,8 @@ public sealed class WorkflowStore(TableServiceClient service)
         ["Late"] = i.Late,
         ["Missed"] = i.Missed,
         ["Deadline"] = i.Deadline,
+        ["Stage"] = i.Stage,
+        ["StageCount"] = i.StageCount,
         ["StartedAt"] = i.StartedAt,
         ["UpdatedAt"] = i.UpdatedAt,
         ["LastHash"] = lastHash,
@@ -415,7 +417,10 @@ public sealed class WorkflowStore(TableServiceClient service)
         t.GetDateTimeOffset("StartedAt")!.Value,
         t.GetDateTimeOffset("UpdatedAt")!.Value,
         t.GetBoolean("Missed") ?? false,
-        t.GetDateTimeOffset("Deadline"));
+        t.GetDateTimeOffset("Deadline"),
+        // Rows written before stages became a list knew two positions: review, then approval.
+        t.GetInt32("Stage") ?? (t.GetString("State") == nameof(ReportState.AwaitingApproval) ? 1 : 0),
+        t.GetInt32("StageCount") ?? WorkflowDefinition.ClassicPositions);
 
     private static TableEntity EventEntity(string instanceId, HistoryEvent e) => new(instanceId, HistoryKey(e.Sequence))
     {

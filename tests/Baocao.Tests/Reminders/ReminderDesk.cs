@@ -26,6 +26,7 @@ public sealed class ReminderApp : TestApp, IAsyncLifetime
         ["Reminders:ReviewLimit"] = "30.00:00:00",
         ["Reminders:StageLimits:CHAM"] = "1.00:00:00",
         ["Reminders:StageLimits:PHE-DUYET"] = "2.00:00:00",
+        ["Reminders:StageLimits:PHO-BAN"] = "2.00:00:00",
     };
 
     public new async ValueTask InitializeAsync()
