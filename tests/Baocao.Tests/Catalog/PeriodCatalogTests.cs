@@ -83,6 +83,19 @@ public sealed class PeriodCatalogTests(DemoApp app) : IClassFixture<DemoApp>
         await app.AssertUnchangedSinceAsync(before);
     }
 
+    [Theory]
+    [InlineData("\"dataFrom\": \"2025-12-01\",", "/dataTo")]
+    [InlineData("\"dataTo\": \"2026-11-30\",", "/dataFrom")]
+    public async Task A_thematic_period_missing_one_end_of_its_data_window_names_that_end_and_nothing_is_written(string given, string missing)
+    {
+        var before = await app.SnapshotAsync();
+        var problem = await (await _admin.PostJsonAsync("/api/catalog/periods",
+            Draft($"\"type\": \"thematic\", \"year\": 2026, \"id\": \"NQ09-1-NAM\", \"name\": \"Sơ kết 1 năm thực hiện Nghị quyết số 09-NQ/TU\", {given} \"deadline\": \"2026-12-20T17:00\"")))
+            .ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "missing-window");
+        Assert.Equal(missing, Assert.Single(problem.GetProperty("errors").EnumerateArray()).GetProperty("pointer").GetString());
+        await app.AssertUnchangedSinceAsync(before);
+    }
+
     [Fact]
     public async Task A_scope_naming_an_unknown_unit_is_rejected()
     {
