@@ -145,6 +145,12 @@ public sealed partial class StoryWalkTests(RunningDemoApp demo) : IClassFixture<
         Assert.DoesNotContain("walk: done", walk.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_walk_posts_the_template_of_the_worked_example_on_the_catalogue_page() =>
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(
+                System.Text.Json.Nodes.JsonNode.Parse(WorkedExample.WalkTemplate), System.Text.Json.Nodes.JsonNode.Parse(WorkedExample.Template)),
+            "scripts/walk.sh and docs/catalogue.md show different templates");
+
     private sealed record Run(int ExitCode, string Output, string Error);
 
     private async Task<Run> WalkAsync(string adminKey, string output)
