@@ -41,7 +41,9 @@ public static partial class PeriodRules
         {
             if (id is null) errors.Add("/id", "missing-id", "Kỳ báo cáo chuyên đề phải có mã kỳ (id).");
             if (name is null) errors.Add("/name", "missing-name", "Kỳ báo cáo chuyên đề phải có tên.");
-            if (draft.DataFrom is null || draft.DataTo is null) errors.Add("/dataFrom", "missing-window", "Kỳ báo cáo chuyên đề phải có khoảng thời gian số liệu (dataFrom, dataTo).");
+            // Each missing end of the window is named where it belongs, so a form can mark the very field.
+            if (draft.DataFrom is null) errors.Add("/dataFrom", "missing-window", "Kỳ báo cáo chuyên đề phải có ngày bắt đầu kỳ số liệu (dataFrom).");
+            if (draft.DataTo is null) errors.Add("/dataTo", "missing-window", "Kỳ báo cáo chuyên đề phải có ngày chốt số liệu (dataTo).");
         }
         if (id is not null && !CatalogText.IsCode(id)) errors.Add("/id", "invalid-code", $"Mã kỳ '{draft.Id}' không hợp lệ: {CatalogText.CodeRule}.");
         if (errors.Any) return (null, errors);

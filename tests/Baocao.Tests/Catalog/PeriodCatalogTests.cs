@@ -83,6 +83,44 @@ public sealed class PeriodCatalogTests(DemoApp app) : IClassFixture<DemoApp>
         await app.AssertUnchangedSinceAsync(before);
     }
 
+    [Theory]
+    [InlineData("\"dataFrom\": \"2025-12-01\",", "/dataTo")]
+    [InlineData("\"dataTo\": \"2026-11-30\",", "/dataFrom")]
+    public async Task A_thematic_period_missing_one_end_of_its_data_window_names_that_end_and_nothing_is_written(string given, string missing)
+    {
+        var before = await app.SnapshotAsync();
+        var problem = await (await _admin.PostJsonAsync("/api/catalog/periods",
+            Draft($"\"type\": \"thematic\", \"year\": 2026, \"id\": \"NQ09-1-NAM\", \"name\": \"Sơ kết 1 năm thực hiện Nghị quyết số 09-NQ/TU\", {given} \"deadline\": \"2026-12-20T17:00\"")))
+            .ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "missing-window");
+        Assert.Equal(missing, Assert.Single(problem.GetProperty("errors").EnumerateArray()).GetProperty("pointer").GetString());
+        await app.AssertUnchangedSinceAsync(before);
+    }
+
+    [Fact]
+    public async Task The_worked_thematic_example_of_the_catalogue_page_is_accepted_as_written_and_its_root_unit_does_not_report()
+    {
+        await (await _admin.PostJsonAsync("/api/catalog/templates", WorkedExample.Template)).ReadAsAsync<ReportTemplate>();
+        var period = await (await _admin.PostJsonAsync("/api/catalog/periods", WorkedExample.Period)).ReadAsAsync<Period>();
+        Assert.Equal((PeriodType.Thematic, PeriodStatus.Planned, "NQ09-SO-KET"), (period.Type, period.Status, period.TemplateCode));
+        Assert.Equal((new DateOnly(2025, 12, 1), new DateOnly(2026, 11, 30)), (period.DataFrom, period.DataTo));
+        Assert.Equal("2026-12-21T17:00:00.0000000+07:00", period.Deadline.ToString("O"));
+
+        // The refusal the page quotes, for a deadline on the window's last day.
+        var before = await app.SnapshotAsync();
+        var early = WorkedExample.Period.Replace("\"NQ09-1-NAM\"", "\"NQ09-1-NAM-SOM\"", StringComparison.Ordinal)
+            .Replace("\"2026-12-21T17:00\"", "\"2026-11-30T17:00\"", StringComparison.Ordinal);
+        var problem = await (await _admin.PostJsonAsync("/api/catalog/periods", early)).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "deadline-before-window");
+        Assert.Equal("Hạn nộp (17:00 30/11/2026) trước khi kết thúc kỳ số liệu (30/11/2026).", problem.Error("deadline-before-window").GetProperty("detail").GetString());
+        await app.AssertUnchangedSinceAsync(before);
+
+        await (await _admin.PostAsync("/api/catalog/periods/NQ09-1-NAM/open", null, TestContext.Current.CancellationToken)).ReadAsAsync<Period>();
+        await app.ReportsStartedAsync("NQ09-1-NAM");
+        var reports = await (await _admin.GetAsync("/api/instances?periodId=NQ09-1-NAM", TestContext.Current.CancellationToken))
+            .ReadAsAsync<List<Baocao.Workflow.WorkflowInstance>>();
+        Assert.Equal(14, reports.Count);
+        Assert.DoesNotContain(reports, r => r.UnitCode == "BDV-TU");
+    }
+
     [Fact]
     public async Task A_scope_naming_an_unknown_unit_is_rejected()
     {
