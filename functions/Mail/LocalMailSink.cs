@@ -1,7 +1,15 @@
-using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using Baocao.Hosting;
+using Baocao.Storage;
+using Microsoft.Extensions.Azure;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 
@@ -24,18 +32,169 @@ public sealed record CapturedMail(
     string? MessageId);
 
 /// <summary>
-/// Keeps what the SendGrid client sends to <c>/api/dev/mail/v3/mail/send</c> locally, in memory, newest last, so a developer
-/// (or a test) can read a mail and follow its links exactly as the recipient would.
+/// Keeps what the SendGrid client sends to <c>/api/dev/mail/v3/mail/send</c> locally, in Azurite like everything else, so
+/// a developer (or a test) can read a mail and follow its links exactly as the recipient would, across restarts of the
+/// app, until Azurite's data is deleted. A row's key is its arrival in ticks, inverted and zero-padded, then the mail's
+/// id: the newest row comes first, so reading the <see cref="Capacity"/> newest, or the newest alone, reads nothing more.
 /// </summary>
-public sealed class LocalMailbox(TimeProvider clock)
+public sealed class LocalMailbox(IAzureClientFactory<TableServiceClient> tables, IAzureClientFactory<BlobServiceClient> blobs,
+    IOptions<MailOptions> options, TimeProvider clock) : IStartupTask
 {
-    private const int Capacity = 2_000;
-    private readonly ConcurrentQueue<CapturedMail> _mails = new();
+    public const int Capacity = 2_000;
 
-    public IReadOnlyList<CapturedMail> All => _mails.ToArray();
+    /// <summary>
+    /// How many mails a process takes between two trims, since a trim reads every key: the table holds fewer than
+    /// <see cref="Capacity"/> + this, and a read never shows more than <see cref="Capacity"/>.
+    /// </summary>
+    private const int TrimEvery = 100;
+
+    /// <summary>
+    /// A string property holds 64 KiB of UTF-16, 32,768 characters: a mail whose JSON is longer (an HTML digest of a whole
+    /// province, say; the app's mails are a few KB) goes to a blob named by its row.
+    /// </summary>
+    private const int InlineChars = 32_000;
+
+    /// <summary>
+    /// A table transaction holds 100 rows and 4 MiB: counting 6 bytes a character (a JSON escape), the worst there is,
+    /// 600,000 characters fit.
+    /// </summary>
+    private const int RowsPerTransaction = 100, CharsPerTransaction = 600_000;
+
+    /// <summary>Vietnamese stays as it is, readable in a storage browser and a sixth of its escaped size.</summary>
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerOptions.Web) { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
+
+    private const string Partition = "mail";
+
+    private TableClient Table => tables.CreateClient(StorageNames.LocalMailClient).GetTableClient(StorageNames.LocalMailTable);
+    private BlobContainerClient Container => blobs.CreateClient(StorageNames.LocalMailClient).GetBlobContainerClient(StorageNames.LocalMailContainer);
+
+    private long _lastTicks;
+
+    // The first mail after a start trims what earlier runs left.
+    private int _sinceTrim = TrimEvery;
+
+    /// <summary>
+    /// Only a sink that is on has a table: Azure, where it is off, never gets one. Mails of this run come after those of
+    /// earlier runs even if the clock now reads earlier (a test's clock starts anew).
+    /// </summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (!options.Value.UseLocalSink) return;
+        await Table.CreateIfNotExistsAsync(cancellationToken);
+        await Container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await foreach (var newest in Rows(["RowKey"], cancellationToken, perPage: 1))
+        {
+            Volatile.Write(ref _lastTicks, long.MaxValue - long.Parse(newest.RowKey.AsSpan(0, 19), CultureInfo.InvariantCulture));
+            break;
+        }
+    }
+
+    /// <summary>The <see cref="Capacity"/> newest mails, newest last.</summary>
+    public async Task<IReadOnlyList<CapturedMail>> AllAsync(CancellationToken cancellationToken)
+    {
+        var rows = await Rows(null, cancellationToken).Take(Capacity).ToListAsync(cancellationToken);
+        var mails = await Task.WhenAll(rows.Select(row => ReadAsync(row, cancellationToken)));
+        return [.. mails.OfType<CapturedMail>().Reverse()];
+    }
 
     /// <summary>Reads SendGrid's v3 mail/send body; one captured mail per personalization, as SendGrid would deliver.</summary>
-    public IReadOnlyList<CapturedMail> Accept(JsonObject body)
+    public async Task<IReadOnlyList<CapturedMail>> AcceptAsync(JsonObject body, CancellationToken cancellationToken)
+    {
+        var accepted = Read(body);
+        var transactions = new List<List<TableTransactionAction>> { new() };
+        var chars = 0;
+        foreach (var mail in accepted)
+        {
+            var row = new TableEntity(Partition, $"{long.MaxValue - NextTicks(mail.ReceivedAt.UtcTicks):D19}-{mail.Id}");
+            var json = JsonSerializer.Serialize(mail, Json);
+            if (json.Length <= InlineChars)
+            {
+                row["Mail"] = json;
+            }
+            else
+            {
+                // The blob first, so no row ever names a blob that is not there.
+                await Container.UploadBlobAsync(row.RowKey, BinaryData.FromString(json), cancellationToken);
+                row["Blob"] = row.RowKey;
+            }
+            var size = row.GetString("Mail")?.Length ?? row.RowKey.Length;
+            if (transactions[^1].Count == RowsPerTransaction || chars + size > CharsPerTransaction)
+            {
+                transactions.Add([]);
+                chars = 0;
+            }
+            transactions[^1].Add(new TableTransactionAction(TableTransactionActionType.Add, row));
+            chars += size;
+        }
+        foreach (var transaction in transactions.Where(t => t.Count > 0))
+        {
+            await Table.SubmitTransactionAsync(transaction, cancellationToken);
+        }
+        if (Interlocked.Add(ref _sinceTrim, accepted.Count) >= TrimEvery && Interlocked.Exchange(ref _sinceTrim, 0) >= TrimEvery)
+        {
+            await TrimAsync(cancellationToken);
+        }
+        return accepted;
+    }
+
+    /// <summary>
+    /// Deletes the rows beyond the <see cref="Capacity"/> newest, reading only their keys, and every blob older than the
+    /// oldest row kept (a blob whose row was never written, too).
+    /// </summary>
+    private async Task TrimAsync(CancellationToken cancellationToken)
+    {
+        var keys = await Rows(["PartitionKey", "RowKey"], cancellationToken).ToListAsync(cancellationToken);
+        if (keys.Count == 0) return;
+        var oldestKept = keys[Math.Min(keys.Count, Capacity) - 1].RowKey;
+        await foreach (var blob in Container.GetBlobsAsync(cancellationToken: cancellationToken))
+        {
+            if (string.CompareOrdinal(blob.Name, oldestKept) > 0) await Container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellationToken);
+        }
+        foreach (var chunk in keys.Skip(Capacity).Chunk(RowsPerTransaction))
+        {
+            try
+            {
+                await Table.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)), cancellationToken);
+            }
+            catch (TableTransactionFailedException failed) when (failed.Status == 404)
+            {
+                // Another process trimmed some of them first; the next trim takes what is left.
+            }
+        }
+    }
+
+    /// <summary>The mailbox's rows, newest first.</summary>
+    private AsyncPageable<TableEntity> Rows(IEnumerable<string>? select, CancellationToken cancellationToken, int? perPage = null) =>
+        Table.QueryAsync<TableEntity>(e => e.PartitionKey == Partition, perPage, select, cancellationToken);
+
+    private async Task<CapturedMail?> ReadAsync(TableEntity row, CancellationToken cancellationToken)
+    {
+        if (row.GetString("Mail") is { } json) return JsonSerializer.Deserialize<CapturedMail>(json, Json);
+        try
+        {
+            var blob = await Container.GetBlobClient(row.GetString("Blob")).DownloadContentAsync(cancellationToken);
+            return blob.Value.Content.ToObjectFromJson<CapturedMail>(Json);
+        }
+        catch (RequestFailedException missing) when (missing.Status == 404)
+        {
+            return null; // trimmed since the rows were read
+        }
+    }
+
+    /// <summary>Arrival order within a process even when the clock stands still (a test's does) or steps back.</summary>
+    private long NextTicks(long now)
+    {
+        long last, next;
+        do
+        {
+            last = Volatile.Read(ref _lastTicks);
+            next = Math.Max(now, last + 1);
+        }
+        while (Interlocked.CompareExchange(ref _lastTicks, next, last) != last);
+        return next;
+    }
+
+    private List<CapturedMail> Read(JsonObject body)
     {
         var from = body["from"]?["email"]?.GetValue<string>() ?? "";
         var subject = body["subject"]?.GetValue<string>() ?? "";
@@ -51,13 +210,10 @@ public sealed class LocalMailbox(TimeProvider clock)
             // Custom args may sit on the message and on each personalization; the personalization's win, as in SendGrid.
             var args = new Dictionary<string, string>(sharedArgs);
             foreach (var (key, value) in personalization?["custom_args"]?.AsObject() ?? []) args[key] = value?.ToString() ?? "";
-            var mail = new CapturedMail(Guid.NewGuid().ToString("n"), clock.GetUtcNow(), from, to,
+            accepted.Add(new CapturedMail(Guid.NewGuid().ToString("n"), clock.GetUtcNow(), from, to,
                 personalization?["subject"]?.GetValue<string>() ?? subject, Part("text/plain"), Part("text/html"), categories, args,
-                personalization?["headers"]?["Message-ID"]?.GetValue<string>() ?? sharedMessageId);
-            _mails.Enqueue(mail);
-            accepted.Add(mail);
+                personalization?["headers"]?["Message-ID"]?.GetValue<string>() ?? sharedMessageId));
         }
-        while (_mails.Count > Capacity) _mails.TryDequeue(out _);
         return accepted;
     }
 }
@@ -156,7 +312,7 @@ public sealed class LocalMailSinkFunctions(LocalMailbox mailbox, LocalMailFaults
         {
             return Problems.Malformed(new FieldError("/personalizations", "invalid-mail", "Thư không có người nhận."));
         }
-        mailbox.Accept(body);
+        await mailbox.AcceptAsync(body, ct);
         if (acceptFirst) await Task.Delay(slow, clock, ct);
         return TypedResults.Accepted((string?)null);
     }
@@ -167,12 +323,12 @@ public sealed class LocalMailSinkFunctions(LocalMailbox mailbox, LocalMailFaults
 public sealed class LocalMailboxFunctions(LocalMailbox mailbox, LocalMailFaults faults)
 {
     [Function("ListCapturedMail"), EndpointSummary("Thư đã gửi qua hộp thư nội bộ (JSON)")]
-    public Ok<IReadOnlyList<CapturedMail>> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dev/mail")] HttpRequest req) =>
-        TypedResults.Ok(mailbox.All);
+    public async Task<Ok<IReadOnlyList<CapturedMail>>> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dev/mail")] HttpRequest req, CancellationToken ct) =>
+        TypedResults.Ok(await mailbox.AllAsync(ct));
 
     [Function("ViewCapturedMail"), EndpointSummary("Trang đọc thư của hộp thư nội bộ"), ExcludeFromDescription]
-    public IResult View([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dev/mail/view")] HttpRequest req) =>
-        MailPage.Render(mailbox.All);
+    public async Task<IResult> View([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dev/mail/view")] HttpRequest req, CancellationToken ct) =>
+        MailPage.Render(await mailbox.AllAsync(ct));
 
     [Function("GetMailSinkFaults"), EndpointSummary("Sự cố giả lập của hộp thư nội bộ và các lần đã trả lời")]
     public Ok<SinkFaultState> GetFaults([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dev/mail/faults")] HttpRequest req) =>

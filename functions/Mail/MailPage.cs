@@ -8,7 +8,7 @@ internal static class MailPage
 {
     public static IResult Render(IReadOnlyList<CapturedMail> mails)
     {
-        var page = new StringBuilder("""
+        var page = new StringBuilder($$"""
             <style>
               article { border: 1px solid #ccc; border-radius: .5rem; padding: .75rem 1rem; margin: .75rem 0; }
               article header { color: #555; font-size: .9rem; } article h2 { margin: .25rem 0; }
@@ -16,7 +16,8 @@ internal static class MailPage
               iframe { width: 100%; height: 24rem; border: 1px solid #ddd; }
             </style>
             <h1>Hộp thư nội bộ</h1>
-            <p>Thư ứng dụng gửi qua SendGrid khi chạy trên máy được giữ ở đây (bản JSON: <a href="/api/dev/mail">/api/dev/mail</a>).</p>
+            <p>Thư ứng dụng gửi qua SendGrid khi chạy trên máy được giữ ở đây, trong Azurite, qua các lần khởi động lại: {{LocalMailbox.Capacity.ToString("N0", Baocao.Reporting.ReportingText.Culture)}} thư mới nhất,
+            cho đến khi xoá thư mục <code>.azurite/</code> (bản JSON: <a href="/api/dev/mail">/api/dev/mail</a>).</p>
             """);
         if (mails.Count == 0) page.Append("<p><em>Chưa có thư nào.</em></p>");
         foreach (var mail in mails.Reverse())

@@ -17,6 +17,7 @@ public static class MailSetup
         // A try given up on may have been taken by SendGrid all the same: MailReceiver gives every copy one Message-ID.
         services.AddHttpClient(HttpClientName).AddStandardResilienceHandler();
         services.AddSingleton<LocalMailbox>().AddSingleton<LocalMailFaults>();
+        services.AddSingleton<Baocao.Storage.IStartupTask>(provider => provider.GetRequiredService<LocalMailbox>());
         services.AddTransient<Baocao.Workflow.IWorkReceiver, MailReceiver>();
         services.AddTransient<ISendGridClient>(provider =>
         {

@@ -17,29 +17,44 @@ public static class StorageSetup
         builder.Services.AddSingleton(provider => StorageConnection.From(provider.GetRequiredService<IConfiguration>()));
         builder.Services.AddAzureClients(clients =>
         {
-            clients.AddClient<TableServiceClient, TableClientOptions>((options, provider) =>
-            {
-                var c = provider.GetRequiredService<StorageConnection>();
-                options.ConfigureForBaocao(provider);
-                return c.ConnectionString is { } s ? new TableServiceClient(s, options) : new TableServiceClient(c.TableUri, c.Credential, options);
-            });
-            clients.AddClient<BlobServiceClient, BlobClientOptions>((options, provider) =>
-            {
-                var c = provider.GetRequiredService<StorageConnection>();
-                options.ConfigureForBaocao(provider);
-                return c.ConnectionString is { } s ? new BlobServiceClient(s, options) : new BlobServiceClient(c.BlobUri, c.Credential, options);
-            });
-            clients.AddClient<QueueServiceClient, QueueClientOptions>((options, provider) =>
-            {
-                var c = provider.GetRequiredService<StorageConnection>();
-                options.ConfigureForBaocao(provider);
-                return c.ConnectionString is { } s ? new QueueServiceClient(s, options) : new QueueServiceClient(c.QueueUri, c.Credential, options);
-            });
+            clients.AddStorageClients(applicationId: null);
+            // Named clients of their own for the local mailbox, whose requests carry its application id.
+            clients.AddStorageClients(StorageNames.LocalMailClient);
         });
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<StorageReadiness>();
         builder.Services.AddHostedService<StorageProvisioner>();
         return builder;
+    }
+
+    /// <summary>
+    /// Table, Blob and Queue clients of one kind: the app's (the default ones), or named <paramref name="applicationId"/>
+    /// with that id at the head of their requests' User-Agent.
+    /// </summary>
+    private static void AddStorageClients(this AzureClientFactoryBuilder clients, string? applicationId)
+    {
+        var table = clients.AddClient<TableServiceClient, TableClientOptions>((options, provider) =>
+        {
+            var c = provider.GetRequiredService<StorageConnection>();
+            options.ConfigureForBaocao(provider, applicationId);
+            return c.ConnectionString is { } s ? new TableServiceClient(s, options) : new TableServiceClient(c.TableUri, c.Credential, options);
+        });
+        var blob = clients.AddClient<BlobServiceClient, BlobClientOptions>((options, provider) =>
+        {
+            var c = provider.GetRequiredService<StorageConnection>();
+            options.ConfigureForBaocao(provider, applicationId);
+            return c.ConnectionString is { } s ? new BlobServiceClient(s, options) : new BlobServiceClient(c.BlobUri, c.Credential, options);
+        });
+        var queue = clients.AddClient<QueueServiceClient, QueueClientOptions>((options, provider) =>
+        {
+            var c = provider.GetRequiredService<StorageConnection>();
+            options.ConfigureForBaocao(provider, applicationId);
+            return c.ConnectionString is { } s ? new QueueServiceClient(s, options) : new QueueServiceClient(c.QueueUri, c.Credential, options);
+        });
+        if (applicationId is null) return;
+        table.WithName(applicationId);
+        blob.WithName(applicationId);
+        queue.WithName(applicationId);
     }
 
     /// <summary>
@@ -50,8 +65,9 @@ public static class StorageSetup
     /// <see cref="HttpPipelinePolicy"/> services join once per try: the place for request telemetry, and where tests
     /// count storage requests or stop them as a crash would.
     /// </summary>
-    private static void ConfigureForBaocao(this ClientOptions options, IServiceProvider provider)
+    private static void ConfigureForBaocao(this ClientOptions options, IServiceProvider provider, string? applicationId)
     {
+        if (applicationId is not null) options.Diagnostics.ApplicationId = applicationId;
         options.Retry.MaxRetries = StorageOptions.Tries - 1;
         options.Retry.Delay = TimeSpan.FromMilliseconds(200);
         options.Retry.MaxDelay = TimeSpan.FromSeconds(2);

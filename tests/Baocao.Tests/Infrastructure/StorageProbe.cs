@@ -33,7 +33,8 @@ public sealed class SimulatedFailure() : Exception("Simulated failure of a stora
 /// A pipeline policy in every storage client of an app (registered as an <see cref="HttpPipelinePolicy"/> service):
 /// counts requests by kind and, when armed, fails the Nth request and every one after it, as a crashed process makes
 /// no further requests, not even in its catch blocks. The durable engine's requests to its task hub pass untouched:
-/// they poll on their own clock, not the app's.
+/// they poll on their own clock, not the app's; so do the local mailbox's, which stands in for SendGrid (in Azure a
+/// mail costs no storage request, and SendGrid does not crash with the app).
 /// </summary>
 public sealed class StorageProbe(LocalAzurite azurite) : HttpPipelinePolicy
 {
@@ -81,7 +82,7 @@ public sealed class StorageProbe(LocalAzurite azurite) : HttpPipelinePolicy
 
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
-        if (IsTaskHub(message.Request))
+        if (PassesUntouched(message.Request))
         {
             ProcessNext(message, pipeline);
             return;
@@ -106,7 +107,7 @@ public sealed class StorageProbe(LocalAzurite azurite) : HttpPipelinePolicy
 
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
-        if (IsTaskHub(message.Request))
+        if (PassesUntouched(message.Request))
         {
             await ProcessNextAsync(message, pipeline);
             return;
@@ -149,10 +150,11 @@ public sealed class StorageProbe(LocalAzurite azurite) : HttpPipelinePolicy
         if (_crash is { } crash && n == crash.At && crash.Point == CrashPoint.AfterSending) throw new SimulatedCrash(n);
     }
 
-    /// <summary>A request of the durable engine to its task hub, told by the application id its clients carry.</summary>
-    private static bool IsTaskHub(Request request) =>
+    /// <summary>A request of the durable engine to its task hub, or of the local mailbox, told by the application id its clients carry.</summary>
+    private static bool PassesUntouched(Request request) =>
         request.Headers.TryGetValue("User-Agent", out var agent)
-        && agent.StartsWith(Baocao.LocalHost.Durable.DurableEngineSetup.StorageApplicationId, StringComparison.Ordinal);
+        && (agent.StartsWith(Baocao.LocalHost.Durable.DurableEngineSetup.StorageApplicationId, StringComparison.Ordinal)
+            || agent.StartsWith(StorageNames.LocalMailClient, StringComparison.Ordinal));
 
     private StorageRequestKind Kind(Request request)
     {

@@ -6,14 +6,14 @@ namespace Baocao.Tests.Infrastructure;
 
 /// <summary>
 /// Everything in storage at one moment: every entity of every table (with its ETag), every blob, every queue's length.
-/// Two equal snapshots prove a rejected request wrote nothing. Tables, containers and queues whose names start with
-/// <paramref name="except"/> (a task hub's, which its engine changes on its own) are left out.
+/// Two equal snapshots prove a rejected request wrote nothing. Tables, containers and queues whose names start with one
+/// of <paramref name="except"/> (a task hub's, which its engine changes on its own, say) are left out.
 /// </summary>
 public sealed record StorageSnapshot(IReadOnlyList<string> Lines)
 {
-    public static async Task<StorageSnapshot> TakeAsync(string connectionString, string? except = null)
+    public static async Task<StorageSnapshot> TakeAsync(string connectionString, params string[] except)
     {
-        bool Kept(string name) => except is null || !name.StartsWith(except, StringComparison.OrdinalIgnoreCase);
+        bool Kept(string name) => !except.Any(prefix => name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase));
         var lines = new List<string>();
         var tables = new TableServiceClient(connectionString);
         await foreach (var table in tables.QueryAsync())

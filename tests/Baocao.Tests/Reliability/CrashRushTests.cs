@@ -120,7 +120,7 @@ public sealed class CrashRushTests(TestApp storage) : IClassFixture<TestApp>
         storage.Clock.SetUtcNow(now + OutboxQueue.RecoveryDelay + TimeSpan.FromMinutes(1));
         await storage.Factory.Services.GetRequiredService<TimerSweeper>().SweepAsync(Ct);
         await OutboxDrain.DrainAsync(storage.Factory, new QueueClient(storage.Azurite.ConnectionString, StorageNames.OutboxQueue), Ct);
-        var mails = storage.Factory.Services.GetRequiredService<LocalMailbox>().All;
+        var mails = await storage.Factory.Services.GetRequiredService<LocalMailbox>().AllAsync(Ct);
         Assert.Empty(mails.GroupBy(m => m.CustomArgs["outbox"] + " " + string.Join(',', m.To)).Where(g => g.Count() > 1).Select(g => g.Key));
         foreach (var unit in units)
         {

@@ -209,7 +209,7 @@ public sealed class HostileInputTests(HostileInputApp app) : IClassFixture<Hosti
         const string id = "2026-H1~HU-KIMTHANH";
         var desk = new ReviewDesk(app);
         await desk.DeliverAsync(id);
-        var mail = Assert.Single(desk.MailsTo(ReviewDesk.Reviewer, id));
+        var mail = Assert.Single(await desk.MailsToAsync(ReviewDesk.Reviewer, id));
         using var admin = app.Admin();
         var pages = new[]
         {

@@ -37,7 +37,7 @@ public sealed class LinkKeyRotationTests(DemoApp app) : IClassFixture<DemoApp>
         var submitter = (await Submitter.ForAsync(app, unit)).Through(accepting);
         Assert.Equal(HttpStatusCode.Created, (await submitter.SubmitAsync(Submitter.Form(files: ("Báo cáo.pdf", Submitter.Pdf(2048))), Period)).StatusCode);
         await _desk.DeliverAsync($"{Period}~{unit}");
-        return ReviewDesk.LinkIn(_desk.MailsTo(ReviewDesk.Reviewer, $"{Period}~{unit}")[^1]);
+        return ReviewDesk.LinkIn((await _desk.MailsToAsync(ReviewDesk.Reviewer, $"{Period}~{unit}"))[^1]);
     }
 
     private static HttpClient Browser(WebApplicationFactory<Baocao.LocalHost.LocalFunctionsHost> factory) =>

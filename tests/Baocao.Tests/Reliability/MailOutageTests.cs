@@ -26,8 +26,8 @@ public sealed class MailOutageTests(DemoApp app) : IClassFixture<DemoApp>
 
     private WorkflowEngine Engine => app.Factory.Services.GetRequiredService<WorkflowEngine>();
 
-    private IEnumerable<IGrouping<string, CapturedMail>> MailsOf(string instanceId) =>
-        _desk.Mailbox.All.Where(m => m.CustomArgs["instanceId"] == instanceId).GroupBy(m => m.CustomArgs["outbox"]);
+    private async Task<IReadOnlyList<IGrouping<string, CapturedMail>>> MailsOfAsync(string instanceId) =>
+        (await _desk.Mailbox.AllAsync(Ct)).Where(m => m.CustomArgs["instanceId"] == instanceId).GroupBy(m => m.CustomArgs["outbox"]).ToList();
 
     private async Task<string> SubmittedAsync(string unit)
     {
@@ -63,12 +63,12 @@ public sealed class MailOutageTests(DemoApp app) : IClassFixture<DemoApp>
         }
 
         var faults = await FaultsAsync(admin);
-        var accepted = instances.SelectMany(MailsOf).Sum(g => g.Count());
+        var accepted = (await Task.WhenAll(instances.Select(MailsOfAsync))).SelectMany(m => m).Sum(g => g.Count());
         figures.CountFault(faults.Answered.Count);
         figures.CountSent(faults.Answered.Count + accepted);
         foreach (var id in instances)
         {
-            var mails = MailsOf(id).ToList();
+            var mails = await MailsOfAsync(id);
             if (mails.Count == 0) figures.Lost++;
             figures.Duplicated += mails.Sum(g => g.Count() - 1);
             if (mails.Count > 0 && mails.All(g => g.Count() == 1)) figures.CountAcknowledged();
@@ -81,7 +81,7 @@ public sealed class MailOutageTests(DemoApp app) : IClassFixture<DemoApp>
         Assert.Equal((0, 0), (figures.Lost, figures.Duplicated));
         foreach (var id in instances) Assert.Empty(await Engine.PendingWorkAsync(id, Ct));
         // Each mail has a Message-ID of its own.
-        var ids = instances.SelectMany(MailsOf).Select(g => g.Single().MessageId).ToList();
+        var ids = (await Task.WhenAll(instances.Select(MailsOfAsync))).SelectMany(m => m).Select(g => g.Single().MessageId).ToList();
         Assert.All(ids, Assert.NotNull);
         Assert.Equal(ids.Count, ids.Distinct().Count());
     }
@@ -107,12 +107,12 @@ public sealed class MailOutageTests(DemoApp app) : IClassFixture<DemoApp>
             $"the delivery waited {app.Clock.GetUtcNow() - started} for a slow answer");
         Assert.Equal([0], (await FaultsAsync(admin)).Answered);
 
-        var mail = Assert.Single(MailsOf(id)).ToList();
+        var mail = Assert.Single(await MailsOfAsync(id)).ToList();
         Assert.Equal(copies, mail.Count);
         Assert.NotNull(Assert.Single(mail.Select(c => c.MessageId).Distinct()));
         Assert.Empty(await Engine.PendingWorkAsync(id, Ct));
         // The delivery is recorded: another copy of the queue message sends nothing more.
         await _desk.DeliverAsync(id);
-        Assert.Equal(copies, Assert.Single(MailsOf(id)).Count());
+        Assert.Equal(copies, Assert.Single(await MailsOfAsync(id)).Count());
     }
 }

@@ -58,7 +58,7 @@ public sealed partial class PageSecurityTests(DemoApp app) : IClassFixture<DemoA
         Assert.Equal(HttpStatusCode.Created, (await submitter.SubmitAsync(Submitter.Form(files: ("Báo cáo sơ kết.pdf", Submitter.Pdf(4096))), Period)).StatusCode);
         var desk = new ReviewDesk(app);
         await desk.DeliverAsync($"{Period}~{unit}");
-        var link = ReviewDesk.LinkIn(desk.MailsTo(ReviewDesk.Reviewer, $"{Period}~{unit}")[^1]);
+        var link = ReviewDesk.LinkIn((await desk.MailsToAsync(ReviewDesk.Reviewer, $"{Period}~{unit}"))[^1]);
         (await app.Admin().PutJsonAsync($"/api/catalog/posts/{Post}", $$"""
             { "code": "{{Post}}", "name": "Chuyên viên phụ trách khối huyện", "unit": "BDV-TU", "holder": { "name": "Phạm Quốc Việt", "email": "viet.bdv@anhoa.example" }, "delegations": [] }
             """)).EnsureSuccessStatusCode();

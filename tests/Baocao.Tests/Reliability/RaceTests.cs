@@ -42,7 +42,7 @@ public sealed partial class RaceTests(DemoApp app) : IClassFixture<DemoApp>
         var clicks = new List<(HttpClient Browser, string Link, string Page, bool Approve)>();
         foreach (var (reviewer, n) in reviewers.Select((r, n) => (r, n)))
         {
-            var link = ReviewDesk.LinkIn(Assert.Single(desk.MailsTo(reviewer, id)));
+            var link = ReviewDesk.LinkIn(Assert.Single(await desk.MailsToAsync(reviewer, id)));
             for (var k = 0; k < 10; k++)
             {
                 var browser = desk.Browser();
@@ -78,7 +78,7 @@ public sealed partial class RaceTests(DemoApp app) : IClassFixture<DemoApp>
         var unit = await Submitter.ForAsync(app, "HLHPN");
         Assert.Equal(HttpStatusCode.Created, (await unit.SubmitAsync(Submitter.Form(), "CD-NOP-LAI-DUYET")).StatusCode);
         await desk.DeliverAsync(id);
-        var link = ReviewDesk.LinkIn(Assert.Single(desk.MailsTo(ReviewDesk.Reviewer, id)));
+        var link = ReviewDesk.LinkIn(Assert.Single(await desk.MailsToAsync(ReviewDesk.Reviewer, id)));
         using var browser = desk.Browser();
         var page = await ReviewDesk.PageAsync(browser, link);
 

@@ -62,7 +62,7 @@ public sealed class SecretsInLogsTests(LoggedApp app) : IClassFixture<LoggedApp>
         await (await Submitter.WithKey(app, "bc_000000000000_" + new string('x', 43)).GetAsync("/api/periods", Ct)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
         Assert.Equal(HttpStatusCode.Created, (await unit.SubmitAsync(Submitter.Form(files: ("bao-cao.pdf", Submitter.Pdf(2048))), idempotencyKey: Guid.NewGuid().ToString())).StatusCode);
         await desk.DeliverAsync("2026-H1~HU-DONGSON");
-        var link = ReviewDesk.LinkIn(desk.MailsTo(ReviewDesk.Reviewer, "2026-H1~HU-DONGSON").Last());
+        var link = ReviewDesk.LinkIn((await desk.MailsToAsync(ReviewDesk.Reviewer, "2026-H1~HU-DONGSON")).Last());
         var (status, _) = await desk.DecideAsync(link, ("decision", "approve"));
         Assert.Equal(HttpStatusCode.OK, status);
 

@@ -208,11 +208,11 @@ public sealed class BlackHoledStorageTests(DemoApp app) : StorageOutageScenario<
         Assert.Equal(HttpStatusCode.Created, (await unit.SubmitAsync(Submitter.Form(), Period)).StatusCode);
         var mailbox = local.Services.GetRequiredService<LocalMailbox>();
         var delivered = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!mailbox.All.Any(m => m.CustomArgs["instanceId"] == $"{Period}~HLHPN") && DateTime.UtcNow < delivered)
+        while (!(await mailbox.AllAsync(Ct)).Any(m => m.CustomArgs["instanceId"] == $"{Period}~HLHPN") && DateTime.UtcNow < delivered)
         {
             App.Clock.Advance(TimeSpan.FromSeconds(30));
             await Task.Delay(TimeSpan.FromMilliseconds(100), Ct);
         }
-        Assert.Single(mailbox.All, m => m.CustomArgs["instanceId"] == $"{Period}~HLHPN");
+        Assert.Single(await mailbox.AllAsync(Ct), m => m.CustomArgs["instanceId"] == $"{Period}~HLHPN");
     }
 }

@@ -22,13 +22,13 @@ public sealed class CatchUpTests(ReminderApp app) : IClassFixture<ReminderApp>
 
         // Down from before the first step until the head's step, Monday 21 December 17:00: three officer steps were missed too.
         await _desk.SweepAtAsync("2026-12-21 17:00");
-        Assert.Equal(["quan.tinhdoan@anhoa.example"], _desk.NewRecipients(period));
+        Assert.Equal(["quan.tinhdoan@anhoa.example"], await _desk.NewRecipientsAsync(period));
         var view = await _desk.ViewAsync(period, "TINHDOAN");
         Assert.Equal([ReportTrigger.FlagOverdue, ReportTrigger.Note], view.History.Select(e => e.Trigger));
         Assert.Equal(0, await _desk.WaitingNoticesAsync());
 
         await _desk.SweepAtAsync("2026-12-22 17:00");
-        Assert.Equal([ReminderDesk.Reviewer], _desk.NewRecipients(period));
+        Assert.Equal([ReminderDesk.Reviewer], await _desk.NewRecipientsAsync(period));
     }
 }
 
@@ -46,15 +46,15 @@ public sealed class NightCatchUpTests(ReminderApp app) : IClassFixture<ReminderA
         // Down from the deadline, Tuesday 5 January 2027 17:00, until 02:00: the step is history now, its mail waits for morning.
         await _desk.SweepAtAsync("2027-01-06 02:00");
         Assert.Equal([ReportTrigger.FlagOverdue, ReportTrigger.Note], (await _desk.ViewAsync(period, "HND")).History.Select(e => e.Trigger));
-        Assert.Empty(_desk.NewRecipients(period));
+        Assert.Empty(await _desk.NewRecipientsAsync(period));
         Assert.Equal(1, await _desk.WaitingNoticesAsync());
         await _desk.SweepAtAsync("2027-01-06 07:29");
-        Assert.Empty(_desk.NewRecipients(period));
+        Assert.Empty(await _desk.NewRecipientsAsync(period));
 
         await _desk.SweepAtAsync("2027-01-06 07:30");
-        Assert.Equal(["pau.nongdan@anhoa.example"], _desk.NewRecipients(period));
+        Assert.Equal(["pau.nongdan@anhoa.example"], await _desk.NewRecipientsAsync(period));
         Assert.Equal(0, await _desk.WaitingNoticesAsync());
         await _desk.SweepAtAsync("2027-01-06 08:30");
-        Assert.Empty(_desk.NewRecipients(period));
+        Assert.Empty(await _desk.NewRecipientsAsync(period));
     }
 }

@@ -27,7 +27,7 @@ public sealed class ExtensionApiTests(ReminderApp app) : IClassFixture<ReminderA
         var refused = await _desk.Admin.PostJsonAsync($"/api/instances/{id}/extension/refusal", """{ "reason": "Đã đủ thời gian." }""");
         Assert.Null((await refused.ReadAsAsync<WorkflowInstance>()).Deadline);
         await _desk.DeliverAllAsync();
-        var decided = _desk.Mails(ExtensionMail.Category).Where(m => m.Subject!.Contains("Không chấp nhận", StringComparison.Ordinal)).ToList();
+        var decided = (await _desk.MailsAsync(ExtensionMail.Category)).Where(m => m.Subject!.Contains("Không chấp nhận", StringComparison.Ordinal)).ToList();
         Assert.Equal(["pau.nongdan@anhoa.example", "tai.nongdan@anhoa.example"], decided.SelectMany(m => m.To).Order());
         var refusal = decided.Single(m => m.To.Single() == "pau.nongdan@anhoa.example");
         Assert.StartsWith("Kính gửi Lò Văn Pấu,", refusal.Text, StringComparison.Ordinal);

@@ -26,7 +26,7 @@ public sealed class ExtensionScheduleTests(ReminderApp app) : IClassFixture<Remi
         Assert.Equal(_desk.Local("2026-12-09 17:00"), filed.Until);
         // The request reaches the unit's reviewer at once, with the unit's reason and where to look.
         await _desk.DeliverAllAsync();
-        var request = Assert.Single(_desk.Mails(ExtensionMail.Category));
+        var request = Assert.Single(await _desk.MailsAsync(ExtensionMail.Category));
         Assert.Equal([ReminderDesk.Reviewer], request.To);
         Assert.Equal("[Baocao] Ủy ban MTTQ Việt Nam tỉnh đề nghị gia hạn nộp báo cáo: Báo cáo tháng 6/2026", request.Subject);
         Assert.Contains("Ủy ban MTTQ Việt Nam tỉnh đề nghị gia hạn nộp báo cáo Báo cáo tháng 6/2026 đến 17:00 ngày 09/12/2026 (hạn hiện tại: 17:00 ngày 02/12/2026).",
@@ -38,7 +38,7 @@ public sealed class ExtensionScheduleTests(ReminderApp app) : IClassFixture<Remi
         var granted = await _desk.Admin.PostJsonAsync($"/api/instances/{id}/extension", """{ "deadline": "2026-12-09T17:00", "reason": "Đồng ý, địa bàn bị lũ." }""");
         Assert.Equal(_desk.Local("2026-12-09 17:00"), (await granted.ReadAsAsync<WorkflowInstance>()).Deadline);
         await _desk.DeliverAllAsync();
-        var decisions = _desk.Mails(ExtensionMail.Category).Skip(1).ToList();
+        var decisions = (await _desk.MailsAsync(ExtensionMail.Category)).Skip(1).ToList();
         Assert.Equal(["ngoc.mttq@anhoa.example", "phuc.mttq@anhoa.example"], decisions.SelectMany(m => m.To).Order());
         var decision = decisions.Single(m => m.To.Single() == "ngoc.mttq@anhoa.example");
         Assert.StartsWith("Kính gửi ", decision.Text, StringComparison.Ordinal);
@@ -50,19 +50,19 @@ public sealed class ExtensionScheduleTests(ReminderApp app) : IClassFixture<Remi
             (await _desk.TimersAsync(period, "MTTQ", ReminderTimer.Name)).Select(t => t.Due));
 
         await _desk.SweepAtAsync("2026-12-01 17:00");
-        Assert.Equal(["hai.ccb@anhoa.example"], _desk.NewRecipients(period));
+        Assert.Equal(["hai.ccb@anhoa.example"], await _desk.NewRecipientsAsync(period));
         await _desk.SweepAtAsync("2026-12-02 17:00");
         Assert.False((await _desk.ViewAsync(period, "MTTQ")).Instance.Overdue);
         Assert.True((await _desk.ViewAsync(period, "HCCB")).Instance.Overdue);
         await _desk.SweepAtAsync("2026-12-03 17:00");
-        Assert.Equal(["duc.ccb@anhoa.example"], _desk.NewRecipients(period));
+        Assert.Equal(["duc.ccb@anhoa.example"], await _desk.NewRecipientsAsync(period));
 
         await _desk.SweepAtAsync("2026-12-08 17:00");
-        Assert.Equal(["ngoc.mttq@anhoa.example"], _desk.NewRecipients(period));
+        Assert.Equal(["ngoc.mttq@anhoa.example"], await _desk.NewRecipientsAsync(period));
         await _desk.SweepAtAsync("2026-12-09 17:00");
         Assert.True((await _desk.ViewAsync(period, "MTTQ")).Instance.Overdue);
         await _desk.SweepAtAsync("2026-12-11 07:30");
-        Assert.Equal(["phuc.mttq@anhoa.example"], _desk.NewRecipients(period));
+        Assert.Equal(["phuc.mttq@anhoa.example"], await _desk.NewRecipientsAsync(period));
 
         var history = (await _desk.ViewAsync(period, "MTTQ")).History;
         Assert.Equal((ReportTrigger.Note, "MTTQ", DeadlineExtensions.Requested), (history[0].Trigger, history[0].Actor, history[0].ReasonCode));

@@ -24,7 +24,7 @@ public sealed class ReassignedReminderTests(ReminderApp app) : IClassFixture<Rem
 
         // A day later both wait past the limit: each reviewer hears of the report that is theirs now.
         await _desk.SweepAtAsync("2026-11-25 09:00");
-        var digests = _desk.NewDigests(period);
+        var digests = await _desk.NewDigestsAsync(period);
         Assert.Equal(["khoa.bdv@anhoa.example", ReminderDesk.Reviewer], digests.SelectMany(d => d.To).Order(StringComparer.Ordinal));
         var khoa = digests.Single(d => d.To.Single() == "khoa.bdv@anhoa.example");
         Assert.Contains("Kính gửi Phạm Minh Khoa,", khoa.Text, StringComparison.Ordinal);

@@ -112,20 +112,21 @@ public sealed class ReminderDesk(TestApp app)
     public Task DeliverAllAsync() => OutboxDrain.DrainAsync(app.Factory, new QueueClient(app.Azurite.ConnectionString, "outbox"), Ct);
 
     /// <summary>The digest mails received since the last look that name the period (a digest may list other periods' items too).</summary>
-    public IReadOnlyList<CapturedMail> NewDigests(string periodId)
+    public async Task<IReadOnlyList<CapturedMail>> NewDigestsAsync(string periodId)
     {
-        var all = Mails(ReminderMail.Category);
+        var all = await MailsAsync(ReminderMail.Category);
         var fresh = all.Skip(_seen).ToList();
         _seen = all.Count;
         return fresh.Where(m => m.Text!.Contains($"– {_names[periodId]} (", StringComparison.Ordinal)).ToList();
     }
 
     /// <summary>Every mail of a category the sink received so far, oldest first.</summary>
-    public IReadOnlyList<CapturedMail> Mails(string category) =>
-        app.Factory.Services.GetRequiredService<LocalMailbox>().All.Where(m => m.Categories.Contains(category)).ToList();
+    public async Task<IReadOnlyList<CapturedMail>> MailsAsync(string category) =>
+        (await app.Factory.Services.GetRequiredService<LocalMailbox>().AllAsync(Ct)).Where(m => m.Categories.Contains(category)).ToList();
 
     /// <summary>Who got a digest about the period since the last look, in order: a duplicate would show twice.</summary>
-    public IReadOnlyList<string> NewRecipients(string periodId) => NewDigests(periodId).SelectMany(m => m.To).Order(StringComparer.Ordinal).ToList();
+    public async Task<IReadOnlyList<string>> NewRecipientsAsync(string periodId) =>
+        (await NewDigestsAsync(periodId)).SelectMany(m => m.To).Order(StringComparer.Ordinal).ToList();
 
     /// <summary>The instance's timers of a kind, by name.</summary>
     public async Task<IReadOnlyList<DurableTimer>> TimersAsync(string periodId, string unit, string kind) =>

@@ -36,7 +36,7 @@ public sealed class ReminderRaceTests(ReminderApp app) : IClassFixture<ReminderA
         // A notice the other sweeper was still delivering when this one gathered joins the next sweep's digest.
         app.Clock.Advance(TimeSpan.FromMinutes(1));
         await _desk.SweepAsync();
-        AssertEachUnitOnce(_desk.NewDigests(period), Names);
+        AssertEachUnitOnce(await _desk.NewDigestsAsync(period), Names);
 
         // The same schedule again, one period per crash point: the sweep dies at request n, the next sweeps finish.
         var probe = new StorageProbe(app.Azurite);
@@ -64,7 +64,7 @@ public sealed class ReminderRaceTests(ReminderApp app) : IClassFixture<ReminderA
             await _desk.SweepAsync();
             app.Clock.Advance(TimeSpan.FromMinutes(1));
             await _desk.SweepAsync();
-            AssertEachUnitOnce(_desk.NewDigests(crashed), Names);
+            AssertEachUnitOnce(await _desk.NewDigestsAsync(crashed), Names);
             Assert.Equal(0, await _desk.WaitingNoticesAsync());
         }
         Assert.True(crashes > 5, $"{crashes} sweeps crashed");

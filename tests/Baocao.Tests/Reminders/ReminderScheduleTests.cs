@@ -24,10 +24,10 @@ public sealed class ReminderScheduleTests(ReminderApp app) : IClassFixture<Remin
             (await _desk.TimersAsync(period, "HCCB", ReminderTimer.Name)).Select(t => t.Due));
 
         await _desk.SweepAtAsync("2026-12-01 16:59");
-        Assert.Empty(_desk.NewRecipients(period));
+        Assert.Empty(await _desk.NewRecipientsAsync(period));
 
         await _desk.SweepAtAsync("2026-12-01 17:00");
-        var before = _desk.NewDigests(period);
+        var before = await _desk.NewDigestsAsync(period);
         Assert.Equal(["hai.ccb@anhoa.example", "ngoc.mttq@anhoa.example", "pau.nongdan@anhoa.example"], before.Select(m => m.To.Single()).Order());
         var pau = before.Single(m => m.To.Single() == "pau.nongdan@anhoa.example");
         Assert.Equal("[Baocao] Nhắc việc: 1 báo cáo cần anh/chị quan tâm", pau.Subject);
@@ -41,18 +41,18 @@ public sealed class ReminderScheduleTests(ReminderApp app) : IClassFixture<Remin
         Assert.Equal(3, (await _desk.TimersAsync(period, "HCCB", ReminderTimer.Name)).Count);
 
         await _desk.SweepAtAsync("2026-12-04 17:00");
-        Assert.Equal(["hai.ccb@anhoa.example", "ngoc.mttq@anhoa.example"], _desk.NewRecipients(period));
+        Assert.Equal(["hai.ccb@anhoa.example", "ngoc.mttq@anhoa.example"], await _desk.NewRecipientsAsync(period));
         Assert.True((await _desk.ViewAsync(period, "HCCB")).Instance.Overdue);
         Assert.False((await _desk.ViewAsync(period, "HND")).Instance.Overdue);
 
         await _desk.SweepAtAsync("2026-12-05 17:00");
-        Assert.Empty(_desk.NewRecipients(period));
+        Assert.Empty(await _desk.NewRecipientsAsync(period));
         await _desk.SweepAtAsync("2026-12-07 07:30");
-        Assert.Equal(["duc.ccb@anhoa.example", "phuc.mttq@anhoa.example"], _desk.NewRecipients(period));
+        Assert.Equal(["duc.ccb@anhoa.example", "phuc.mttq@anhoa.example"], await _desk.NewRecipientsAsync(period));
 
         // The reviewer owes attention to two units: one mail lists both.
         await _desk.SweepAtAsync("2026-12-07 17:00");
-        var digest = Assert.Single(_desk.NewDigests(period));
+        var digest = Assert.Single(await _desk.NewDigestsAsync(period));
         Assert.Equal([ReminderDesk.Reviewer], digest.To);
         Assert.Equal("[Baocao] Nhắc việc: 2 báo cáo cần anh/chị quan tâm", digest.Subject);
         Assert.Contains("Quá hạn nộp mà đơn vị chưa nộp báo cáo:", digest.Text, StringComparison.Ordinal);
@@ -61,7 +61,7 @@ public sealed class ReminderScheduleTests(ReminderApp app) : IClassFixture<Remin
         Assert.Contains("/api/dashboard/2026-M01/units/HCCB", digest.Text, StringComparison.Ordinal);
 
         await _desk.SweepAtAsync("2026-12-20 17:00");
-        Assert.Empty(_desk.NewRecipients(period));
+        Assert.Empty(await _desk.NewRecipientsAsync(period));
         Assert.Equal(0, await _desk.WaitingNoticesAsync());
         var history = (await _desk.ViewAsync(period, "HCCB")).History;
         Assert.Equal([ReportTrigger.Note, ReportTrigger.FlagOverdue, ReportTrigger.Note, ReportTrigger.Note, ReportTrigger.Note], history.Select(e => e.Trigger));

@@ -17,17 +17,17 @@ public sealed class ReminderShiftTests(ReminderApp app) : IClassFixture<Reminder
         Assert.Equal([_desk.Local("2026-12-09 07:30"), _desk.Local("2026-12-11 07:30")], (await _desk.TimersAsync(period, "LDLD", ReminderTimer.Name)).Select(t => t.Due));
 
         await _desk.SweepAtAsync("2026-12-09 02:00");
-        Assert.Empty(_desk.NewRecipients(period));
+        Assert.Empty(await _desk.NewRecipientsAsync(period));
         Assert.True((await _desk.ViewAsync(period, "LDLD")).Instance.Overdue);
         await _desk.SweepAtAsync("2026-12-09 07:29");
-        Assert.Empty(_desk.NewRecipients(period));
+        Assert.Empty(await _desk.NewRecipientsAsync(period));
         await _desk.SweepAtAsync("2026-12-09 07:30");
-        Assert.Equal(["hoa.congdoan@anhoa.example"], _desk.NewRecipients(period));
+        Assert.Equal(["hoa.congdoan@anhoa.example"], await _desk.NewRecipientsAsync(period));
 
         await _desk.SweepAtAsync("2026-12-10 07:30");
-        Assert.Empty(_desk.NewRecipients(period));
+        Assert.Empty(await _desk.NewRecipientsAsync(period));
         await _desk.SweepAtAsync("2026-12-11 07:30");
-        Assert.Equal(["nga.congdoan@anhoa.example"], _desk.NewRecipients(period));
+        Assert.Equal(["nga.congdoan@anhoa.example"], await _desk.NewRecipientsAsync(period));
     }
 
     [Fact]

@@ -31,13 +31,13 @@ public sealed class ReminderStateTests(ReminderApp app) : IClassFixture<Reminder
         Assert.Empty(await _desk.TimersAsync(period, "DUCA", ReminderTimer.Name));
 
         await _desk.SweepAtAsync("2026-12-01 17:00");
-        Assert.Equal(["nghia.quansu@anhoa.example"], _desk.NewRecipients(period));
+        Assert.Equal(["nghia.quansu@anhoa.example"], await _desk.NewRecipientsAsync(period));
 
         await _desk.SubmitAsync(period, "DUQS");
         foreach (var at in new[] { "2026-12-03 17:00", "2026-12-04 17:00", "2026-12-07 17:00" })
         {
             await _desk.SweepAtAsync(at);
-            Assert.Empty(_desk.NewRecipients(period));
+            Assert.Empty(await _desk.NewRecipientsAsync(period));
         }
         Assert.False((await _desk.ViewAsync(period, "DUQS")).Instance.Overdue);
     }

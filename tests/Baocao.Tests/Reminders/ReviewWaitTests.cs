@@ -30,7 +30,7 @@ public sealed class ReviewWaitTests(ReminderApp app) : IClassFixture<ReminderApp
         Assert.Equal([_desk.Local("2026-11-26 09:00")], (await _desk.TimersAsync(period, "DUCA", ReviewWaitTimerKind.Name)).Select(t => t.Due));
 
         await _desk.SweepAtAsync("2026-11-25 09:00");
-        var digest = Assert.Single(_desk.NewDigests(period));
+        var digest = Assert.Single(await _desk.NewDigestsAsync(period));
         Assert.Equal([ReminderDesk.Reviewer], digest.To);
         Assert.Equal("[Baocao] Nhắc việc: 2 báo cáo cần anh/chị quan tâm", digest.Subject);
         Assert.Contains("Báo cáo chờ anh/chị xử lý quá thời hạn:", digest.Text, StringComparison.Ordinal);
@@ -44,7 +44,7 @@ public sealed class ReviewWaitTests(ReminderApp app) : IClassFixture<ReminderApp
 
         // The leader owes DUCA's approval and hears of HND stuck in review: one mail with both.
         await _desk.SweepAtAsync("2026-11-26 09:00");
-        digest = Assert.Single(_desk.NewDigests(period));
+        digest = Assert.Single(await _desk.NewDigestsAsync(period));
         Assert.Equal([ReminderDesk.Leader], digest.To);
         Assert.Equal("[Baocao] Nhắc việc: 2 báo cáo cần anh/chị quan tâm", digest.Subject);
         var escalated = digest.Text!.Split("Báo cáo chờ thẩm định quá thời hạn (báo lãnh đạo):")[1].Split("Báo cáo chờ anh/chị xử lý quá thời hạn:");

@@ -60,10 +60,10 @@ public sealed class ReviewAssignmentTests(DemoApp app) : IClassFixture<DemoApp>
         await SubmitAsync("CD-GAN-NHAT", "HND");
 
         // Đông Sơn has a post of its own, which takes its report from the province-wide post; the association does not.
-        var dongSon = Assert.Single(_desk.MailsTo(Viet, "CD-GAN-NHAT~HU-DONGSON"));
-        Assert.Empty(_desk.MailsTo(ReviewDesk.Reviewer, "CD-GAN-NHAT~HU-DONGSON"));
-        Assert.Single(_desk.MailsTo(ReviewDesk.Reviewer, "CD-GAN-NHAT~HND"));
-        Assert.Empty(_desk.MailsTo(Viet, "CD-GAN-NHAT~HND"));
+        var dongSon = Assert.Single(await _desk.MailsToAsync(Viet, "CD-GAN-NHAT~HU-DONGSON"));
+        Assert.Empty(await _desk.MailsToAsync(ReviewDesk.Reviewer, "CD-GAN-NHAT~HU-DONGSON"));
+        Assert.Single(await _desk.MailsToAsync(ReviewDesk.Reviewer, "CD-GAN-NHAT~HND"));
+        Assert.Empty(await _desk.MailsToAsync(Viet, "CD-GAN-NHAT~HND"));
 
         var (status, _) = await _desk.DecideAsync(ReviewDesk.LinkIn(dongSon), ("decision", "approve"));
         Assert.Equal(HttpStatusCode.OK, status);
@@ -84,13 +84,13 @@ public sealed class ReviewAssignmentTests(DemoApp app) : IClassFixture<DemoApp>
 
         // Before the delegation: the holder gets the mail.
         await SubmitAsync("CD-UY-QUYEN", "HU-KIMTHANH");
-        var holderLink = ReviewDesk.LinkIn(Assert.Single(_desk.MailsTo(ReviewDesk.Reviewer, "CD-UY-QUYEN~HU-KIMTHANH")));
+        var holderLink = ReviewDesk.LinkIn(Assert.Single(await _desk.MailsToAsync(ReviewDesk.Reviewer, "CD-UY-QUYEN~HU-KIMTHANH")));
 
         // On its first day (a day in Hà Nội): the acting officer gets it, named as acting for the holder.
         app.Clock.Advance(TimeSpan.FromDays(1));
         await SubmitAsync("CD-UY-QUYEN", "HU-PHULOC");
-        Assert.Empty(_desk.MailsTo(ReviewDesk.Reviewer, "CD-UY-QUYEN~HU-PHULOC"));
-        var acting = Assert.Single(_desk.MailsTo(Hong, "CD-UY-QUYEN~HU-PHULOC"));
+        Assert.Empty(await _desk.MailsToAsync(ReviewDesk.Reviewer, "CD-UY-QUYEN~HU-PHULOC"));
+        var acting = Assert.Single(await _desk.MailsToAsync(Hong, "CD-UY-QUYEN~HU-PHULOC"));
         Assert.Contains("Kính gửi Lê Thị Hồng (thay mặt Nguyễn Thị Thu Hà, theo ủy quyền)", acting.Text, StringComparison.Ordinal);
 
         using var browser = _desk.Browser();
@@ -112,8 +112,8 @@ public sealed class ReviewAssignmentTests(DemoApp app) : IClassFixture<DemoApp>
         // The day after its last day: the holder again.
         app.Clock.Advance(TimeSpan.FromDays(2));
         await SubmitAsync("CD-UY-QUYEN", "HU-DONGSON");
-        Assert.Single(_desk.MailsTo(ReviewDesk.Reviewer, "CD-UY-QUYEN~HU-DONGSON"));
-        Assert.Empty(_desk.MailsTo(Hong, "CD-UY-QUYEN~HU-DONGSON"));
+        Assert.Single(await _desk.MailsToAsync(ReviewDesk.Reviewer, "CD-UY-QUYEN~HU-DONGSON"));
+        Assert.Empty(await _desk.MailsToAsync(Hong, "CD-UY-QUYEN~HU-DONGSON"));
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public sealed class ReviewAssignmentTests(DemoApp app) : IClassFixture<DemoApp>
             """{ "code": "THAM-DINH", "name": "Chuyên viên thẩm định", "assignees": [ { "name": "Nguyễn Thị Thu Hà", "email": "thuha.bdv@anhoa.example" } ] }""");
         await SubmitAsync("CD-GIAO-LAI", "TXU-BINHMINH");
         const string id = "CD-GIAO-LAI~TXU-BINHMINH";
-        var oldLink = ReviewDesk.LinkIn(Assert.Single(_desk.MailsTo(ReviewDesk.Reviewer, id)));
+        var oldLink = ReviewDesk.LinkIn(Assert.Single(await _desk.MailsToAsync(ReviewDesk.Reviewer, id)));
         const string toViet = """{ "to": { "name": "Phạm Quốc Việt", "email": "Viet.BDV@anhoa.example" }, "reason": "Chị Hà đi học dài hạn." }""";
 
         await (await _admin.PostJsonAsync($"/api/instances/{id}/reassign", toViet)).ReadAsAsync<WorkflowInstance>();
@@ -134,7 +134,7 @@ public sealed class ReviewAssignmentTests(DemoApp app) : IClassFixture<DemoApp>
         Assert.Contains("Anh/chị không còn được giao bước này", gone, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Forbidden, (await browser.PostAsync(oldLink, new FormUrlEncodedContent([new("decision", "approve")]), Ct)).StatusCode);
 
-        var fresh = Assert.Single(_desk.MailsTo(Viet, id));
+        var fresh = Assert.Single(await _desk.MailsToAsync(Viet, id));
         Assert.Contains("Kính gửi Phạm Quốc Việt,", fresh.Text, StringComparison.Ordinal);
         var (status, done) = await _desk.DecideAsync(ReviewDesk.LinkIn(fresh), ("decision", "approve"));
         Assert.Equal(HttpStatusCode.OK, status);
@@ -191,26 +191,26 @@ public sealed class ReviewAssignmentTests(DemoApp app) : IClassFixture<DemoApp>
         // Both approve: the first is a note that waits for the other; the last moves the report and mails the leader.
         await SubmitAsync("CD-TAT-CA", "HLHPN");
         const string approved = "CD-TAT-CA~HLHPN";
-        var (status, first) = await _desk.DecideAsync(ReviewDesk.LinkIn(Assert.Single(_desk.MailsTo(ReviewDesk.Reviewer, approved))), ("decision", "approve"));
+        var (status, first) = await _desk.DecideAsync(ReviewDesk.LinkIn(Assert.Single(await _desk.MailsToAsync(ReviewDesk.Reviewer, approved))), ("decision", "approve"));
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains("còn chờ: Phạm Quốc Việt", first, StringComparison.Ordinal);
         Assert.Equal(ReportState.Submitted, (await ViewAsync(approved)).Instance.State);
         await _desk.DeliverAsync(approved);
-        Assert.Empty(_desk.MailsTo(ReviewDesk.Leader, approved));
+        Assert.Empty(await _desk.MailsToAsync(ReviewDesk.Leader, approved));
 
-        (status, var last) = await _desk.DecideAsync(ReviewDesk.LinkIn(Assert.Single(_desk.MailsTo(Viet, approved))), ("decision", "approve"));
+        (status, var last) = await _desk.DecideAsync(ReviewDesk.LinkIn(Assert.Single(await _desk.MailsToAsync(Viet, approved))), ("decision", "approve"));
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains("Lãnh đạo Ban phê duyệt", last, StringComparison.Ordinal);
         Assert.Equal(ReportState.AwaitingApproval, (await ViewAsync(approved)).Instance.State);
         await _desk.DeliverAsync(approved);
-        Assert.Single(_desk.MailsTo(ReviewDesk.Leader, approved));
+        Assert.Single(await _desk.MailsToAsync(ReviewDesk.Leader, approved));
 
         // One approves, the other returns: the report goes back, and the first link shows the approval it gave.
         await SubmitAsync("CD-TAT-CA", "HCCB");
         const string returned = "CD-TAT-CA~HCCB";
-        var haLink = ReviewDesk.LinkIn(Assert.Single(_desk.MailsTo(ReviewDesk.Reviewer, returned)));
+        var haLink = ReviewDesk.LinkIn(Assert.Single(await _desk.MailsToAsync(ReviewDesk.Reviewer, returned)));
         Assert.Equal(HttpStatusCode.OK, (await _desk.DecideAsync(haLink, ("decision", "approve"))).Status);
-        (status, var back) = await _desk.DecideAsync(ReviewDesk.LinkIn(Assert.Single(_desk.MailsTo(Viet, returned))),
+        (status, var back) = await _desk.DecideAsync(ReviewDesk.LinkIn(Assert.Single(await _desk.MailsToAsync(Viet, returned))),
             ("decision", "return"), ("comment", "Thiếu số liệu khen thưởng."));
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains("Đã ghi nhận: trả lại", back, StringComparison.Ordinal);
@@ -222,6 +222,6 @@ public sealed class ReviewAssignmentTests(DemoApp app) : IClassFixture<DemoApp>
         // Both decisions carry the same instant (the clock stands still): the page must still show her own.
         Assert.True(haPage.Contains("Anh/chị đã đồng ý báo cáo này", StringComparison.Ordinal), haPage);
         await _desk.DeliverAsync(returned);
-        Assert.Empty(_desk.MailsTo(ReviewDesk.Leader, returned));
+        Assert.Empty(await _desk.MailsToAsync(ReviewDesk.Leader, returned));
     }
 }

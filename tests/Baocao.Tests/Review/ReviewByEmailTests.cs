@@ -21,7 +21,7 @@ public sealed class ReviewByEmailTests(DemoApp app) : IClassFixture<DemoApp>
         var submitter = await Submitter.ForAsync(app, unit);
         Assert.Equal(HttpStatusCode.Created, (await submitter.SubmitAsync(Submitter.Form(report, files))).StatusCode);
         await _desk.DeliverAsync(Id(unit));
-        return _desk.MailsTo(ReviewDesk.Reviewer, Id(unit))[^1];
+        return (await _desk.MailsToAsync(ReviewDesk.Reviewer, Id(unit)))[^1];
     }
 
     [Fact]
@@ -146,7 +146,7 @@ public sealed class ReviewByEmailTests(DemoApp app) : IClassFixture<DemoApp>
         await _desk.DeliverAsync(Id("TXU-BINHMINH"));
         foreach (var contact in new[] { "mai.binhminh@anhoa.example", "khoa.binhminh@anhoa.example" })
         {
-            var returned = Assert.Single(_desk.MailsTo(contact, Id("TXU-BINHMINH")), m => m.Categories.Contains(ReviewMail.ReturnCategory));
+            var returned = Assert.Single(await _desk.MailsToAsync(contact, Id("TXU-BINHMINH")), m => m.Categories.Contains(ReviewMail.ReturnCategory));
             Assert.Contains("bị trả lại", returned.Subject, StringComparison.Ordinal);
             Assert.Contains("Đề nghị bổ sung số liệu <tiếp xúc> tháng 6.", returned.Text, StringComparison.Ordinal);
             Assert.Contains("- Số liệu chưa chính xác hoặc chưa khớp", returned.Text, StringComparison.Ordinal);
@@ -179,14 +179,14 @@ public sealed class ReviewByEmailTests(DemoApp app) : IClassFixture<DemoApp>
         Assert.Contains("Lãnh đạo Ban phê duyệt", done, StringComparison.Ordinal);
 
         await _desk.DeliverAsync(Id(unit));
-        var leaderMail = Assert.Single(_desk.MailsTo(ReviewDesk.Leader, Id(unit)));
+        var leaderMail = Assert.Single(await _desk.MailsToAsync(ReviewDesk.Leader, Id(unit)));
         Assert.Contains("Kính gửi Trần Văn Dũng", leaderMail.Text, StringComparison.Ordinal);
         (status, done) = await _desk.DecideAsync(ReviewDesk.LinkIn(leaderMail), ("decision", "approve"), ("comment", "Đồng ý."));
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains("đã được phê duyệt", done, StringComparison.Ordinal);
 
         await _desk.DeliverAsync(Id(unit));
-        var receipt = Assert.Single(_desk.MailsTo("trang.thanhpho@anhoa.example", Id(unit)));
+        var receipt = Assert.Single(await _desk.MailsToAsync("trang.thanhpho@anhoa.example", Id(unit)));
         var version = (await app.Factory.Services.GetRequiredService<WorkflowEngine>().GetVersionAsync(Id(unit), 1, Ct))!;
         Assert.Contains($"Mã băm nội dung (SHA-256): {version.Receipt}", receipt.Text, StringComparison.Ordinal);
         Assert.Contains("Phiên bản được duyệt: 1", receipt.Text, StringComparison.Ordinal);
@@ -214,7 +214,11 @@ public sealed class ReviewByEmailTests(DemoApp app) : IClassFixture<DemoApp>
         Assert.Equal(HttpStatusCode.Created, (await unit.SubmitAsync(Submitter.Form(), "CD-HAI-NGUOI")).StatusCode);
         const string id = "CD-HAI-NGUOI~HND";
         await _desk.DeliverAsync(id);
-        var links = new[] { ReviewDesk.Reviewer, "viet.bdv@anhoa.example" }.Select(e => ReviewDesk.LinkIn(Assert.Single(_desk.MailsTo(e, id)))).ToArray();
+        var links = new[]
+        {
+            ReviewDesk.LinkIn(Assert.Single(await _desk.MailsToAsync(ReviewDesk.Reviewer, id))),
+            ReviewDesk.LinkIn(Assert.Single(await _desk.MailsToAsync("viet.bdv@anhoa.example", id))),
+        };
         using var ha = _desk.Browser();
         using var viet = _desk.Browser();
         var pages = new[] { await ReviewDesk.PageAsync(ha, links[0]), await ReviewDesk.PageAsync(viet, links[1]) };

@@ -41,8 +41,8 @@ public sealed partial class ReviewDesk(TestApp app)
         return delivery.Exception?.InnerException;
     }
 
-    public IReadOnlyList<CapturedMail> MailsTo(string email, string instanceId) =>
-        Mailbox.All.Where(m => m.To.Contains(email, StringComparer.OrdinalIgnoreCase)
+    public async Task<IReadOnlyList<CapturedMail>> MailsToAsync(string email, string instanceId) =>
+        (await Mailbox.AllAsync(Ct)).Where(m => m.To.Contains(email, StringComparer.OrdinalIgnoreCase)
             && m.CustomArgs.TryGetValue("instanceId", out var id) && id == instanceId).ToList();
 
     /// <summary>The action link of a mail, as a path on the app (the mail carries the public base URL).</summary>

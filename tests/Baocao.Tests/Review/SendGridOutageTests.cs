@@ -23,7 +23,7 @@ public sealed class SendGridOutageTests(DemoApp app) : IClassFixture<DemoApp>
         Assert.Equal(HttpStatusCode.Created, (await unit.SubmitAsync(Submitter.Form())).StatusCode);
 
         Assert.IsType<OutboxDeliveryException>(await _desk.DeliverMovingTheClockAsync(Id));
-        Assert.Empty(_desk.MailsTo(ReviewDesk.Reviewer, Id));
+        Assert.Empty(await _desk.MailsToAsync(ReviewDesk.Reviewer, Id));
         Assert.Single(await app.Factory.Services.GetRequiredService<WorkflowEngine>().PendingWorkAsync(Id, Ct));
         Assert.Equal([429, 500, 429, 500], (await (await admin.GetAsync("/api/dev/mail/faults", Ct)).ReadAsAsync<SinkFaultState>()).Answered);
 
@@ -31,12 +31,12 @@ public sealed class SendGridOutageTests(DemoApp app) : IClassFixture<DemoApp>
         Assert.Null(await _desk.DeliverMovingTheClockAsync(Id));
         var state = await (await admin.GetAsync("/api/dev/mail/faults", Ct)).ReadAsAsync<SinkFaultState>();
         Assert.Equal((0, 6), (state.Remaining, state.Answered.Count));
-        var mail = Assert.Single(_desk.MailsTo(ReviewDesk.Reviewer, Id));
+        var mail = Assert.Single(await _desk.MailsToAsync(ReviewDesk.Reviewer, Id));
         Assert.Contains("phiên bản 1", mail.Subject, StringComparison.Ordinal);
         Assert.Empty(await app.Factory.Services.GetRequiredService<WorkflowEngine>().PendingWorkAsync(Id, Ct));
 
         // Another copy of the message finds nothing left to send.
         await _desk.DeliverAsync(Id);
-        Assert.Single(_desk.MailsTo(ReviewDesk.Reviewer, Id));
+        Assert.Single(await _desk.MailsToAsync(ReviewDesk.Reviewer, Id));
     }
 }

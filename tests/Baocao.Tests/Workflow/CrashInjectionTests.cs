@@ -109,7 +109,7 @@ public sealed class CrashInjectionTests(TestApp app) : IClassFixture<TestApp>
                 Assert.Equal([ReportTrigger.Submit, ReportTrigger.Claim], view.History.Select(e => e.Trigger));
                 Assert.True((await engine.VerifyHistoryAsync(id, Ct)).Intact);
                 Assert.Empty(await engine.PendingWorkAsync(id, Ct));
-                Assert.Single(mailbox.All, m => m.CustomArgs.TryGetValue("outbox", out var o) && o == $"{id}/o000002-00");
+                Assert.Single(await mailbox.AllAsync(Ct), m => m.CustomArgs.TryGetValue("outbox", out var o) && o == $"{id}/o000002-00");
             }
         }
         // Both outcomes occur: early crashes leave the old state, a crash once the batch is sent leaves the new one.

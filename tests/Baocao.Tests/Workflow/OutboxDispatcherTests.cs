@@ -34,8 +34,8 @@ public sealed class OutboxDispatcherTests(TestApp app) : IClassFixture<TestApp>
         return (id, await AnnouncementsAsync(id));
     }
 
-    private IReadOnlyList<CapturedMail> MailsOf(string id) =>
-        _mailbox.All.Where(m => m.CustomArgs.TryGetValue("outbox", out var outbox) && outbox.StartsWith(id + "/", StringComparison.Ordinal)).ToList();
+    private async Task<IReadOnlyList<CapturedMail>> MailsOfAsync(string id) =>
+        (await _mailbox.AllAsync(Ct)).Where(m => m.CustomArgs.TryGetValue("outbox", out var outbox) && outbox.StartsWith(id + "/", StringComparison.Ordinal)).ToList();
 
     [Fact]
     public async Task A_mail_work_item_is_sent_once_even_when_its_message_is_dispatched_twice_at_once_and_again()
@@ -58,7 +58,7 @@ public sealed class OutboxDispatcherTests(TestApp app) : IClassFixture<TestApp>
         Assert.Contains(true, racing);
         await _dispatcher.DispatchAsync(message, Ct);
 
-        var mail = Assert.Single(MailsOf(id));
+        var mail = Assert.Single(await MailsOfAsync(id));
         Assert.Equal(["vanthu.hnd@anhoa.example"], mail.To);
         Assert.Equal("Đã nhận báo cáo của HND", mail.Subject);
         Assert.Equal($"{id}/o000001-00", mail.CustomArgs["outbox"]);
@@ -78,13 +78,13 @@ public sealed class OutboxDispatcherTests(TestApp app) : IClassFixture<TestApp>
         app.Clock.Advance(OutboxQueue.RecoveryDelay);
         await _sweeper.SweepAsync(Ct);
         await _dispatcher.DispatchAsync(Assert.Single(await AnnouncementsAsync(id)), Ct);
-        Assert.Single(MailsOf(id));
+        Assert.Single(await MailsOfAsync(id));
 
         // The next check finds the outbox empty and announces nothing more.
         app.Clock.Advance(OutboxQueue.RecoveryDelay * 2);
         await _sweeper.SweepAsync(Ct);
         Assert.Empty(await AnnouncementsAsync(id));
-        Assert.Single(MailsOf(id));
+        Assert.Single(await MailsOfAsync(id));
     }
 
     /// <summary>The messages on the outbox queue naming <paramref name="id"/>, taken off the queue.</summary>

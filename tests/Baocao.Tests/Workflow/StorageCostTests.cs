@@ -95,7 +95,7 @@ public sealed class StorageCostTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(7, view.History.Count);
         Assert.True((await engine.VerifyHistoryAsync(id, Ct)).Intact);
         Assert.Empty(await factory.Services.GetRequiredService<WorkflowStore>().TimersAsync(id, Ct));
-        Assert.Equal(7, factory.Services.GetRequiredService<LocalMailbox>().All.Count(m => m.CustomArgs.TryGetValue("outbox", out var o) && o.StartsWith(id + "/", StringComparison.Ordinal)));
+        Assert.Equal(7, (await factory.Services.GetRequiredService<LocalMailbox>().AllAsync(Ct)).Count(m => m.CustomArgs.TryGetValue("outbox", out var o) && o.StartsWith(id + "/", StringComparison.Ordinal)));
 
         var kinds = Enum.GetValues<StorageRequestKind>();
         var table = new StringBuilder($"| phase | {string.Join(" | ", kinds)} | total |\n|---|{string.Concat(kinds.Select(_ => "---|"))}---|\n");
