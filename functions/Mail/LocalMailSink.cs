@@ -73,18 +73,23 @@ public sealed class LocalMailbox(IAzureClientFactory<TableServiceClient> tables,
     // The first mail after a start trims what earlier runs left.
     private int _sinceTrim = TrimEvery;
 
-    /// <summary>
-    /// Only a sink that is on has a table: Azure, where it is off, never gets one. Mails of this run come after those of
-    /// earlier runs even if the clock now reads earlier (a test's clock starts anew).
-    /// </summary>
+    /// <summary>Only a sink that is on has a table: Azure, where it is off, never gets one.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         if (!options.Value.UseLocalSink) return;
         await Table.CreateIfNotExistsAsync(cancellationToken);
         await Container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+    }
+
+    /// <summary>
+    /// Moves this process's mail clock past the newest mail kept, one row's read: mails come after those of earlier
+    /// runs, and of another app on the same Azurite, even if this clock reads earlier (a test's clock starts anew).
+    /// </summary>
+    private async Task CatchUpAsync(CancellationToken cancellationToken)
+    {
         await foreach (var newest in Rows(["RowKey"], cancellationToken, perPage: 1))
         {
-            Volatile.Write(ref _lastTicks, long.MaxValue - long.Parse(newest.RowKey.AsSpan(0, 19), CultureInfo.InvariantCulture));
+            NextTicks(long.MaxValue - long.Parse(newest.RowKey.AsSpan(0, 19), CultureInfo.InvariantCulture));
             break;
         }
     }
@@ -101,6 +106,7 @@ public sealed class LocalMailbox(IAzureClientFactory<TableServiceClient> tables,
     public async Task<IReadOnlyList<CapturedMail>> AcceptAsync(JsonObject body, CancellationToken cancellationToken)
     {
         var accepted = Read(body);
+        await CatchUpAsync(cancellationToken);
         var transactions = new List<List<TableTransactionAction>> { new() };
         var chars = 0;
         foreach (var mail in accepted)

@@ -32,7 +32,7 @@ public sealed class MiddleStageWaitTests(ReminderApp app) : IClassFixture<Remind
             (await _desk.TimersAsync(period, "TINHDOAN", ReviewWaitTimerKind.Name)).Select(t => t.Due));
 
         await _desk.SweepAtAsync("2026-11-26 09:00");
-        var digest = Assert.Single(_desk.NewDigests(period));
+        var digest = Assert.Single(await _desk.NewDigestsAsync(period));
         Assert.Equal([deputy], digest.To);
         Assert.Contains("(chờ ở bước «Phó Trưởng ban xem xét» từ 09:00 ngày 24/11/2026)", digest.Text, StringComparison.Ordinal);
 
@@ -42,6 +42,6 @@ public sealed class MiddleStageWaitTests(ReminderApp app) : IClassFixture<Remind
             ReportState.InReview, Ct));
         Assert.Equal([_desk.Local("2026-12-01 10:00")], (await _desk.TimersAsync(period, "TINHDOAN", ReviewWaitTimerKind.Name)).Select(t => t.Due));
         await _desk.SweepAtAsync("2026-11-30 09:00");
-        Assert.Empty(_desk.NewDigests(period));
+        Assert.Empty(await _desk.NewDigestsAsync(period));
     }
 }

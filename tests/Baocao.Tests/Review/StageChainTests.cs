@@ -58,7 +58,7 @@ public sealed class StageChainTests(DemoApp app) : IClassFixture<DemoApp>
 
     private async Task<string> ApproveByMailAsync(string email, string id)
     {
-        var (status, done) = await _desk.DecideAsync(ReviewDesk.LinkIn(Assert.Single(_desk.MailsTo(email, id))), ("decision", "approve"));
+        var (status, done) = await _desk.DecideAsync(ReviewDesk.LinkIn(Assert.Single((await _desk.MailsToAsync(email, id)))), ("decision", "approve"));
         Assert.Equal(HttpStatusCode.OK, status);
         await _desk.DeliverAsync(id);
         return done;
@@ -76,13 +76,13 @@ public sealed class StageChainTests(DemoApp app) : IClassFixture<DemoApp>
     public async Task Three_stages_decide_in_turn_each_mailed_only_when_its_turn_comes_and_the_last_approval_sends_the_receipt()
     {
         var id = await SubmittedAsync("CD-BA-BUOC");
-        Assert.Empty(_desk.MailsTo(Deputy, id));
+        Assert.Empty((await _desk.MailsToAsync(Deputy, id)));
 
         var done = await ApproveByMailAsync(ReviewDesk.Reviewer, id);
         Assert.Contains("Báo cáo được chuyển sang bước «Phó Trưởng ban xem xét»; Nguyễn Thị Lan đã được gửi thư để xem xét.", done, StringComparison.Ordinal);
         Assert.Equal((ReportState.InReview, 1), ((await InstanceAsync(id)).State, (await InstanceAsync(id)).Stage));
         Assert.StartsWith("Phó Trưởng ban xem xét", await HolderOnDashboardAsync("CD-BA-BUOC"), StringComparison.Ordinal);
-        Assert.Empty(_desk.MailsTo(ReviewDesk.Leader, id));
+        Assert.Empty((await _desk.MailsToAsync(ReviewDesk.Leader, id)));
 
         done = await ApproveByMailAsync(Deputy, id);
         Assert.Contains("Báo cáo được chuyển sang bước «Trưởng ban phê duyệt»; Trần Văn Dũng đã được gửi thư để phê duyệt.", done, StringComparison.Ordinal);
@@ -92,7 +92,7 @@ public sealed class StageChainTests(DemoApp app) : IClassFixture<DemoApp>
         done = await ApproveByMailAsync(ReviewDesk.Leader, id);
         Assert.Contains("đã được phê duyệt", done, StringComparison.Ordinal);
         Assert.Equal(ReportState.Approved, (await InstanceAsync(id)).State);
-        Assert.Single(_desk.MailsTo(Officer, id), m => m.Subject.StartsWith("[Baocao] Báo cáo đã được phê duyệt", StringComparison.Ordinal));
+        Assert.Single((await _desk.MailsToAsync(Officer, id)), m => m.Subject.StartsWith("[Baocao] Báo cáo đã được phê duyệt", StringComparison.Ordinal));
         var approvals = (await app.Factory.Services.GetRequiredService<WorkflowEngine>().GetAsync(id, Ct))!.History
             .Where(e => e.Trigger == ReportTrigger.Approve).Select(e => e.Actor.Split(" <")[0]);
         Assert.Equal(["Nguyễn Thị Thu Hà", "Nguyễn Thị Lan", "Trần Văn Dũng"], approvals);
@@ -111,7 +111,7 @@ public sealed class StageChainTests(DemoApp app) : IClassFixture<DemoApp>
         (await _admin.PostJsonAsync("/api/catalog/periods", Draft(periodId, string.Join(", ", stages)))).EnsureSuccessStatusCode();
         var id = await OpenAndSubmitAsync(periodId);
         await ApproveByMailAsync(ReviewDesk.Reviewer, id);
-        var otherLink = ReviewDesk.LinkIn(Assert.Single(_desk.MailsTo(other, id)));
+        var otherLink = ReviewDesk.LinkIn(Assert.Single((await _desk.MailsToAsync(other, id))));
         using var browser = _desk.Browser();
         var otherPage = await ReviewDesk.PageAsync(browser, otherLink);
 
@@ -122,8 +122,8 @@ public sealed class StageChainTests(DemoApp app) : IClassFixture<DemoApp>
         Assert.Equal(HttpStatusCode.Conflict, status);
         Assert.Contains("không được ghi nhận", html, StringComparison.Ordinal);
         Assert.Equal((ReportState.InReview, 2), ((await InstanceAsync(id)).State, (await InstanceAsync(id)).Stage));
-        Assert.Single(_desk.MailsTo(ReviewDesk.Leader, id));
-        Assert.Empty(_desk.MailsTo("buoc4@anhoa.example", id));
+        Assert.Single((await _desk.MailsToAsync(ReviewDesk.Leader, id)));
+        Assert.Empty((await _desk.MailsToAsync("buoc4@anhoa.example", id)));
     }
 
     [Fact]
@@ -131,7 +131,7 @@ public sealed class StageChainTests(DemoApp app) : IClassFixture<DemoApp>
     {
         var id = await SubmittedAsync("CD-BA-BUOC-TRA");
         await ApproveByMailAsync(ReviewDesk.Reviewer, id);
-        var (status, _) = await _desk.DecideAsync(ReviewDesk.LinkIn(Assert.Single(_desk.MailsTo(Deputy, id))),
+        var (status, _) = await _desk.DecideAsync(ReviewDesk.LinkIn(Assert.Single((await _desk.MailsToAsync(Deputy, id)))),
             ("decision", "return"), ("comment", "Đề nghị bổ sung số liệu quý III."));
         Assert.Equal(HttpStatusCode.OK, status);
         await _desk.DeliverAsync(id);
@@ -141,8 +141,8 @@ public sealed class StageChainTests(DemoApp app) : IClassFixture<DemoApp>
         Assert.Equal(HttpStatusCode.Created, (await unit.SubmitAsync(Submitter.Form(), "CD-BA-BUOC-TRA")).StatusCode);
         await _desk.DeliverAsync(id);
 
-        Assert.Equal(2, _desk.MailsTo(ReviewDesk.Reviewer, id).Count);
-        Assert.Single(_desk.MailsTo(Deputy, id));
+        Assert.Equal(2, (await _desk.MailsToAsync(ReviewDesk.Reviewer, id)).Count);
+        Assert.Single((await _desk.MailsToAsync(Deputy, id)));
         Assert.Equal((ReportState.Submitted, 0, 2), ((await InstanceAsync(id)).State, (await InstanceAsync(id)).Stage, (await InstanceAsync(id)).Version));
     }
 
