@@ -12,11 +12,18 @@ public sealed record Delegation(Contact Acting, DateOnly From, DateOnly To)
 }
 
 /// <summary>
-/// A post (chức vụ) such as «chuyên viên phụ trách khối huyện» or «phó trưởng ban phụ trách»: held by one person, with a
-/// role on the subtree of units below and including <see cref="Unit"/>. A period's stage names posts, so reports reach
-/// whoever holds the post when they arrive, and a holder away for a while delegates without touching the period.
+/// A named block of units (khối) a post covers on a flat tree, such as «khối xã, phường» or «khối Mặt trận và các đoàn
+/// thể»: the units listed, wherever they sit, instead of a subtree.
 /// </summary>
-public sealed record Post(string Code, string Name, string Unit, Contact Holder, IReadOnlyList<Delegation>? Delegations = null)
+public sealed record UnitBlock(string Name, IReadOnlyList<string> Units);
+
+/// <summary>
+/// A post (chức vụ) such as «chuyên viên phụ trách khối huyện» or «phó trưởng ban phụ trách»: held by one person, sitting
+/// on <see cref="Unit"/>, with a role on the subtree of units below and including it, or, with a <see cref="Block"/>, on
+/// the units of that block alone. A period's stage names posts, so reports reach whoever holds the post when they
+/// arrive, and a holder away for a while delegates without touching the period.
+/// </summary>
+public sealed record Post(string Code, string Name, string Unit, Contact Holder, IReadOnlyList<Delegation>? Delegations = null, UnitBlock? Block = null)
 {
     /// <summary>The delegation covering <paramref name="day"/>, whose acting officer decides for the holder that day; null when the holder decides.</summary>
     public Delegation? DelegationOn(DateOnly day) => (Delegations ?? []).FirstOrDefault(d => d.CoversDay(day));
@@ -32,6 +39,7 @@ public static class PostRules
         Unit = CatalogText.NormalizeCode(post.Unit),
         Holder = UnitRules.Normalize(post.Holder)!,
         Delegations = (post.Delegations ?? []).Select(d => d with { Acting = UnitRules.Normalize(d.Acting)! }).OrderBy(d => d.From).ToList(),
+        Block = post.Block is { } block ? new UnitBlock(CatalogText.Clean(block.Name), (block.Units ?? []).Select(CatalogText.NormalizeCode).ToList()) : null,
     };
 
     /// <param name="post">The post, already normalized.</param>
@@ -43,6 +51,7 @@ public static class PostRules
         if (post.Name.Length is 0 or > 200) errors.Add("/name", "invalid-name", "Tên chức vụ không được để trống và tối đa 200 ký tự.");
         if (!units.ContainsKey(post.Unit)) errors.Add("/unit", "unknown-unit", $"Không có đơn vị '{post.Unit}'.");
         UnitRules.CheckContact(errors, "/holder", post.Holder, null);
+        if (post.Block is { } block) CheckBlock(errors, block, units);
         var delegations = post.Delegations ?? [];
         for (var i = 0; i < delegations.Count; i++)
         {
@@ -59,18 +68,34 @@ public static class PostRules
         return errors;
     }
 
+    private static void CheckBlock(ValidationErrors errors, UnitBlock block, IReadOnlyDictionary<string, OrgUnit> units)
+    {
+        if (block.Name.Length is 0 or > 200) errors.Add("/block/name", "invalid-name", "Tên khối không được để trống và tối đa 200 ký tự.");
+        if (block.Units.Count == 0) errors.Add("/block/units", "empty-block", "Khối phải có ít nhất một đơn vị.");
+        var seen = new HashSet<string>();
+        for (var i = 0; i < block.Units.Count; i++)
+        {
+            if (!units.ContainsKey(block.Units[i])) errors.Add($"/block/units/{i}", "unknown-unit", $"Không có đơn vị '{block.Units[i]}'.");
+            else if (!seen.Add(block.Units[i])) errors.Add($"/block/units/{i}", "duplicate-unit", $"Đơn vị '{block.Units[i]}' có hai lần trong khối.");
+        }
+    }
+
     /// <summary>
-    /// Of the posts named, those whose subtree holds <paramref name="unitCode"/> most closely: the posts on the unit
-    /// itself, else on its parent, and so on up to the root. A post for one district thus takes that district's reports
-    /// from a post for the whole province; posts on the same unit all apply.
+    /// Of the posts named, those that hold <paramref name="unitCode"/> most closely: the posts whose block lists it and
+    /// the posts on the unit itself, else the posts on its parent, and so on up to the root. A post for one district
+    /// thus takes that district's reports from a post for the whole province, and a block's officer takes the block's
+    /// from a post on the province; posts equally close all apply.
     /// </summary>
     public static IReadOnlyList<Post> Nearest(IEnumerable<Post> posts, string unitCode, IReadOnlyDictionary<string, OrgUnit> units)
     {
-        var byUnit = posts.ToLookup(p => p.Unit);
+        var named = posts.ToList();
+        var onSubtree = named.Where(p => p.Block is null).ToLookup(p => p.Unit);
+        var inBlock = named.Where(p => p.Block?.Units.Contains(unitCode) == true);
         var seen = new HashSet<string>();
         for (string? code = unitCode; code is not null && seen.Add(code); code = units.GetValueOrDefault(code)?.Parent)
         {
-            if (byUnit[code].Any()) return byUnit[code].OrderBy(p => p.Code, StringComparer.Ordinal).ToList();
+            var nearest = (code == unitCode ? onSubtree[code].Concat(inBlock) : onSubtree[code]).OrderBy(p => p.Code, StringComparer.Ordinal).ToList();
+            if (nearest.Count > 0) return nearest;
         }
         return [];
     }

@@ -10,10 +10,12 @@ public sealed class PostCatalogTests(DemoApp app) : IClassFixture<DemoApp>
     private readonly HttpClient _admin = app.Admin();
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static string Post(string code, string unit = "BDV-TU", string delegations = "[]") => $$"""
+    private static string Post(string code, string unit = "BDV-TU", string delegations = "[]", string block = "null") => $$"""
         { "code": "{{code}}", "name": "Chuyên viên phụ trách khối huyện", "unit": "{{unit}}",
-          "holder": { "name": "Phạm Quốc Việt", "email": "Viet.BDV@anhoa.example" }, "delegations": {{delegations}} }
+          "holder": { "name": "Phạm Quốc Việt", "email": "Viet.BDV@anhoa.example" }, "delegations": {{delegations}}, "block": {{block}} }
         """;
+
+    private static string Block(string units, string name = "Khối Mặt trận và các đoàn thể") => $$"""{ "name": "{{name}}", "units": {{units}} }""";
 
     [Fact]
     public async Task A_post_is_created_then_replaced_with_its_holder_and_delegations()
@@ -55,6 +57,10 @@ public sealed class PostCatalogTests(DemoApp app) : IClassFixture<DemoApp>
                 [ { "acting": { "name": "Lê Thị Hồng", "email": "hong.bdv@anhoa.example" }, "from": "2026-12-01", "to": "2026-12-10" },
                   { "acting": { "name": "Đỗ Minh Tuấn", "email": "tuan.bdv@anhoa.example" }, "from": "2026-12-10", "to": "2026-12-12" } ]
                 """), HttpStatusCode.UnprocessableEntity, "delegation-overlap"),
+            ("CV-CO-SAN", Post("CV-CO-SAN", block: Block("""[ "MTTQ", "HU-KHONG-CO" ]""")), HttpStatusCode.UnprocessableEntity, "unknown-unit"),
+            ("CV-CO-SAN", Post("CV-CO-SAN", block: Block("""[ "MTTQ", "mttq" ]""")), HttpStatusCode.UnprocessableEntity, "duplicate-unit"),
+            ("CV-CO-SAN", Post("CV-CO-SAN", block: Block("[]")), HttpStatusCode.UnprocessableEntity, "empty-block"),
+            ("CV-CO-SAN", Post("CV-CO-SAN", block: Block("""[ "MTTQ" ]""", name: " ")), HttpStatusCode.UnprocessableEntity, "invalid-name"),
             ("CV-CO-SAN", Post("CV-CO-SAN").Replace("\"unit\"", "\"donVi\": 1, \"unit\"", StringComparison.Ordinal), HttpStatusCode.BadRequest, ""),
             ("CV-CO-SAN", Post("CV-CO-SAN", delegations: """[ { "acting": { "name": "Lê Thị Hồng", "email": "hong.bdv@anhoa.example" }, "from": "mai", "to": "2026-12-01" } ]"""),
                 HttpStatusCode.BadRequest, ""),
@@ -105,6 +111,38 @@ public sealed class PostCatalogTests(DemoApp app) : IClassFixture<DemoApp>
         var uncovered = await (await _admin.PostJsonAsync("/api/catalog/periods", Period("""[ "CV-DONGSON" ]"""))).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "unit-without-reviewer");
         Assert.Contains("HND", uncovered.Error("unit-without-reviewer").GetProperty("detail").GetString(), StringComparison.Ordinal);
         await (await _admin.PostJsonAsync("/api/catalog/periods", Period("[]"))).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "no-assignees");
+        await app.AssertUnchangedSinceAsync(before);
+    }
+
+    [Fact]
+    public async Task A_post_covers_a_named_block_of_units_and_a_block_unit_is_refused_at_its_pointer()
+    {
+        var created = await _admin.PutJsonAsync("/api/catalog/posts/CV-KHOI-MTDT", Post("CV-KHOI-MTDT", block: Block("""[ "mttq", "HND", "TINHDOAN" ]""")));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var block = (await created.ReadAsAsync<Post>()).Block!;
+        Assert.Equal("Khối Mặt trận và các đoàn thể", block.Name);
+        Assert.Equal(["MTTQ", "HND", "TINHDOAN"], block.Units);
+
+        var wrong = await (await _admin.PutJsonAsync("/api/catalog/posts/CV-KHOI-MTDT", Post("CV-KHOI-MTDT", block: Block("""[ "MTTQ", "HU-KHONG-CO" ]"""))))
+            .ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "unknown-unit");
+        Assert.Equal("/block/units/1", wrong.Error("unknown-unit").GetProperty("pointer").GetString());
+        Assert.Equal(["MTTQ", "HND", "TINHDOAN"], (await (await _admin.GetAsync("/api/catalog/posts/CV-KHOI-MTDT", Ct)).ReadAsAsync<Post>()).Block!.Units);
+    }
+
+    [Fact]
+    public async Task A_period_whose_only_block_post_leaves_a_unit_outside_the_block_is_refused_and_writes_nothing()
+    {
+        await (await _admin.PutJsonAsync("/api/catalog/posts/CV-KHOI-DOAN-THE", Post("CV-KHOI-DOAN-THE", block: Block("""[ "HND", "HCCB" ]""")))).ReadAsAsync<Post>();
+        var before = await app.SnapshotAsync();
+
+        // The block's officer sits on the province committee, but a block covers its units alone, not the province's subtree.
+        var uncovered = await (await _admin.PostJsonAsync("/api/catalog/periods", """
+            { "type": "thematic", "year": 2026, "id": "CD-NGOAI-KHOI", "name": "Chuyên đề", "templateCode": "SK6T",
+              "dataFrom": "2026-01-01", "dataTo": "2026-10-31", "deadline": "2026-12-15T17:00", "scope": { "units": [ "HND", "HCCB", "MTTQ" ] },
+              "stages": [ { "code": "THAM-DINH", "name": "Chuyên viên thẩm định", "posts": [ "CV-KHOI-DOAN-THE" ] } ] }
+            """)).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "unit-without-reviewer");
+
+        Assert.EndsWith("đơn vị MTTQ; hãy thêm chức vụ hoặc người duyệt.", uncovered.Error("unit-without-reviewer").GetProperty("detail").GetString(), StringComparison.Ordinal);
         await app.AssertUnchangedSinceAsync(before);
     }
 }

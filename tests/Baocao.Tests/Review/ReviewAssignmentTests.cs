@@ -73,6 +73,32 @@ public sealed class ReviewAssignmentTests(DemoApp app) : IClassFixture<DemoApp>
     }
 
     [Fact]
+    public async Task On_the_flat_part_of_the_tree_a_blocks_officer_takes_the_blocks_reports_from_the_province_wide_post()
+    {
+        await PostAsync("CV-TONG-HOP-KHOI", "BDV-TU", "Nguyễn Thị Thu Hà", ReviewDesk.Reviewer);
+        await (await _admin.PutJsonAsync("/api/catalog/posts/CV-KHOI-MTDT", $$"""
+            { "code": "CV-KHOI-MTDT", "name": "Chuyên viên phụ trách khối Mặt trận và các đoàn thể", "unit": "BDV-TU",
+              "holder": { "name": "Phạm Quốc Việt", "email": "{{Viet}}" },
+              "block": { "name": "Khối Mặt trận và các đoàn thể", "units": [ "MTTQ", "HND", "HCCB", "TINHDOAN", "LDLD" ] } }
+            """)).ReadAsAsync<Post>();
+        await OpenPeriodAsync("CD-THEO-KHOI", """[ "HND", "HU-DONGSON" ]""",
+            """{ "code": "THAM-DINH", "name": "Chuyên viên thẩm định", "posts": [ "CV-TONG-HOP-KHOI", "CV-KHOI-MTDT" ] }""");
+
+        await SubmitAsync("CD-THEO-KHOI", "HND");
+        await SubmitAsync("CD-THEO-KHOI", "HU-DONGSON");
+
+        // The farmers' association sits directly under the province, as every commune of a post-2025 province does:
+        // its block's officer takes it; the district outside every block stays with the province-wide post.
+        var block = Assert.Single(await _desk.MailsToAsync(Viet, "CD-THEO-KHOI~HND"));
+        Assert.Empty(await _desk.MailsToAsync(ReviewDesk.Reviewer, "CD-THEO-KHOI~HND"));
+        Assert.Single(await _desk.MailsToAsync(ReviewDesk.Reviewer, "CD-THEO-KHOI~HU-DONGSON"));
+        Assert.Empty(await _desk.MailsToAsync(Viet, "CD-THEO-KHOI~HU-DONGSON"));
+        var (status, _) = await _desk.DecideAsync(ReviewDesk.LinkIn(block), ("decision", "approve"));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("Phạm Quốc Việt <viet.bdv@anhoa.example>", (await ViewAsync("CD-THEO-KHOI~HND")).History[^1].Actor);
+    }
+
+    [Fact]
     public async Task During_a_delegation_mail_goes_to_the_acting_officer_who_decides_on_the_holders_behalf_and_the_holders_earlier_link_still_works()
     {
         var today = DateOnly.FromDateTime(app.Clock.GetUtcNow().ToOffset(TimeSpan.FromHours(7)).DateTime);
