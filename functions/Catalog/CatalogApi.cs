@@ -10,6 +10,15 @@ using Microsoft.OpenApi;
 // The admin API of the catalogue: levels, units (with JSON and CSV import), posts, templates and periods.
 namespace Baocao.Catalog;
 
+/// <summary>A record saved at its own path (<c>PUT …/{code}</c>) names the same code in its body.</summary>
+internal static class PathCode
+{
+    /// <summary>The refusal of a body whose code is not the one in the path, or null when they agree.</summary>
+    public static ProblemHttpResult? Mismatch(string what, string bodyCode, string pathCode) =>
+        CatalogText.NormalizeCode(bodyCode) == CatalogText.NormalizeCode(pathCode) ? null
+            : Problems.Validation([new FieldError("/code", "code-mismatch", $"{what} trong nội dung ('{bodyCode}') khác mã trên đường dẫn ('{pathCode}').")]);
+}
+
 /// <summary>The levels of the unit tree, for province staff holding the admin key.</summary>
 [Tags("Danh mục: cấp")]
 [RequireAdminKey, ProducesProblem(StatusCodes.Status401Unauthorized)]
@@ -29,6 +38,30 @@ public sealed class LevelFunctions(CatalogService catalog)
         if (body.Problem is { } problem) return problem;
         var saved = await catalog.ReplaceLevelsAsync(body.Value!, ct);
         return saved.ToOk();
+    }
+
+    [Function("SaveLevel"), EndpointSummary("Thêm một cấp, hoặc đổi tên, thứ tự của một cấp, cho cấp thôi sử dụng")]
+    [EndpointDescription("Các cấp khác giữ nguyên. Cấp thôi sử dụng (retired) vẫn giữ cho các đơn vị đã ngừng hoạt động thuộc cấp đó; đơn vị đang hoạt động không được thuộc cấp này.")]
+    [Accepts(typeof(OrgLevel), "application/json"), ProducesValidationProblems, ProducesProblem(StatusCodes.Status409Conflict)]
+    public async Task<Results<Created<OrgLevel>, Ok<OrgLevel>, ProblemHttpResult>> Save(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "catalog/levels/{code}")] HttpRequest req, string code, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadAsync<OrgLevel>(req, ct);
+        if (body.Problem is { } problem) return problem;
+        if (PathCode.Mismatch("Mã cấp", body.Value!.Code, code) is { } mismatch) return mismatch;
+        var saved = await catalog.SaveLevelAsync(body.Value, ct);
+        if (saved.Problem is { } refused) return refused;
+        var (level, created) = saved.Value;
+        return created ? TypedResults.Created($"/api/catalog/levels/{level.Code}", level) : TypedResults.Ok(level);
+    }
+
+    [Function("DeleteLevel"), EndpointSummary("Xoá một cấp không còn đơn vị nào thuộc về")]
+    [ProducesProblem(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)]
+    public async Task<Results<NoContent, ProblemHttpResult>> Delete(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "catalog/levels/{code}")] HttpRequest req, string code, CancellationToken ct)
+    {
+        var deleted = await catalog.DeleteLevelAsync(code, ct);
+        return deleted.Problem is { } refused ? refused : TypedResults.NoContent();
     }
 }
 
@@ -69,10 +102,7 @@ public sealed class UnitFunctions(CatalogService catalog)
     {
         var body = await JsonBody.ReadAsync<OrgUnit>(req, ct);
         if (body.Problem is { } problem) return problem;
-        if (CatalogText.NormalizeCode(body.Value!.Code) != CatalogText.NormalizeCode(code))
-        {
-            return Problems.Validation([new FieldError("/code", "code-mismatch", $"Mã đơn vị trong nội dung ('{body.Value.Code}') khác mã trên đường dẫn ('{code}').")]);
-        }
+        if (PathCode.Mismatch("Mã đơn vị", body.Value!.Code, code) is { } mismatch) return mismatch;
         var saved = await catalog.SaveUnitsAsync([body.Value], createOnly: false, _ => "", null, workflow, ct);
         return saved.Problem is { } refused ? refused : TypedResults.Ok((await catalog.GetUnitAsync(code, ct))!);
     }
@@ -141,10 +171,7 @@ public sealed class PostFunctions(CatalogService catalog)
     {
         var body = await JsonBody.ReadAsync<Post>(req, ct);
         if (body.Problem is { } problem) return problem;
-        if (CatalogText.NormalizeCode(body.Value!.Code) != CatalogText.NormalizeCode(code))
-        {
-            return Problems.Validation([new FieldError("/code", "code-mismatch", $"Mã chức vụ trong nội dung ('{body.Value.Code}') khác mã trên đường dẫn ('{code}').")]);
-        }
+        if (PathCode.Mismatch("Mã chức vụ", body.Value!.Code, code) is { } mismatch) return mismatch;
         var saved = await catalog.SavePostAsync(body.Value, ct);
         if (saved.Problem is { } refused) return refused;
         var (post, created) = saved.Value;

@@ -25,17 +25,19 @@ public sealed class CatalogService(CatalogStore store, PeopleTime time, IEnumera
     public async Task<IReadOnlyList<OrgLevel>> GetLevelsAsync(CancellationToken cancellationToken) =>
         (await store.ListAsync<OrgLevel>(CatalogStore.Levels, cancellationToken)).OrderBy(l => l.Order).ThenBy(l => l.Code).ToList();
 
-    /// <summary>Replaces the list of levels. A level still used by a unit cannot be removed.</summary>
+    /// <summary>
+    /// Replaces the list of levels. A level still used by a unit cannot be removed, and one an active unit uses cannot
+    /// be retired.
+    /// </summary>
     public async Task<Outcome<IReadOnlyList<OrgLevel>>> ReplaceLevelsAsync(IReadOnlyList<OrgLevel> levels, CancellationToken cancellationToken)
     {
-        var cleaned = levels.Select(l => l with { Code = CatalogText.NormalizeCode(l.Code), Name = CatalogText.Clean(l.Name) }).ToList();
+        var cleaned = levels.Select(LevelRules.Normalize).ToList();
         var errors = new ValidationErrors();
         var seen = new HashSet<string>();
         for (var i = 0; i < cleaned.Count; i++)
         {
-            if (!CatalogText.IsCode(cleaned[i].Code)) errors.Add($"/{i}/code", "invalid-code", $"Mã cấp '{cleaned[i].Code}' không hợp lệ: {CatalogText.CodeRule}.");
-            else if (!seen.Add(cleaned[i].Code)) errors.Add($"/{i}/code", "duplicate-code", $"Mã cấp '{cleaned[i].Code}' bị trùng.");
-            if (cleaned[i].Name.Length == 0) errors.Add($"/{i}/name", "invalid-name", "Tên cấp không được để trống.");
+            LevelRules.Check(errors, $"/{i}", cleaned[i]);
+            if (CatalogText.IsCode(cleaned[i].Code) && !seen.Add(cleaned[i].Code)) errors.Add($"/{i}/code", "duplicate-code", $"Mã cấp '{cleaned[i].Code}' bị trùng.");
         }
         if (errors.Any) return errors.ToProblem();
 
@@ -45,6 +47,7 @@ public sealed class CatalogService(CatalogStore store, PeopleTime time, IEnumera
         {
             return Problems.Conflict("level-in-use", $"Không thể bỏ cấp {string.Join(", ", orphaned)}: vẫn còn đơn vị thuộc cấp này.");
         }
+        if (cleaned.Where(l => l.Retired).Select(l => LevelRules.StillActive(l, units)).FirstOrDefault(p => p is not null) is { } inUse) return inUse;
         var current = await store.ListAsync<OrgLevel>(CatalogStore.Levels, cancellationToken);
         await store.UpsertAllAsync(CatalogStore.Levels, cleaned.Select(l => (l.Code, l)), cancellationToken);
         foreach (var removed in current.Where(l => !seen.Contains(l.Code)))
@@ -52,6 +55,37 @@ public sealed class CatalogService(CatalogStore store, PeopleTime time, IEnumera
             await store.DeleteAsync(CatalogStore.Levels, removed.Code, cancellationToken);
         }
         return cleaned;
+    }
+
+    /// <summary>Adds a level or renames, reorders or retires one, leaving the others as they are.</summary>
+    public async Task<Outcome<(OrgLevel Level, bool Created)>> SaveLevelAsync(OrgLevel draft, CancellationToken cancellationToken)
+    {
+        var level = LevelRules.Normalize(draft);
+        var errors = new ValidationErrors();
+        LevelRules.Check(errors, "", level);
+        if (errors.Any) return errors.ToProblem();
+        if (level.Retired && LevelRules.StillActive(level, await GetUnitsAsync(cancellationToken)) is { } inUse) return inUse;
+        var existing = await store.GetAsync<OrgLevel>(CatalogStore.Levels, level.Code, cancellationToken);
+        var saved = existing is null
+            ? await store.TryAddAsync(CatalogStore.Levels, level.Code, level, cancellationToken)
+            : await store.TryReplaceAsync(CatalogStore.Levels, level.Code, level, existing.ETag, cancellationToken);
+        if (!saved) return Problems.Conflict("concurrent-edit", $"Cấp '{level.Code}' vừa được người khác thay đổi; hãy thử lại.");
+        return (level, existing is null);
+    }
+
+    /// <summary>Removes a level no unit carries (a demo level a province never used, say); one still carried is retired instead.</summary>
+    public async Task<Outcome<OrgLevel>> DeleteLevelAsync(string code, CancellationToken cancellationToken)
+    {
+        var level = (await store.GetAsync<OrgLevel>(CatalogStore.Levels, CatalogText.NormalizeCode(code), cancellationToken))?.Value;
+        if (level is null) return Problems.NotFound($"Không có cấp '{code}'.");
+        var carriers = (await GetUnitsAsync(cancellationToken)).Where(u => u.Level == level.Code).Select(u => u.Code).ToList();
+        if (carriers.Count > 0)
+        {
+            return Problems.Conflict("level-in-use",
+                $"Không thể xoá cấp '{level.Code}': đơn vị {LevelRules.Few(carriers)} vẫn thuộc cấp này; hãy chuyển các đơn vị sang cấp khác hoặc cho cấp thôi sử dụng (retired).");
+        }
+        await store.DeleteAsync(CatalogStore.Levels, level.Code, cancellationToken);
+        return level;
     }
 
     /// <summary>
@@ -82,7 +116,7 @@ public sealed class CatalogService(CatalogStore store, PeopleTime time, IEnumera
     {
         var incoming = units.Select(UnitRules.Normalize).ToList();
         var existing = (await GetUnitsAsync(cancellationToken)).ToDictionary(u => u.Code);
-        var levels = (await GetLevelsAsync(cancellationToken)).Select(l => l.Code).ToHashSet();
+        var levels = (await GetLevelsAsync(cancellationToken)).ToDictionary(l => l.Code);
         var errors = UnitRules.Validate(incoming, existing, levels, pointerOf, lineOf);
         if (errors.Any) return errors.ToProblem();
         if (createOnly && incoming.FirstOrDefault(u => existing.ContainsKey(u.Code)) is { } taken)

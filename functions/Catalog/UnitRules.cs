@@ -27,13 +27,13 @@ public static class UnitRules
 
     /// <param name="incoming">The units being added or replaced, already normalized.</param>
     /// <param name="existing">The units stored now, by code.</param>
-    /// <param name="levels">The configured level codes.</param>
+    /// <param name="levels">The configured levels, by code.</param>
     /// <param name="pointerOf">Where unit <c>i</c> sits in the request (a JSON pointer), for error messages.</param>
     /// <param name="lineOf">The CSV line of unit <c>i</c>, when the request was CSV.</param>
     public static ValidationErrors Validate(
         IReadOnlyList<OrgUnit> incoming,
         IReadOnlyDictionary<string, OrgUnit> existing,
-        IReadOnlySet<string> levels,
+        IReadOnlyDictionary<string, OrgLevel> levels,
         Func<int, string> pointerOf,
         Func<int, int?>? lineOf = null)
     {
@@ -57,7 +57,9 @@ public static class UnitRules
             }
             merged[unit.Code] = unit;
             if (unit.Name.Length is 0 or > 200) errors.Add($"{at}/name", "invalid-name", "Tên đơn vị không được để trống và tối đa 200 ký tự.", line);
-            if (!levels.Contains(unit.Level)) errors.Add($"{at}/level", "unknown-level", $"Cấp '{unit.Level}' chưa được khai báo trong danh mục cấp.", line);
+            if (!levels.TryGetValue(unit.Level, out var level)) errors.Add($"{at}/level", "unknown-level", $"Cấp '{unit.Level}' chưa được khai báo trong danh mục cấp.", line);
+            else if (level.Retired && unit.Active)
+                errors.Add($"{at}/level", "retired-level", $"Cấp '{level.Code}' ({level.Name}) đã thôi sử dụng; đơn vị đang hoạt động phải thuộc cấp khác.", line);
             CheckContact(errors, $"{at}/reportingOfficer", unit.ReportingOfficer, line);
             CheckContact(errors, $"{at}/head", unit.Head, line);
         }
@@ -116,4 +118,28 @@ public static class UnitRules
         }
         return result;
     }
+}
+
+/// <summary>Rules of levels: a code, a name, and no retiring a level an active unit still carries.</summary>
+public static class LevelRules
+{
+    public static OrgLevel Normalize(OrgLevel level) => level with { Code = CatalogText.NormalizeCode(level.Code), Name = CatalogText.Clean(level.Name) };
+
+    /// <param name="at">The JSON pointer of the level in the request ("" for a body that is one level).</param>
+    public static void Check(ValidationErrors errors, string at, OrgLevel level)
+    {
+        if (!CatalogText.IsCode(level.Code)) errors.Add($"{at}/code", "invalid-code", $"Mã cấp '{level.Code}' không hợp lệ: {CatalogText.CodeRule}.");
+        if (level.Name.Length is 0 or > 200) errors.Add($"{at}/name", "invalid-name", "Tên cấp không được để trống và tối đa 200 ký tự.");
+    }
+
+    /// <summary>The refusal to retire <paramref name="level"/> while an active unit carries it, or null.</summary>
+    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? StillActive(OrgLevel level, IReadOnlyList<OrgUnit> units)
+    {
+        var active = units.Where(u => u.Active && u.Level == level.Code).Select(u => u.Code).ToList();
+        return active.Count == 0 ? null : Problems.Conflict("level-in-use",
+            $"Không thể cho cấp '{level.Code}' thôi sử dụng: đơn vị {Few(active)} đang hoạt động vẫn thuộc cấp này.");
+    }
+
+    /// <summary>Up to ten unit codes for a sentence, and an ellipsis for the rest.</summary>
+    public static string Few(IReadOnlyList<string> codes) => string.Join(", ", codes.Take(10)) + (codes.Count > 10 ? "…" : "");
 }

@@ -1,7 +1,11 @@
 namespace Baocao.Catalog;
 
-/// <summary>A named level of the unit tree (province committee, district committee, armed forces, Front…). Data, not code.</summary>
-public sealed record OrgLevel(string Code, string Name, int Order = 0);
+/// <summary>
+/// A named level of the unit tree (province committee, district committee, armed forces, Front…). Data, not code. A
+/// <see cref="Retired"/> level (the district level after 2025, say) stays for the inactive units that still carry it,
+/// and no active unit may take it.
+/// </summary>
+public sealed record OrgLevel(string Code, string Name, int Order = 0, bool Retired = false);
 
 /// <summary>A person a unit names for its reports.</summary>
 public sealed record Contact(string Name, string Email, string? Phone = null);
