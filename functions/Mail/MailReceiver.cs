@@ -28,8 +28,9 @@ public sealed class MailReceiver(ISendGridClient sendGrid, IOptions<MailOptions>
 {
     public string Kind => MailWork.Kind;
 
-    public async Task DeliverAsync(string partition, OutboxItem item, CancellationToken cancellationToken)
+    public async Task DeliverAsync(WorkDelivery delivery, CancellationToken cancellationToken)
     {
+        var (partition, item) = (delivery.Partition, delivery.Item);
         var work = item.Payload.Deserialize<MailWork>(JsonSerializerOptions.Web)
             ?? throw new InvalidOperationException($"Outbox item {item.Id} of {partition} is not a mail.");
         var from = new EmailAddress(options.Value.FromEmail, options.Value.FromName);

@@ -33,7 +33,7 @@ public sealed partial class ReminderDigests(DigestStore digests, OutboxDispatche
         {
             try
             {
-                await dispatcher.DispatchAsync(OutboxQueue.Encode(new OutboxMessage(instance)), cancellationToken);
+                await dispatcher.DispatchAsync(OutboxQueue.Encode(new OutboxMessage(instance)), workflow: null, cancellationToken);
             }
             catch (OutboxDeliveryException error)
             {

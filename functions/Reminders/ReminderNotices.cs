@@ -129,8 +129,9 @@ public sealed partial class NoticeReceiver(CatalogService catalog, ReviewPeople 
         (await reviewers.OfAsync(stage, work.UnitCode, await workflow.HistoryAsync(work.InstanceId, cancellationToken), cancellationToken))
         .On(time.Today).Select(r => r.Person).ToList();
 
-    public async Task DeliverAsync(string partition, OutboxItem item, CancellationToken cancellationToken)
+    public async Task DeliverAsync(WorkDelivery delivery, CancellationToken cancellationToken)
     {
+        var (partition, item) = (delivery.Partition, delivery.Item);
         var work = item.Payload.Deserialize<NoticeWork>(JsonSerializerOptions.Web)!;
         var period = await catalog.GetPeriodAsync(work.PeriodId, cancellationToken);
         var unit = await catalog.GetUnitAsync(work.UnitCode, cancellationToken);

@@ -1,4 +1,5 @@
 using Baocao.Hosting;
+using Microsoft.DurableTask.Client;
 
 namespace Baocao.Workflow;
 
@@ -11,8 +12,14 @@ public interface IWorkReceiver
     string Kind { get; }
 
     /// <summary>Performs the item; throws when it could not, so the item is tried again.</summary>
-    Task DeliverAsync(string partition, OutboxItem item, CancellationToken cancellationToken);
+    Task DeliverAsync(WorkDelivery delivery, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// An outbox item being delivered, from the partition that holds it, with the workflow client of the function that
+/// dispatches (null where there is none, as in a timer sweep: work that signals an orchestration then waits for the queue).
+/// </summary>
+public sealed record WorkDelivery(string Partition, OutboxItem Item, DurableTaskClient? Workflow);
 
 /// <summary>Thrown when some of a partition's outbox items could not be delivered; the queue message is retried.</summary>
 public sealed class OutboxDeliveryException(string partition, IReadOnlyList<string> failed, Exception? first)
@@ -31,7 +38,7 @@ public sealed partial class OutboxDispatcher(WorkflowStore store, IEnumerable<IW
 
     private readonly Dictionary<string, IWorkReceiver> _receivers = receivers.ToDictionary(r => r.Kind);
 
-    public async Task DispatchAsync(string queueMessage, CancellationToken cancellationToken)
+    public async Task DispatchAsync(string queueMessage, DurableTaskClient? workflow, CancellationToken cancellationToken)
     {
         var message = OutboxQueue.Decode(queueMessage)
             ?? throw new ArgumentException("An outbox message names the partition whose outbox has work: {\"partition\":\"…\"}.", nameof(queueMessage));
@@ -42,7 +49,7 @@ public sealed partial class OutboxDispatcher(WorkflowStore store, IEnumerable<IW
         {
             try
             {
-                await DeliverOnceAsync(partition, item, cancellationToken);
+                await DeliverOnceAsync(new WorkDelivery(partition, item, workflow), cancellationToken);
             }
             catch (Exception error) when (error is not OperationCanceledException)
             {
@@ -54,8 +61,9 @@ public sealed partial class OutboxDispatcher(WorkflowStore store, IEnumerable<IW
         if (failed.Count > 0) throw new OutboxDeliveryException(partition, failed, first);
     }
 
-    private async Task DeliverOnceAsync(string partition, OutboxItem item, CancellationToken cancellationToken)
+    private async Task DeliverOnceAsync(WorkDelivery delivery, CancellationToken cancellationToken)
     {
+        var (partition, item) = (delivery.Partition, delivery.Item);
         if (!_receivers.TryGetValue(item.Kind, out var receiver))
         {
             // Work for a feature not deployed yet waits in the outbox rather than failing the items beside it.
@@ -80,7 +88,7 @@ public sealed partial class OutboxDispatcher(WorkflowStore store, IEnumerable<IW
         }
         try
         {
-            await receiver.DeliverAsync(partition, item, cancellationToken);
+            await receiver.DeliverAsync(delivery, cancellationToken);
         }
         catch
         {

@@ -7,34 +7,38 @@ namespace Baocao.Workflow;
 /// <summary>
 /// What a period does to its reports, as <see cref="PeriodOrchestration"/>'s activities ask: give each unit in scope
 /// its report (with its deadline timer and the timers the <see cref="ITimerPolicy"/>s give it), mark the ones never
-/// submitted as missed, and record the period complete once, with a consolidation work item for the reporting side,
-/// when the last report finishes or at the close. Every step only adds what is missing, so repeating it is harmless.
+/// submitted as missed, and record the period complete once, when the last report finishes or at the close. Every
+/// step only adds what is missing, so repeating it is harmless.
 /// </summary>
 public sealed partial class PeriodActivities(
     CatalogStore catalog,
     WorkflowStore store,
     WorkflowEngine engine,
-    OutboxQueue outbox,
     IEnumerable<ITimerPolicy> policies,
     PeopleTime time,
     ILogger<PeriodActivities> logger)
 {
     public const string CheckKind = "period-check";
-    public const string ConsolidateKind = "consolidate";
 
-    /// <summary>The work item a finishing report leaves, asking whether its period is now complete.</summary>
+    /// <summary>The work item a finishing report leaves, asking its period's orchestration to look whether it is now complete.</summary>
     public static WorkItem CheckCompletion(string periodId) => new(CheckKind, JsonSerializer.SerializeToElement(new PeriodWork(periodId), JsonSerializerOptions.Web));
 
-    /// <summary>The period's status, and while it is open the units in its scope that have no report yet.</summary>
+    /// <summary>
+    /// The period's status, and while it is open the units in its scope that have no report yet and whether every
+    /// report is finished (approved, exempted or stopped) without the period recorded complete yet.
+    /// </summary>
     public async Task<PeriodLook> LookAsync(string periodId, CancellationToken cancellationToken)
     {
         var period = (await catalog.GetAsync<Period>(CatalogStore.Periods, CatalogText.NormalizeCode(periodId), cancellationToken))?.Value;
-        if (period is not { Status: PeriodStatus.Open }) return new PeriodLook(period?.Status, []);
+        if (period is not { Status: PeriodStatus.Open }) return new PeriodLook(period?.Status, [], false);
         var units = await catalog.ListAsync<OrgUnit>(CatalogStore.Units, cancellationToken);
-        var existing = (await store.PeriodInstancesAsync(period.Id, cancellationToken)).Select(i => i.UnitCode).ToHashSet();
+        var instances = await store.PeriodInstancesAsync(period.Id, cancellationToken);
+        var existing = instances.Select(i => i.UnitCode).ToHashSet();
         var missing = CatalogService.UnitsInScope(period, units).Select(u => u.Code).Where(code => !existing.Contains(code)).ToList();
+        var finished = missing.Count == 0 && instances.Count > 0 && instances.All(i => WorkflowDefinition.Finished.Contains(i.State))
+            && await store.PeriodCompletionAsync(period.Id, cancellationToken) is null;
         LogLooked(logger, period.Id, missing.Count, existing.Count);
-        return new PeriodLook(period.Status, missing);
+        return new PeriodLook(period.Status, missing, finished);
     }
 
     /// <summary>Starts the reports of a batch of units, each with its first timers; a report that exists stays as it is.</summary>
@@ -60,42 +64,35 @@ public sealed partial class PeriodActivities(
             comment, "period-closed", work: null, seenState: null, cancellationToken)));
     }
 
-    /// <summary>Records the period complete when every report in it is finished (approved or exempted).</summary>
-    public async Task CompleteIfDoneAsync(string periodId, CancellationToken cancellationToken)
-    {
-        var instances = await store.PeriodInstancesAsync(periodId, cancellationToken);
-        if (instances.Count > 0 && instances.All(i => WorkflowDefinition.Finished.Contains(i.State)))
-        {
-            await CompleteAsync(periodId, "all-finished", cancellationToken);
-        }
-    }
-
     /// <summary>Records the period complete, once: a period complete already keeps its first record.</summary>
     public async Task CompleteAsync(string periodId, string reason, CancellationToken cancellationToken)
     {
-        var at = HistoryChain.Storable(time.UtcNow);
-        var consolidate = new WorkItem(ConsolidateKind, JsonSerializer.SerializeToElement(new PeriodWork(periodId, reason), JsonSerializerOptions.Web));
-        await outbox.PrepareAsync(periodId, at, cancellationToken);
-        if (!await store.TryCompletePeriodAsync(periodId, reason, at, [consolidate], cancellationToken)) return;
-        LogCompleted(logger, periodId, reason);
-        await outbox.AnnounceAsync(periodId, cancellationToken);
+        if (await store.TryCompletePeriodAsync(periodId, reason, HistoryChain.Storable(time.UtcNow), cancellationToken)) LogCompleted(logger, periodId, reason);
     }
 
     [LoggerMessage(LogLevel.Information, "Period {PeriodId}: {Missing} units in scope without a report ({Existing} have one)")]
     private static partial void LogLooked(ILogger logger, string periodId, int missing, int existing);
 
-    [LoggerMessage(LogLevel.Information, "Period {PeriodId} complete ({Reason}); consolidation queued")]
+    [LoggerMessage(LogLevel.Information, "Period {PeriodId} complete ({Reason})")]
     private static partial void LogCompleted(ILogger logger, string periodId, string reason);
 }
 
-/// <summary>The payload of a period's work items.</summary>
-public sealed record PeriodWork(string PeriodId, string? Reason = null);
+/// <summary>The payload of a finishing report's work item: the period to look at.</summary>
+public sealed record PeriodWork(string PeriodId);
 
-/// <summary>Receives a finishing report's question: is its period complete now?</summary>
-public sealed class PeriodCheckReceiver(PeriodActivities periods) : IWorkReceiver
+/// <summary>
+/// Receives a finishing report's question by signalling its period's orchestration, whose next round looks whether
+/// every report is finished. A signal lost (no orchestration yet, a crash) is made up by the reconciler's next look.
+/// </summary>
+public sealed class PeriodCheckReceiver : IWorkReceiver
 {
     public string Kind => PeriodActivities.CheckKind;
 
-    public Task DeliverAsync(string partition, OutboxItem item, CancellationToken cancellationToken) =>
-        periods.CompleteIfDoneAsync(item.Payload.Deserialize<PeriodWork>(JsonSerializerOptions.Web)!.PeriodId, cancellationToken);
+    public async Task DeliverAsync(WorkDelivery delivery, CancellationToken cancellationToken)
+    {
+        var workflow = delivery.Workflow
+            ?? throw new InvalidOperationException($"Outbox item {delivery.Item.Id} of {delivery.Partition} signals an orchestration; only a dispatcher with the workflow client delivers it.");
+        var period = delivery.Item.Payload.Deserialize<PeriodWork>(JsonSerializerOptions.Web)!.PeriodId;
+        await PeriodSignals.SignalAsync(workflow, period, "report-finished", cancellationToken);
+    }
 }

@@ -4,18 +4,22 @@ using Microsoft.DurableTask;
 
 namespace Baocao.Workflow;
 
-/// <summary>What the catalogue says of a period when its orchestration looks: its status, and the units in scope without a report yet.</summary>
-public sealed record PeriodLook(PeriodStatus? Status, IReadOnlyList<string> UnitsWithoutReport);
+/// <summary>
+/// What the catalogue says of a period when its orchestration looks: its status, the units in scope without a report
+/// yet, and whether every report has finished while the period is not yet recorded complete.
+/// </summary>
+public sealed record PeriodLook(PeriodStatus? Status, IReadOnlyList<string> UnitsWithoutReport, bool AllFinished);
 
 /// <summary>Reports of one period for one activity to act on: units to start, or instances to mark missed.</summary>
 public sealed record PeriodBatch(string PeriodId, IReadOnlyList<string> Items);
 
 /// <summary>
 /// One period's life, an orchestration with the period's id as its instance id. While the period is open it gives
-/// every unit in scope its report, then waits; a signal (a unit saved into the scope, the close, the reconciler's
-/// look) starts the next round, which looks at the catalogue again. Once the period is closed it marks every report
-/// never submitted as missed, records the period complete and ends. Each round looks afresh and only adds what is
-/// missing, so a round repeated after a crash, or a signal that came twice, changes nothing.
+/// every unit in scope its report, records the period complete once every report has finished, then waits; a signal
+/// (a unit saved into the scope, a report finishing, the close, the reconciler's look) starts the next round, which
+/// looks again. Once the period is closed it marks every report never submitted as missed, records the period
+/// complete (unless it was already) and ends. Each round looks afresh and only adds what is missing, so a round
+/// repeated after a crash, or a signal that came twice, changes nothing.
 /// </summary>
 public sealed class PeriodOrchestration(PeriodActivities activities)
 {
@@ -36,6 +40,7 @@ public sealed class PeriodOrchestration(PeriodActivities activities)
             case PeriodStatus.Open:
                 await Task.WhenAll(look.UnitsWithoutReport.Chunk(Batch)
                     .Select(units => context.CallActivityAsync(nameof(StartReports), new PeriodBatch(periodId, units))));
+                if (look.AllFinished) await context.CallActivityAsync(nameof(RecordAllFinished), periodId);
                 context.SetCustomStatus(new { open = true, started = look.UnitsWithoutReport.Count });
                 await context.WaitForExternalEvent<string>(Signal);
                 // A new generation per round keeps the history short; a signal that came meanwhile is carried over.
@@ -64,6 +69,9 @@ public sealed class PeriodOrchestration(PeriodActivities activities)
 
     [Function(nameof(MarkMissed))]
     public Task MarkMissed([ActivityTrigger] PeriodBatch batch, CancellationToken ct) => activities.MarkMissedAsync(batch, ct);
+
+    [Function(nameof(RecordAllFinished))]
+    public Task RecordAllFinished([ActivityTrigger] string periodId, CancellationToken ct) => activities.CompleteAsync(periodId, "all-finished", ct);
 
     [Function(nameof(RecordClosed))]
     public Task RecordClosed([ActivityTrigger] string periodId, CancellationToken ct) => activities.CompleteAsync(periodId, "closed", ct);

@@ -70,7 +70,8 @@ public sealed partial class PeriodSignals(CatalogStore catalog, StorageReadiness
         }
     }
 
-    private static async Task SignalAsync(DurableTaskClient workflow, string periodId, string what, CancellationToken cancellationToken) =>
+    /// <summary>Asks the period's orchestration to look again; <paramref name="what"/> is only for its history.</summary>
+    public static async Task SignalAsync(DurableTaskClient workflow, string periodId, string what, CancellationToken cancellationToken) =>
         await workflow.RaiseEventAsync(PeriodOrchestration.InstanceId(periodId), PeriodOrchestration.Signal, what, cancellationToken);
 
     private static async Task<bool> IsAliveAsync(DurableTaskClient workflow, string periodId, CancellationToken cancellationToken) =>

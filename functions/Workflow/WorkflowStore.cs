@@ -203,16 +203,9 @@ public sealed class WorkflowStore(TableServiceClient service)
     public async Task<bool> TryRemoveTimerAsync(StoredTimer timer, CancellationToken cancellationToken) =>
         await SucceedsAsync(() => _table.DeleteEntityAsync(timer.InstanceId, TimerPrefix + timer.Timer.Name, timer.ETag, cancellationToken));
 
-    /// <summary>
-    /// Records, once, that a period is complete, with the work that follows (consolidation) in its outbox;
-    /// false when it was already recorded.
-    /// </summary>
-    public async Task<bool> TryCompletePeriodAsync(string periodId, string reason, DateTimeOffset at, IReadOnlyList<WorkItem> work, CancellationToken cancellationToken) =>
-        await SucceedsAsync(() => _table.SubmitTransactionAsync(
-            [
-                new(TableTransactionActionType.Add, new TableEntity(periodId, CompletedKey) { ["Reason"] = reason, ["At"] = at }),
-                .. work.Select((item, index) => new TableTransactionAction(TableTransactionActionType.Add, OutboxEntity(periodId, 1, at, index, item))),
-            ], cancellationToken));
+    /// <summary>Records, once, that a period is complete; false when it was already recorded.</summary>
+    public async Task<bool> TryCompletePeriodAsync(string periodId, string reason, DateTimeOffset at, CancellationToken cancellationToken) =>
+        await SucceedsAsync(() => _table.AddEntityAsync(new TableEntity(periodId, CompletedKey) { ["Reason"] = reason, ["At"] = at }, cancellationToken));
 
     /// <summary>When and why a period was recorded complete, or null.</summary>
     public async Task<(string Reason, DateTimeOffset At)?> PeriodCompletionAsync(string periodId, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using Baocao.Storage;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 
 namespace Baocao.Workflow;
 
@@ -19,6 +20,7 @@ public sealed class WorkflowTriggers(TimerSweeper sweeper, OutboxDispatcher disp
     /// <c>outbox-poison</c> after host.json's <c>maxDequeueCount</c> tries.
     /// </summary>
     [Function("OutboxDispatch")]
-    public Task DispatchAsync([QueueTrigger(StorageNames.OutboxQueue, Connection = StorageConnection.Setting)] string message, CancellationToken ct) =>
-        dispatcher.DispatchAsync(message, ct);
+    public Task DispatchAsync([QueueTrigger(StorageNames.OutboxQueue, Connection = StorageConnection.Setting)] string message,
+        [DurableClient] DurableTaskClient workflow, CancellationToken ct) =>
+        dispatcher.DispatchAsync(message, workflow, ct);
 }

@@ -29,7 +29,7 @@ public sealed class WorkflowMetricsTests(DemoApp app) : IClassFixture<DemoApp>
 
         var unit = await Submitter.ForAsync(app, "HU-DONGSON");
         await (await unit.SubmitAsync(Submitter.Form())).ReadAsAsync<Baocao.Submissions.SubmissionReceipt>();
-        await app.Factory.Services.GetRequiredService<OutboxDispatcher>().DispatchAsync(OutboxQueue.Encode(new OutboxMessage("2026-H1~HU-DONGSON")), TestContext.Current.CancellationToken);
+        await app.Factory.Services.GetRequiredService<OutboxDispatcher>().DispatchAsync(OutboxQueue.Encode(new OutboxMessage("2026-H1~HU-DONGSON")), await app.DurableClientAsync(), TestContext.Current.CancellationToken);
 
         Assert.Contains(("baocao.submissions", 1d, "outcome=accepted"), seen);
         Assert.Contains(("baocao.workflow.transitions", 1d, "trigger=Submit,state=submitted"), seen);

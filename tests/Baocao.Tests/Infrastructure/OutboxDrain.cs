@@ -11,7 +11,8 @@ public static class OutboxDrain
     public static async Task DrainAsync(WebApplicationFactory<Baocao.LocalHost.LocalFunctionsHost> factory, QueueClient queue, CancellationToken ct)
     {
         var dispatcher = factory.Services.GetRequiredService<OutboxDispatcher>();
-        await DrainAsync(queue, message => dispatcher.DispatchAsync(message, ct), ct);
+        var workflow = await factory.Services.GetRequiredService<Baocao.LocalHost.Durable.LocalDurableEngine>().ClientAsync(ct);
+        await DrainAsync(queue, message => dispatcher.DispatchAsync(message, workflow, ct), ct);
     }
 
     /// <summary>Receives every message until the queue is empty, hands each to <paramref name="deliver"/>, and deletes it once delivered.</summary>

@@ -22,8 +22,8 @@ public sealed partial class ReviewDesk(TestApp app)
     public LocalMailbox Mailbox => app.Factory.Services.GetRequiredService<LocalMailbox>();
 
     /// <summary>Delivers the instance's outbox once, as one queue message would.</summary>
-    public Task DeliverAsync(string instanceId) =>
-        app.Factory.Services.GetRequiredService<OutboxDispatcher>().DispatchAsync(OutboxQueue.Encode(new OutboxMessage(instanceId)), Ct);
+    public async Task DeliverAsync(string instanceId) =>
+        await app.Factory.Services.GetRequiredService<OutboxDispatcher>().DispatchAsync(OutboxQueue.Encode(new OutboxMessage(instanceId)), await app.DurableClientAsync(), Ct);
 
     /// <summary>
     /// Delivers the instance's outbox once while its retries wait out their backoff and timeouts on the test clock: the

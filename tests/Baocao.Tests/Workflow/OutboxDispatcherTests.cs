@@ -47,7 +47,7 @@ public sealed class OutboxDispatcherTests(TestApp app) : IClassFixture<TestApp>
         {
             try
             {
-                await _dispatcher.DispatchAsync(message, Ct);
+                await _dispatcher.DispatchAsync(message, workflow: null, Ct);
                 return true;
             }
             catch (OutboxDeliveryException)
@@ -56,7 +56,7 @@ public sealed class OutboxDispatcherTests(TestApp app) : IClassFixture<TestApp>
             }
         }));
         Assert.Contains(true, racing);
-        await _dispatcher.DispatchAsync(message, Ct);
+        await _dispatcher.DispatchAsync(message, workflow: null, Ct);
 
         var mail = Assert.Single(await MailsOfAsync(id));
         Assert.Equal(["vanthu.hnd@anhoa.example"], mail.To);
@@ -77,7 +77,7 @@ public sealed class OutboxDispatcherTests(TestApp app) : IClassFixture<TestApp>
 
         app.Clock.Advance(OutboxQueue.RecoveryDelay);
         await _sweeper.SweepAsync(Ct);
-        await _dispatcher.DispatchAsync(Assert.Single(await AnnouncementsAsync(id)), Ct);
+        await _dispatcher.DispatchAsync(Assert.Single(await AnnouncementsAsync(id)), workflow: null, Ct);
         Assert.Single(await MailsOfAsync(id));
 
         // The next check finds the outbox empty and announces nothing more.
@@ -133,7 +133,7 @@ public sealed class OutboxDispatcherTests(TestApp app) : IClassFixture<TestApp>
 
         public string Kind => Name;
 
-        public Task DeliverAsync(string partition, OutboxItem item, CancellationToken cancellationToken) =>
+        public Task DeliverAsync(WorkDelivery delivery, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("The receiving system is down.");
     }
 }

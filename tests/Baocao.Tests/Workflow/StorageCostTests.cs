@@ -41,9 +41,10 @@ public sealed class StorageCostTests(TestApp app) : IClassFixture<TestApp>
     {
         var queue = factory.Services.GetRequiredService<QueueServiceClient>().GetQueueClient("outbox");
         var dispatcher = factory.Services.GetRequiredService<OutboxDispatcher>();
+        var workflow = await factory.Services.GetRequiredService<Baocao.LocalHost.Durable.LocalDurableEngine>().ClientAsync(Ct);
         foreach (var m in (await queue.ReceiveMessagesAsync(32, cancellationToken: Ct)).Value)
         {
-            await dispatcher.DispatchAsync(m.MessageText, Ct);
+            await dispatcher.DispatchAsync(m.MessageText, workflow, Ct);
             await queue.DeleteMessageAsync(m.MessageId, m.PopReceipt, Ct);
         }
     }
