@@ -10,9 +10,10 @@ namespace Baocao.Workflow;
 /// Tells period orchestrations what the catalogue did: opening a period starts its <see cref="PeriodOrchestration"/>;
 /// closing it, or saving units (the scope of an open period may change), signals the running ones. The catalogue change
 /// is stored first, so a process that dies before the signal leaves it to the reconciler, which on start-up and on its
-/// schedule starts the orchestration of every open period that has none and signals the rest to look again.
+/// schedule starts the orchestration of every open period that has none, and of a closed one never recorded complete,
+/// and signals the rest to look again.
 /// </summary>
-public sealed partial class PeriodSignals(CatalogStore catalog, StorageReadiness readiness, ILogger<PeriodSignals> logger) : ICatalogObserver
+public sealed partial class PeriodSignals(CatalogStore catalog, WorkflowStore reports, StorageReadiness readiness, ILogger<PeriodSignals> logger) : ICatalogObserver
 {
     /// <summary>The app setting that holds the reconciler's NCRONTAB schedule (with seconds).</summary>
     public const string ReconcileScheduleSetting = "Baocao_PeriodReconcileSchedule";
@@ -45,6 +46,8 @@ public sealed partial class PeriodSignals(CatalogStore catalog, StorageReadiness
         {
             if (period.Status == PeriodStatus.Open) await StartAsync(workflow, period.Id, ct);
             else if (period.Status == PeriodStatus.Closed && await IsAliveAsync(workflow, period.Id, ct)) await SignalAsync(workflow, period.Id, "closed", ct);
+            // Closed before any orchestration ran (opened and closed by start-up work, or its signal lost): one last run does the close.
+            else if (period.Status == PeriodStatus.Closed && await reports.PeriodCompletionAsync(period.Id, ct) is null) await StartAsync(workflow, period.Id, ct);
         }
     }
 

@@ -153,4 +153,23 @@ public sealed class PeriodOrchestrationTests(DemoApp app) : IClassFixture<DemoAp
         Assert.Equal("closed", (await _store.PeriodCompletionAsync(periodId, Ct))!.Value.Reason);
         Assert.Empty(await _store.OutboxAsync(periodId, Ct));
     }
+
+    [Fact]
+    public async Task A_period_closed_while_it_had_no_orchestration_is_closed_by_the_reconcilers_next_look()
+    {
+        var periodId = await OpenMonthAsync(4, "HND", "HCCB");
+        // As if the period ran without its orchestration (opened by start-up work that has no client): none is there to signal.
+        var workflow = await app.DurableClientAsync();
+        await workflow.TerminateInstanceAsync(PeriodOrchestration.InstanceId(periodId), cancellation: Ct);
+        await workflow.WaitForInstanceCompletionAsync(PeriodOrchestration.InstanceId(periodId), Ct);
+        await workflow.PurgeInstanceAsync(PeriodOrchestration.InstanceId(periodId), cancellation: Ct);
+        (await _admin.PostAsync($"/api/catalog/periods/{periodId}/close", null, Ct)).EnsureSuccessStatusCode();
+        Assert.Null(await _store.PeriodCompletionAsync(periodId, Ct));
+
+        await app.ReconcilePeriodsAsync();
+        await app.PeriodSettledAsync(periodId);
+
+        Assert.Equal("closed", (await _store.PeriodCompletionAsync(periodId, Ct))!.Value.Reason);
+        Assert.All(await _store.PeriodInstancesAsync(periodId, Ct), i => Assert.True(i.Missed));
+    }
 }
