@@ -1,0 +1,98 @@
+using System.Text.Json;
+using Azure.Data.Tables;
+using Baocao.Catalog;
+using Baocao.Hosting;
+using Baocao.Storage;
+using Baocao.Tests.Infrastructure;
+
+namespace Baocao.Tests.Reliability;
+
+/// <summary>
+/// A period opens for a province of a few hundred units while the app, running as its own process on the real durable
+/// engine, is killed with SIGKILL in the middle of the fan-out (episodes and activities in flight) and started anew.
+/// Every unit in scope ends with exactly its one report, with its deadline timer, and the orchestration waits again.
+/// </summary>
+public sealed class CrashFanOutTests(TestApp storage) : IClassFixture<TestApp>
+{
+    /// <summary>A task hub of the process's own, so the test class's in-process engine never takes its work over.</summary>
+    private const string Hub = "BaocaoCrash";
+
+    private const string PeriodId = "2026-M01";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static string Units(int count) => JsonSerializer.Serialize(Enumerable.Range(1, count).Select(n => new
+    {
+        code = $"XA-{n:D4}", name = $"Đảng ủy xã số {n}", level = "HUYEN", parent = "BDV-TU",
+        reportingOfficer = new { name = $"Cán bộ xã {n}", email = $"canbo.xa{n:D4}@anhoa.example" },
+    }));
+
+    private const string Period = """
+        { "type": "month", "year": 2026, "number": 1, "templateCode": "SK6T", "deadline": "2026-12-20T17:00", "scope": { "root": "BDV-TU" },
+          "stages": [ { "code": "THAM-DINH", "name": "Chuyên viên thẩm định", "assignees": [ { "name": "Nguyễn Thị Thu Hà", "email": "thuha.bdv@anhoa.example" } ] } ] }
+        """;
+
+    private TableClient Workflow => storage.Tables.GetTableClient(StorageNames.WorkflowTable);
+
+    private async Task<List<TableEntity>> InstancesAsync() =>
+        await Workflow.QueryAsync<TableEntity>(e => e.RowKey == "instance" && e.PartitionKey.CompareTo(PeriodId + "~") > 0 && e.PartitionKey.CompareTo(PeriodId + "~\uffff") < 0,
+            cancellationToken: Ct).ToListAsync(Ct);
+
+    [Fact]
+    public async Task Every_unit_gets_exactly_its_report_when_the_fan_out_is_killed_twice_midway()
+    {
+        var count = 300 * ReliabilityScale.Factor;
+        var settings = AppProcess.HostSettings(storage.Azurite.ConnectionString, LocalAzurite.FreePort());
+        settings["Baocao__SeedDemoData"] = "true";
+        settings["AzureFunctionsJobHost__extensions__durableTask__hubName"] = Hub;
+        // A message an engine took and died with comes back after this, not after the default five minutes.
+        settings["AzureFunctionsJobHost__extensions__durableTask__storageProvider__controlQueueVisibilityTimeout"] = "00:00:05";
+        settings["AzureFunctionsJobHost__extensions__durableTask__storageProvider__workItemQueueVisibilityTimeout"] = "00:00:05";
+        await using var app = await AppProcess.StartBuiltAsync(settings, Ct);
+        using var admin = app.Client();
+        admin.DefaultRequestHeaders.Add(AdminKey.Header, TestApp.AdminKey);
+        (await admin.PostJsonAsync("/api/catalog/units/import", Units(count))).EnsureSuccessStatusCode();
+        (await admin.PostJsonAsync("/api/catalog/periods", Period)).EnsureSuccessStatusCode();
+        var inScope = (await (await admin.GetAsync("/api/catalog/units", Ct)).ReadAsAsync<List<OrgUnit>>())
+            .Where(u => u.Active && u.Parent is not null).Select(u => u.Code).Order(StringComparer.Ordinal).ToList();
+
+        (await admin.PostAsync($"/api/catalog/periods/{PeriodId}/open", null, Ct)).EnsureSuccessStatusCode();
+        var killedAt = new List<int>();
+        foreach (var share in new[] { 0.2, 0.6 })
+        {
+            using var patience = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            patience.CancelAfter(TimeSpan.FromMinutes(3));
+            int made;
+            while ((made = (await InstancesAsync()).Count) < inScope.Count * share) await Task.Delay(20, patience.Token);
+            await app.KillAsync();
+            killedAt.Add(made);
+            await app.RestartAsync(Ct);
+        }
+        Assert.All(killedAt, made => Assert.InRange(made, 1, inScope.Count - 1));
+        TestContext.Current.TestOutputHelper?.WriteLine($"fan-out of {inScope.Count} reports killed after {string.Join(" and ", killedAt)}");
+
+        using (var patience = CancellationTokenSource.CreateLinkedTokenSource(Ct))
+        {
+            patience.CancelAfter(TimeSpan.FromMinutes(3));
+            while ((await InstancesAsync()).Count < inScope.Count) await Task.Delay(100, patience.Token);
+        }
+        var instances = await InstancesAsync();
+        Assert.Equal(inScope, instances.Select(i => i.GetString("UnitCode")).Order(StringComparer.Ordinal));
+        Assert.All(instances, i => Assert.Equal(("NotStarted", 0), (i.GetString("State"), i.GetInt32("Sequence"))));
+        var timers = await Workflow.QueryAsync<TableEntity>(e => e.RowKey == "tdeadline", select: ["PartitionKey"], cancellationToken: Ct)
+            .Where(t => t.PartitionKey.StartsWith(PeriodId + "~", StringComparison.Ordinal)).CountAsync(Ct);
+        Assert.Equal(inScope.Count, timers);
+
+        // The orchestration survived both kills and waits for the period's next signal.
+        using (var patience = CancellationTokenSource.CreateLinkedTokenSource(Ct))
+        {
+            patience.CancelAfter(TimeSpan.FromMinutes(2));
+            var hubInstances = storage.Tables.GetTableClient(Hub + "Instances");
+            for (; ; await Task.Delay(100, patience.Token))
+            {
+                var row = await hubInstances.GetEntityIfExistsAsync<TableEntity>(PeriodId, "", cancellationToken: Ct);
+                if (row.HasValue && row.Value!.GetString("RuntimeStatus") == "Running" && row.Value.GetString("CustomStatus")?.Contains("\"open\":true") == true) break;
+            }
+        }
+    }
+}
