@@ -22,8 +22,10 @@ public sealed class LocalFunctionsHost
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey])) builder.WebHost.UseUrls($"http://localhost:{DefaultPort}");
         // As the worker's appsettings.json and host.json's default level: the Azure SDK's request lines (a 409 for a
         // container that exists is its "warning"), ASP.NET Core's endpoint and result lines and data protection's key
-        // notes are for diagnosing, not for reading while the app runs. The app's own lines, outages included, stay.
-        builder.Logging.AddFilter("Azure", LogLevel.Error).AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // notes are for diagnosing, not for reading while the app runs; so are the durable engine's polling, lease and
+        // episode lines (in Azure the host's, at host.json's default level, Warning). The app's own lines, outages included, stay.
+        builder.Logging.AddFilter("Azure", LogLevel.Error).AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("DurableTask", LogLevel.Warning)
+            .AddFilter("Microsoft.DurableTask", LogLevel.Warning);
         builder.AddBaocao();
         builder.Services.AddSingleton<FunctionInvoker>();
         builder.Services.AddSingleton(provider => HostJson.Read(provider.GetRequiredService<IConfiguration>()));
