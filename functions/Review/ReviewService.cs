@@ -151,7 +151,7 @@ public sealed partial class ReviewService(
                 LogDecided(logger, instance.Id, opened.Stage.Code, trigger, applied.Event.Sequence);
                 return new DecisionResult(new LinkCase(LinkStatus.DecidedHere, opened.Link, opened, applied.Event, applied.Instance), next);
             }
-            if (result is FireResult.Refused { Code: not ("already-decided" or "busy") } refused)
+            if (result is FireResult.Refused { Code: not (RefusalCodes.AlreadyDecided or RefusalCodes.Busy) } refused)
             {
                 throw new InvalidOperationException($"Review decision on {instance.Id} refused: {refused.Code} {refused.Reason}");
             }

@@ -45,7 +45,7 @@ public static class WorkflowApi
     public static string? Reason(string? reason, ValidationErrors errors)
     {
         var cleaned = CatalogText.CleanOptional(reason);
-        if (cleaned is null) errors.Add("/reason", "reason-required", "Lệnh quản trị phải ghi rõ lý do.");
+        if (cleaned is null) errors.Add("/reason", RefusalCodes.ReasonRequired, "Lệnh quản trị phải ghi rõ lý do.");
         return cleaned;
     }
 
@@ -57,7 +57,7 @@ public static class WorkflowApi
     {
         FireResult.Applied applied => TypedResults.Ok(applied.Instance),
         FireResult.NotFound => NotFound(instanceId),
-        FireResult.Refused { Code: "reason-required" or "comment-required" } refused => Problems.Validation([new FieldError("/reason", refused.Code, refused.Reason)]),
+        FireResult.Refused { Code: RefusalCodes.ReasonRequired or RefusalCodes.CommentRequired } refused => Problems.Validation([new FieldError("/reason", refused.Code, refused.Reason)]),
         FireResult.Refused refused => Problems.Create(StatusCodes.Status409Conflict, refused.Code, "Xung đột dữ liệu", refused.Reason,
             new Dictionary<string, object?> { ["decidedBy"] = refused.DecidedBy }),
         _ => throw new InvalidOperationException($"An admin decision on {instanceId} cannot end as {result.GetType().Name}."),

@@ -136,14 +136,14 @@ public static class WorkflowDefinition
 
     private sealed record Rule(string Code, Func<ReportTrigger, string> Reason, Func<Proposal, bool> Holds);
 
-    private static readonly Rule CommentGiven = new("comment-required", _ => "Trả lại báo cáo phải kèm nhận xét cho đơn vị.", p => p.Comment is not null);
-    private static readonly Rule ByAdmin = new("admin-only", t => $"Chỉ quản trị viên mới được {Verb(t)} báo cáo.", p => p.Channel == WorkflowChannel.Admin);
-    private static readonly Rule ReasonGiven = new("reason-required", t => $"Muốn {Verb(t)} báo cáo phải ghi rõ lý do.", p => p.Comment is not null);
-    private static readonly Rule PeriodOpen = new("period-closed", _ => "Kỳ báo cáo đã đóng; không nhận bài nộp nữa.", p => p.Window != SubmissionWindow.PeriodClosed);
-    private static readonly Rule DeadlineGiven = new("deadline-required", _ => "Gia hạn phải nêu hạn nộp mới.", p => p.Deadline is not null);
-    private static readonly Rule BeforeHardDeadline = new("deadline-passed", _ => "Đã quá hạn nộp và kỳ này không nhận bài nộp muộn.", p => p.Window != SubmissionWindow.PastHardDeadline);
-    private static readonly Rule MoreStagesAfterNext = new("more-stages", _ => "Báo cáo còn nhiều bước duyệt phía sau.", p => p.LaterStages > 1);
-    private static readonly Rule ApprovalNext = new("approval-next", _ => "Bước tiếp theo là bước phê duyệt cuối cùng.", p => p.LaterStages <= 1);
+    private static readonly Rule CommentGiven = new(RefusalCodes.CommentRequired, _ => "Trả lại báo cáo phải kèm nhận xét cho đơn vị.", p => p.Comment is not null);
+    private static readonly Rule ByAdmin = new(RefusalCodes.AdminOnly, t => $"Chỉ quản trị viên mới được {Verb(t)} báo cáo.", p => p.Channel == WorkflowChannel.Admin);
+    private static readonly Rule ReasonGiven = new(RefusalCodes.ReasonRequired, t => $"Muốn {Verb(t)} báo cáo phải ghi rõ lý do.", p => p.Comment is not null);
+    private static readonly Rule PeriodOpen = new(RefusalCodes.PeriodClosed, _ => "Kỳ báo cáo đã đóng; không nhận bài nộp nữa.", p => p.Window != SubmissionWindow.PeriodClosed);
+    private static readonly Rule DeadlineGiven = new(RefusalCodes.DeadlineRequired, _ => "Gia hạn phải nêu hạn nộp mới.", p => p.Deadline is not null);
+    private static readonly Rule BeforeHardDeadline = new(RefusalCodes.DeadlinePassed, _ => "Đã quá hạn nộp và kỳ này không nhận bài nộp muộn.", p => p.Window != SubmissionWindow.PastHardDeadline);
+    private static readonly Rule MoreStagesAfterNext = new(RefusalCodes.MoreStages, _ => "Báo cáo còn nhiều bước duyệt phía sau.", p => p.LaterStages > 1);
+    private static readonly Rule ApprovalNext = new(RefusalCodes.ApprovalNext, _ => "Bước tiếp theo là bước phê duyệt cuối cùng.", p => p.LaterStages <= 1);
     private static readonly Dictionary<string, Rule> Rules = new[]
     {
         CommentGiven, ByAdmin, ReasonGiven, PeriodOpen, BeforeHardDeadline, DeadlineGiven, MoreStagesAfterNext, ApprovalNext,
@@ -210,7 +210,7 @@ public static class WorkflowDefinition
         }
         // Stateless leaves the unmet guards null when the state has no transition for the trigger at all.
         if (unmet?.FirstOrDefault() is { } code) return new Verdict(from, code, Rules[code].Reason(proposal.Trigger));
-        return new Verdict(from, "not-permitted", $"Không thể {Verb(proposal.Trigger)} khi báo cáo đang ở trạng thái «{Name(from)}».");
+        return new Verdict(from, RefusalCodes.NotPermitted, $"Không thể {Verb(proposal.Trigger)} khi báo cáo đang ở trạng thái «{Name(from)}».");
     }
 
     /// <summary>

@@ -41,6 +41,6 @@ public sealed class WorkflowDefinitions(IEnumerable<IWorkflowDefinition> definit
                 Window = instance.Missed ? SubmissionWindow.PeriodClosed : proposal.Window,
                 LaterStages = instance.LaterStages(),
             })
-            : new Verdict(instance.State, "definition-unknown",
+            : new Verdict(instance.State, RefusalCodes.DefinitionUnknown,
                 $"Báo cáo này chạy theo quy trình phiên bản {instance.DefinitionVersion}, phiên bản ứng dụng hiện tại không có; hãy thử lại sau khi cập nhật.");
 }

@@ -103,7 +103,7 @@ public sealed partial class WorkflowEngine(
             }
             if (attempt > 1 && firing is not null && !await TimerStandsAsync(firing, cancellationToken))
             {
-                return Refuse(instanceId, trigger, new FireResult.Refused("timer-gone", "Hẹn giờ này đã được xử lý."));
+                return Refuse(instanceId, trigger, new FireResult.Refused(RefusalCodes.TimerGone, "Hẹn giờ này đã được xử lý."));
             }
             if ((seen.State is { } state && current.State != state) || (seen.Sequence is { } sequence && current.Sequence != sequence))
             {
@@ -119,7 +119,7 @@ public sealed partial class WorkflowEngine(
             if (attempt > MaxAttempts)
             {
                 var latest = (await OvertakenAsync(current, trigger, cancellationToken)).DecidedBy;
-                return Refuse(instanceId, trigger, new FireResult.Refused("busy", "Báo cáo đang được nhiều người xử lý cùng lúc; hãy tải lại rồi thử lại.", latest));
+                return Refuse(instanceId, trigger, new FireResult.Refused(RefusalCodes.Busy, "Báo cáo đang được nhiều người xử lý cùng lúc; hãy tải lại rồi thử lại.", latest));
             }
 
             var at = HistoryChain.Storable(time.UtcNow);
@@ -127,7 +127,7 @@ public sealed partial class WorkflowEngine(
             var work = workFor(number);
             if (work.Count > MaxWorkItems)
             {
-                return Refuse(instanceId, trigger, new FireResult.Refused("too-much-work", $"Một bước chuyển chỉ mang tối đa {MaxWorkItems} việc đi kèm (nhận {work.Count})."));
+                return Refuse(instanceId, trigger, new FireResult.Refused(RefusalCodes.TooMuchWork, $"Một bước chuyển chỉ mang tối đa {MaxWorkItems} việc đi kèm (nhận {work.Count})."));
             }
             var unsigned = new HistoryEvent(current.Sequence + 1, trigger, actor.Trim(), proposal.Channel, at, number,
                 proposal.Comment, proposal.ReasonCode, current.State, verdict.To, Hash: "");
@@ -255,10 +255,10 @@ public sealed partial class WorkflowEngine(
         var latest = await store.GetEventAsync(current.Id, current.Sequence, cancellationToken);
         if (latest is null)
         {
-            return new FireResult.Refused("not-permitted", $"Không thể {WorkflowDefinition.Verb(trigger)} khi báo cáo đang ở trạng thái «{WorkflowDefinition.Name(current.State)}».");
+            return new FireResult.Refused(RefusalCodes.NotPermitted, $"Không thể {WorkflowDefinition.Verb(trigger)} khi báo cáo đang ở trạng thái «{WorkflowDefinition.Name(current.State)}».");
         }
         var when = time.Describe(latest.At);
-        return new FireResult.Refused("already-decided",
+        return new FireResult.Refused(RefusalCodes.AlreadyDecided,
             $"{latest.Actor} đã {WorkflowDefinition.Verb(latest.Trigger)} báo cáo lúc {when}; báo cáo nay ở trạng thái «{WorkflowDefinition.Name(current.State)}» nên không thể {WorkflowDefinition.Verb(trigger)} nữa.",
             new DecidedBy(latest.Actor, latest.At, latest.Trigger, current.State));
     }
