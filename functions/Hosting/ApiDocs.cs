@@ -24,8 +24,10 @@ public static class ApiDocs
 
     public static IServiceCollection AddBaocaoOpenApi(this IServiceCollection services)
     {
+        var comments = DocComments.Of(typeof(ApiDocs).Assembly);
         services.AddOpenApi(DocumentName, o =>
         {
+            o.AddSchemaTransformer(comments.TransformAsync);
             o.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info.Title = "Baocao API";
