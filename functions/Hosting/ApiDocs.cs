@@ -28,6 +28,7 @@ public static class ApiDocs
         services.AddOpenApi(DocumentName, o =>
         {
             o.AddSchemaTransformer(comments.TransformAsync);
+            o.AddSchemaTransformer(RequestSchemas.MarkComputedAsync);
             o.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info.Title = "Baocao API";
@@ -62,6 +63,7 @@ public static class ApiDocs
                 }
                 foreach (var own in metadata.OfType<OperationTransformerAttribute>()) await own.Transformer.TransformAsync(operation, context, ct);
             });
+            o.AddDocumentTransformer(RequestSchemas.SplitAsync);
         });
         services.AddSingleton<ScalarReference>();
         return services;
