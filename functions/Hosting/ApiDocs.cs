@@ -24,8 +24,11 @@ public static class ApiDocs
 
     public static IServiceCollection AddBaocaoOpenApi(this IServiceCollection services)
     {
+        var comments = DocComments.Of(typeof(ApiDocs).Assembly);
         services.AddOpenApi(DocumentName, o =>
         {
+            o.AddSchemaTransformer(comments.TransformAsync);
+            o.AddSchemaTransformer(RequestSchemas.MarkComputedAsync);
             o.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info.Title = "Baocao API";
@@ -58,8 +61,17 @@ public static class ApiDocs
                         Schema = new OpenApiSchema { Type = query.Type, Enum = query.AllValues?.Select(v => (System.Text.Json.Nodes.JsonNode)v!).ToList() },
                     });
                 }
+                // [Accepts] names the JSON form of a body; a CSV body is text, and a form is fields of text.
+                foreach (var (contentType, media) in operation.RequestBody?.Content ?? new Dictionary<string, OpenApiMediaType>())
+                {
+                    if (contentType.StartsWith("text/", StringComparison.Ordinal)) media.Schema = new OpenApiSchema { Type = JsonSchemaType.String };
+                    else if (contentType == "application/x-www-form-urlencoded")
+                        media.Schema = new OpenApiSchema { Type = JsonSchemaType.Object, AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.String } };
+                }
                 foreach (var own in metadata.OfType<OperationTransformerAttribute>()) await own.Transformer.TransformAsync(operation, context, ct);
+                if (metadata.OfType<FunctionDescriptor>().FirstOrDefault() is { } function) ApiExamples.Attach(operation, function.Name);
             });
+            o.AddDocumentTransformer(RequestSchemas.SplitAsync);
         });
         services.AddSingleton<ScalarReference>();
         return services;

@@ -2,6 +2,7 @@ using System.Reflection;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Extensions.Abstractions;
 
 namespace Baocao.Hosting;
 
@@ -106,7 +107,14 @@ public sealed class FunctionCatalog
         var http = (HttpFunctionTrigger)function.Trigger;
         var method = function.Method;
         var metadata = new List<object> { method };
-        metadata.AddRange(RequestDelegateFactory.InferMetadata(method).EndpointMetadata);
+        // A function reads its body by hand and names it with [Accepts]. Minimal APIs would take a parameter the Functions
+        // host binds (a [DurableClient]) for a JSON body, and OpenAPI would describe that client as the request.
+        metadata.AddRange(RequestDelegateFactory.InferMetadata(method).EndpointMetadata.Where(m => m switch
+        {
+            IAcceptsMetadata => false,
+            IParameterBindingMetadata parameter => !parameter.ParameterInfo.GetCustomAttributes<BindingAttribute>().Any(),
+            _ => true,
+        }));
         foreach (var attribute in method.DeclaringType!.GetCustomAttributes(inherit: true).Concat(method.GetCustomAttributes(inherit: true)))
         {
             if (attribute is IExpandsToMetadata expands) metadata.AddRange(expands.Metadata());

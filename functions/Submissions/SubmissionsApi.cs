@@ -86,6 +86,8 @@ public sealed class SubmissionOperationTransformer : IOpenApiOperationTransforme
         return Task.CompletedTask;
     }
 
+    private const string ReportExample = """{"values":{"DVK_TONG":126,"DVK_MOI":12,"TXDT_SO_CUOC":8,"KNTC_NHAN":14,"KT_BANG_KHEN":1,"KT_GIAY_KHEN":6},"narratives":{"TINH-HINH":"Tình hình Nhân dân trên địa bàn ổn định...","PHUONG-HUONG":"Tiếp tục nhân rộng mô hình Dân vận khéo..."},"note":"Đã bổ sung số liệu tháng 6."}""";
+
     private static void Describe(OpenApiOperation operation)
     {
         operation.Parameters ??= [];
@@ -114,7 +116,7 @@ public sealed class SubmissionOperationTransformer : IOpenApiOperationTransforme
                             {
                                 Type = JsonSchemaType.String,
                                 Description = "JSON của báo cáo: values (mã chỉ tiêu → số/có-không/văn bản), narratives (mã phần → nội dung), note.",
-                                Examples = [JsonValue.Create("""{"values":{"DVK_TONG":126,"DVK_MOI":12,"TXDT_SO_CUOC":8,"KNTC_NHAN":14,"KT_BANG_KHEN":1,"KT_GIAY_KHEN":6},"narratives":{"TINH-HINH":"Tình hình Nhân dân trên địa bàn ổn định...","PHUONG-HUONG":"Tiếp tục nhân rộng mô hình Dân vận khéo..."},"note":"Đã bổ sung số liệu tháng 6."}""")],
+                                Examples = [JsonValue.Create(ReportExample)],
                             },
                             [SubmissionReader.AttachmentsPart] = new OpenApiSchema
                             {
@@ -124,6 +126,7 @@ public sealed class SubmissionOperationTransformer : IOpenApiOperationTransforme
                             },
                         },
                     },
+                    Example = new JsonObject { [SubmissionReader.ReportPart] = ReportExample },
                     Encoding = new Dictionary<string, OpenApiEncoding>
                     {
                         [SubmissionReader.ReportPart] = new() { ContentType = "application/json" },
