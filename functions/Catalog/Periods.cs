@@ -37,7 +37,8 @@ public sealed record PeriodScope(string? Root = null, IReadOnlyList<string>? Uni
 
 /// <summary>
 /// A review stage (chuyên viên thẩm định, lãnh đạo Ban duyệt) and who decides in it: people named here, and the holders
-/// of the posts named here whose subtree holds the unit most closely (see <see cref="PostRules.Nearest"/>).
+/// of the posts named here that cover the unit most closely: a post on the unit or whose block lists it, else one on
+/// the nearest unit above it.
 /// </summary>
 public sealed record ReviewStage(
     string Code, string Name, IReadOnlyList<Contact>? Assignees = null, StageMode Mode = StageMode.AnyOf, IReadOnlyList<string>? Posts = null)

@@ -30,6 +30,9 @@ public static class ApiExamples
               {"code":"CTXH","name":"Tổ chức chính trị - xã hội","order":4}
             ]
             """),
+        ["SaveLevel"] = Body("""
+            {"code":"XA","name":"Đảng ủy xã, phường","order":5}
+            """, ("code", "XA")),
         ["CreateUnit"] = Body("""
             {"code":"HU-THANHSON","name":"Ban Dân vận Huyện ủy Thanh Sơn","level":"HUYEN","parent":"BDV-TU",
              "reportingOfficer":{"name":"Lương Văn Bình","email":"binh.thanhson@anhoa.example","phone":"0912 345 618"},

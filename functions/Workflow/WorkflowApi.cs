@@ -15,7 +15,7 @@ public sealed record ReopenRequest(string Reason, string? ReasonCode = null);
 /// <summary>An admin action that needs only its reason (terminate); the reason lands in history.</summary>
 public sealed record AdminReason(string? Reason = null, string? ReasonCode = null);
 
-/// <summary>An event an admin raises on an instance (see <see cref="WorkflowApi.RaisableEvents"/>), with the reason history keeps.</summary>
+/// <summary>An event an admin raises on an instance (a note, an exemption or a return), with the reason history keeps.</summary>
 public sealed record RaiseEventRequest(string? Event = null, string? Reason = null, string? ReasonCode = null);
 
 /// <summary>The workflow's services, and what every admin decision on an instance shares (its actor, its reason, its answer).</summary>
