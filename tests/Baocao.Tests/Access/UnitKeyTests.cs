@@ -2,6 +2,7 @@ using System.Net;
 using Azure.Data.Tables;
 using Baocao.Access;
 using Baocao.Catalog;
+using Baocao.Submissions;
 using Baocao.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

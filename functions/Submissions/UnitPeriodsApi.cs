@@ -1,9 +1,10 @@
 using Baocao.Access;
+using Baocao.Catalog;
 using Baocao.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 
-namespace Baocao.Catalog;
+namespace Baocao.Submissions;
 
 /// <summary>A period as a reporting unit sees it: what to report, for which dates, by when.</summary>
 public sealed record UnitPeriod(
