@@ -16,16 +16,6 @@ public sealed record StagedAttachment(StoredAttachment Attachment, IReadOnlyList
 /// <summary>Why an attachment was refused, as an HTTP status and a Vietnamese sentence.</summary>
 public sealed record AttachmentRefusal(int Status, string Code, string Detail);
 
-/// <summary>Limits for attachments, bound from <c>Submissions__*</c>.</summary>
-public sealed class AttachmentLimits
-{
-    public const string Section = "Submissions";
-
-    public long MaxFileBytes { get; set; } = 500L * 1024 * 1024;
-
-    public long MaxSubmissionBytes { get; set; } = 1024L * 1024 * 1024;
-}
-
 /// <summary>
 /// Streams an attachment from a request straight into a block blob: read in 4 MiB pieces from a pooled buffer,
 /// hashed on the way, checked against its declared type by its first bytes, and staged as uncommitted blocks.

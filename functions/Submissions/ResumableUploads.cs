@@ -14,13 +14,6 @@ using Microsoft.Extensions.Options;
 
 namespace Baocao.Submissions;
 
-/// <summary>Settings of resumable uploads, bound from <c>Submissions__*</c>.</summary>
-public sealed class UploadOptions
-{
-    /// <summary>How long an upload may stay unfinished (or finished but not attached) before its bytes are deleted.</summary>
-    public TimeSpan UploadLifetime { get; set; } = TimeSpan.FromHours(24);
-}
-
 /// <summary>
 /// A resumable upload of one file for one unit and period. Its bytes are blocks of one block blob, staged and then
 /// committed, so the offset reached survives any restart; <see cref="Sha256"/> is set once the last byte has arrived.
