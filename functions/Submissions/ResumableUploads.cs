@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Baocao.Hosting;
 using Baocao.Workflow;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,8 +12,7 @@ namespace Baocao.Submissions;
 /// offset once answered never goes back.
 /// </summary>
 public sealed class ResumableUploads(
-    UploadRecords records, UploadBlobs blobs, UploadProgress progress, ChunkWriter writer, TimeProvider clock,
-    IOptions<AttachmentLimits> limits, IOptions<UploadOptions> options)
+    UploadRecords records, UploadBlobs blobs, UploadProgress progress, ChunkWriter writer, IOptions<AttachmentLimits> limits)
     : IExpiringRecords
 {
     public long MaxSize => limits.Value.MaxFileBytes;
@@ -30,36 +28,31 @@ public sealed class ResumableUploads(
         {
             return TusProtocol.Refuse(new AttachmentRefusal(StatusCodes.Status413PayloadTooLarge, "file-too-large", $"Tệp '{name}' vượt quá {MaxSize / (1024 * 1024)} MiB."));
         }
-        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var now = clock.GetUtcNow();
-        var upload = new Upload(id, periodId, unitCode, length, name, type.ContentType, $"{periodId}/{unitCode}/u{id}{type.Extensions[0]}",
-            now, now + options.Value.UploadLifetime, Sha256: null, Attached: false);
-        await records.AddAsync(upload, cancellationToken);
-        return upload;
+        return await records.AddAsync(periodId, unitCode, length, name, type, cancellationToken);
     }
 
     /// <summary>The upload with its offset; 404 when unknown (or another unit's), 410 when expired.</summary>
-    public async Task<Outcome<UploadState>> GetAsync(string periodId, string unitCode, string id, CancellationToken cancellationToken)
+    public async Task<Outcome<UploadState>> GetAsync(UploadRef named, CancellationToken cancellationToken)
     {
-        var found = await records.FindAsync(periodId, unitCode, id, fresh: true, cancellationToken);
+        var found = await records.FindAsync(named, fresh: true, cancellationToken);
         if (found.Problem is { } problem) return problem;
-        await progress.CommitEndedAsync(id);
+        await progress.CommitEndedAsync(named.Id);
         return new UploadState(found.Value!, (await blobs.SettledAsync(found.Value!, cancellationToken)).Offset);
     }
 
     /// <summary>Appends a PATCH body at <paramref name="offset"/>; the last byte finishes the upload with its SHA-256.</summary>
-    public async Task<Outcome<UploadState>> AppendAsync(string periodId, string unitCode, string id, long offset, Stream body, long length, CancellationToken cancellationToken)
+    public async Task<Outcome<UploadState>> AppendAsync(UploadRef named, long offset, Stream body, long length, CancellationToken cancellationToken)
     {
-        var found = await records.FindAsync(periodId, unitCode, id, fresh: false, cancellationToken);
+        var found = await records.FindAsync(named, fresh: false, cancellationToken);
         if (found.Problem is { } problem) return problem;
         return await writer.AppendAsync(found.Value!, offset, body, length, cancellationToken);
     }
 
     /// <summary>Ends an upload and deletes its bytes; one already attached to a report stays (409).</summary>
-    public async Task<ProblemHttpResult?> TerminateAsync(string periodId, string unitCode, string id, CancellationToken cancellationToken)
+    public async Task<ProblemHttpResult?> TerminateAsync(UploadRef named, CancellationToken cancellationToken)
     {
-        var row = await records.ReadAsync(unitCode, id, cancellationToken);
-        if (row is null || row.PeriodId != periodId) return Problems.NotFound($"Không có phiên tải lên '{id}'.");
+        var row = await records.ReadAsync(named.UnitCode, named.Id, cancellationToken);
+        if (row is null || row.PeriodId != named.PeriodId) return Problems.NotFound($"Không có phiên tải lên '{named.Id}'.");
         return await DeleteIfAsync(row, r => !r.Attached, cancellationToken) is null
             ? null
             : Problems.Conflict("upload-attached", "Tệp này đã được đính kèm vào báo cáo nên không xoá được.");
@@ -96,7 +89,7 @@ public sealed class ResumableUploads(
                 errors.Add($"/report/uploads/{i}", "duplicate-upload", $"Phiên tải lên '{ids[i]}' được nêu hai lần.");
                 continue;
             }
-            var found = await GetAsync(periodId, unitCode, ids[i], cancellationToken);
+            var found = await GetAsync(new UploadRef(periodId, unitCode, ids[i]), cancellationToken);
             if (found.Problem is not null)
             {
                 errors.Add($"/report/uploads/{i}", "unknown-upload", $"Không có phiên tải lên '{ids[i]}' còn hiệu lực cho đơn vị và kỳ này.");

@@ -69,7 +69,7 @@ public sealed class ResumableUploadFunctions(ResumableUploads uploads, CatalogSe
         if (hasBody)
         {
             context.AllowBodyOf(length);
-            var appended = await uploads.AppendAsync(period.Id, unit, upload.Id, 0, req.Body, req.ContentLength!.Value, ct);
+            var appended = await uploads.AppendAsync(new UploadRef(period.Id, unit, upload.Id), 0, req.Body, req.ContentLength!.Value, ct);
             if (appended.Problem is { } problem) return problem;
             context.Response.Headers["Upload-Offset"] = appended.Value!.Offset.ToString(CultureInfo.InvariantCulture);
         }
@@ -82,7 +82,7 @@ public sealed class ResumableUploadFunctions(ResumableUploads uploads, CatalogSe
         [HttpTrigger(AuthorizationLevel.Anonymous, "head", Route = OneUpload)] HttpRequest req, string periodId, string uploadId, CancellationToken ct)
     {
         var context = req.HttpContext;
-        var found = await uploads.GetAsync(CatalogText.NormalizeCode(periodId), CallingUnit.From(context).Code, uploadId, ct);
+        var found = await uploads.GetAsync(Named(context, periodId, uploadId), ct);
         if (found.Problem is { } problem) return problem;
         var headers = context.Response.Headers;
         headers["Upload-Offset"] = found.Value!.Offset.ToString(CultureInfo.InvariantCulture);
@@ -110,7 +110,7 @@ public sealed class ResumableUploadFunctions(ResumableUploads uploads, CatalogSe
             return Malformed("Upload-Offset", "Cần Upload-Offset: vị trí (byte) của đoạn gửi lên.");
         }
         context.AllowBodyOf(req.ContentLength.Value);
-        var appended = await uploads.AppendAsync(CatalogText.NormalizeCode(periodId), CallingUnit.From(context).Code, uploadId, offset, req.Body, req.ContentLength.Value, ct);
+        var appended = await uploads.AppendAsync(Named(context, periodId, uploadId), offset, req.Body, req.ContentLength.Value, ct);
         if (appended.Problem is { } problem) return problem;
         context.Response.Headers["Upload-Offset"] = appended.Value!.Offset.ToString(CultureInfo.InvariantCulture);
         Expires(context, appended.Value.Upload);
@@ -121,9 +121,12 @@ public sealed class ResumableUploadFunctions(ResumableUploads uploads, CatalogSe
     [ProducesProblem(StatusCodes.Status409Conflict)]
     public async Task<Results<NoContent, ProblemHttpResult>> Terminate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = OneUpload)] HttpRequest req, string periodId, string uploadId, CancellationToken ct) =>
-        await uploads.TerminateAsync(CatalogText.NormalizeCode(periodId), CallingUnit.From(req.HttpContext).Code, uploadId, ct) is { } problem
+        await uploads.TerminateAsync(Named(req.HttpContext, periodId, uploadId), ct) is { } problem
             ? problem
             : TypedResults.NoContent();
+
+    private static UploadRef Named(HttpContext context, string periodId, string uploadId) =>
+        new(CatalogText.NormalizeCode(periodId), CallingUnit.From(context).Code, uploadId);
 
     private static void Expires(HttpContext context, Upload upload) =>
         context.Response.Headers["Upload-Expires"] = upload.ExpiresAt.ToString("r", CultureInfo.InvariantCulture);

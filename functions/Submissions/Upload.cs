@@ -25,5 +25,8 @@ public sealed record Upload(
     public StoredAttachment AsAttachment() => new(BlobName, FileName, ContentType, Length, Sha256!);
 }
 
+/// <summary>Which upload a request names: its period, the calling unit, and its id.</summary>
+public sealed record UploadRef(string PeriodId, string UnitCode, string Id);
+
 /// <summary>An upload and the bytes it holds so far.</summary>
 public sealed record UploadState(Upload Upload, long Offset);

@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using Azure;
 using Azure.Data.Tables;
 using Baocao.Hosting;
 using Baocao.Storage;
 using Baocao.Workflow;
+using Microsoft.Extensions.Options;
 
 namespace Baocao.Submissions;
 
@@ -11,7 +13,7 @@ namespace Baocao.Submissions;
 /// The uploads' records in Table Storage (the unit's partition, the upload's id), each with an entry in the timer index
 /// due when it expires, so the timer sweep deletes what was never attached without scanning the uploads.
 /// </summary>
-public sealed class UploadRecords(TableServiceClient tables, TimerIndex index, UploadBlobs blobs, TimeProvider clock)
+public sealed class UploadRecords(TableServiceClient tables, TimerIndex index, UploadBlobs blobs, TimeProvider clock, IOptions<UploadOptions> options)
 {
     /// <summary>The timer-index partition of the uploads' expiry entries, named by <c>{unit}|{upload id}</c>.</summary>
     public const string Partition = StorageNames.UploadsTable;
@@ -27,20 +29,27 @@ public sealed class UploadRecords(TableServiceClient tables, TimerIndex index, U
     /// <summary>Records as this instance last wrote or read them: what a PATCH needs of one (name, type, length, expiry) never changes.</summary>
     private readonly ConcurrentDictionary<string, Upload> _rows = new();
 
-    public async Task AddAsync(Upload upload, CancellationToken cancellationToken)
+    /// <summary>A new upload of <paramref name="length"/> bytes, due to expire after <see cref="UploadOptions.UploadLifetime"/>.</summary>
+    public async Task<Upload> AddAsync(string periodId, string unitCode, long length, string name, AttachmentType type, CancellationToken cancellationToken)
     {
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var now = clock.GetUtcNow();
+        var upload = new Upload(id, periodId, unitCode, length, name, type.ContentType, $"{periodId}/{unitCode}/u{id}{type.Extensions[0]}",
+            now, now + options.Value.UploadLifetime, Sha256: null, Attached: false);
         // Written ahead of the record, as every index entry is: an entry whose record never came finds nothing to delete.
         await index.PutAsync(new DueEntry(Partition, $"{upload.UnitCode}|{upload.Id}", DueKind.Expiry, upload.ExpiresAt + DeletionGrace), cancellationToken);
         await _table.AddEntityAsync(Entity(upload), cancellationToken);
         _rows[upload.Id] = upload;
+        return upload;
     }
 
     /// <summary>
     /// The upload's record, checked: 404 when unknown (or another unit's), 410 when expired. Unless
     /// <paramref name="fresh"/>, the copy kept here may serve.
     /// </summary>
-    public async Task<Outcome<Upload>> FindAsync(string periodId, string unitCode, string id, bool fresh, CancellationToken cancellationToken)
+    public async Task<Outcome<Upload>> FindAsync(UploadRef named, bool fresh, CancellationToken cancellationToken)
     {
+        var (periodId, unitCode, id) = named;
         var row = !fresh && _rows.TryGetValue(id, out var kept) && kept.UnitCode == unitCode ? kept : await ReadAsync(unitCode, id, cancellationToken);
         if (row is null || row.PeriodId != periodId) return Problems.NotFound($"Không có phiên tải lên '{id}'.");
         _rows[id] = row;
