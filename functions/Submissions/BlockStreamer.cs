@@ -46,9 +46,8 @@ public sealed class BlockStreamer(BlockBlobClient blob, long offset, Incremental
         {
             var size = Math.Min(BlockSize, length - Bytes);
             var id = BlockIds.At(offset + Bytes);
-            using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            stall.CancelAfter(stallTimeout);
-            var block = new BodyBlock(head, body, size, Hash, after, stall, stallTimeout);
+            using var stall = new StallClock(cancellationToken, stallTimeout);
+            var block = new BodyBlock(head, body, size, Hash, after, stall);
             head = ReadOnlyMemory<byte>.Empty;
             after = Task.CompletedTask;
             var before = Hash.Clone();
@@ -70,12 +69,33 @@ public sealed class BlockStreamer(BlockBlobClient blob, long offset, Incremental
         }
     }
 
+    /// <summary>The time storage has to take each piece of a block, running from the start: a block that outlasts it fails.</summary>
+    private sealed class StallClock : IDisposable
+    {
+        private readonly CancellationTokenSource _stall;
+        private readonly TimeSpan _timeout;
+
+        public StallClock(CancellationToken cancellationToken, TimeSpan timeout)
+        {
+            (_stall, _timeout) = (CancellationTokenSource.CreateLinkedTokenSource(cancellationToken), timeout);
+            Restart();
+        }
+
+        public CancellationToken Token => _stall.Token;
+
+        public void Pause() => _stall.CancelAfter(Timeout.InfiniteTimeSpan);
+
+        public void Restart() => _stall.CancelAfter(_timeout);
+
+        public void Dispose() => _stall.Dispose();
+    }
+
     /// <summary>
     /// One block's bytes as the storage client reads them: forward only, hashed as they go, the last piece held back until
     /// <paramref name="after"/> has ended, and each piece handed over starts the clock storage has to take it.
     /// </summary>
     private sealed class BodyBlock(
-        ReadOnlyMemory<byte> head, Stream body, long length, IncrementalHash hash, Task after, CancellationTokenSource stall, TimeSpan stallTimeout)
+        ReadOnlyMemory<byte> head, Stream body, long length, IncrementalHash hash, Task after, StallClock stall)
         : Stream
     {
         private ReadOnlyMemory<byte> _head = head;
@@ -106,7 +126,7 @@ public sealed class BlockStreamer(BlockBlobClient blob, long offset, Incremental
             if (_read == length || buffer.IsEmpty) return 0;
             ObjectDisposedException.ThrowIf(_abandoned, this);
             // Waiting for the client is not storage stalling.
-            stall.CancelAfter(Timeout.InfiniteTimeSpan);
+            stall.Pause();
             var wanted = buffer[..(int)Math.Min(buffer.Length, length - _read)];
             int read;
             if (!_head.IsEmpty)
@@ -125,7 +145,7 @@ public sealed class BlockStreamer(BlockBlobClient blob, long offset, Incremental
             ObjectDisposedException.ThrowIf(_abandoned, this);
             hash.AppendData(wanted.Span[..read]);
             _read += read;
-            stall.CancelAfter(stallTimeout);
+            stall.Restart();
             return read;
         }
 
