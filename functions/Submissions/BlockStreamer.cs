@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Azure.Storage.Blobs.Specialized;
 using Baocao.Storage;
@@ -47,9 +46,8 @@ public sealed class BlockStreamer(BlockBlobClient blob, long offset, Incremental
         {
             var size = Math.Min(BlockSize, length - Bytes);
             var id = BlockIds.At(offset + Bytes);
-            using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            stall.CancelAfter(stallTimeout);
-            var block = new BodyBlock(head, body, size, Hash, after, stall, stallTimeout);
+            using var stall = new StallClock(cancellationToken, stallTimeout);
+            var block = new BodyBlock(head, body, size, Hash, after, stall);
             head = ReadOnlyMemory<byte>.Empty;
             after = Task.CompletedTask;
             var before = Hash.Clone();
@@ -71,12 +69,33 @@ public sealed class BlockStreamer(BlockBlobClient blob, long offset, Incremental
         }
     }
 
+    /// <summary>The time storage has to take each piece of a block, running from the start: a block that outlasts it fails.</summary>
+    private sealed class StallClock : IDisposable
+    {
+        private readonly CancellationTokenSource _stall;
+        private readonly TimeSpan _timeout;
+
+        public StallClock(CancellationToken cancellationToken, TimeSpan timeout)
+        {
+            (_stall, _timeout) = (CancellationTokenSource.CreateLinkedTokenSource(cancellationToken), timeout);
+            Restart();
+        }
+
+        public CancellationToken Token => _stall.Token;
+
+        public void Pause() => _stall.CancelAfter(Timeout.InfiniteTimeSpan);
+
+        public void Restart() => _stall.CancelAfter(_timeout);
+
+        public void Dispose() => _stall.Dispose();
+    }
+
     /// <summary>
     /// One block's bytes as the storage client reads them: forward only, hashed as they go, the last piece held back until
     /// <paramref name="after"/> has ended, and each piece handed over starts the clock storage has to take it.
     /// </summary>
     private sealed class BodyBlock(
-        ReadOnlyMemory<byte> head, Stream body, long length, IncrementalHash hash, Task after, CancellationTokenSource stall, TimeSpan stallTimeout)
+        ReadOnlyMemory<byte> head, Stream body, long length, IncrementalHash hash, Task after, StallClock stall)
         : Stream
     {
         private ReadOnlyMemory<byte> _head = head;
@@ -107,7 +126,7 @@ public sealed class BlockStreamer(BlockBlobClient blob, long offset, Incremental
             if (_read == length || buffer.IsEmpty) return 0;
             ObjectDisposedException.ThrowIf(_abandoned, this);
             // Waiting for the client is not storage stalling.
-            stall.CancelAfter(Timeout.InfiniteTimeSpan);
+            stall.Pause();
             var wanted = buffer[..(int)Math.Min(buffer.Length, length - _read)];
             int read;
             if (!_head.IsEmpty)
@@ -126,7 +145,7 @@ public sealed class BlockStreamer(BlockBlobClient blob, long offset, Incremental
             ObjectDisposedException.ThrowIf(_abandoned, this);
             hash.AppendData(wanted.Span[..read]);
             _read += read;
-            stall.CancelAfter(stallTimeout);
+            stall.Restart();
             return read;
         }
 
@@ -152,27 +171,5 @@ public sealed class BlockStreamer(BlockBlobClient blob, long offset, Incremental
         public override void SetLength(long value) => throw new NotSupportedException();
 
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
-}
-
-/// <summary>
-/// Names of staged blocks that say where they start: 8 bytes of offset, then 4 random ones so two requests staging at
-/// the same offset never replace each other's block. All are the same length, as a block blob requires.
-/// </summary>
-public static class BlockIds
-{
-    public static string At(long offset)
-    {
-        Span<byte> id = stackalloc byte[12];
-        BinaryPrimitives.WriteInt64BigEndian(id, offset);
-        RandomNumberGenerator.Fill(id[8..]);
-        return Convert.ToBase64String(id);
-    }
-
-    /// <summary>Where the block named <paramref name="id"/> starts; -1 for a name of another shape.</summary>
-    public static long OffsetOf(string id)
-    {
-        Span<byte> bytes = stackalloc byte[12];
-        return Convert.TryFromBase64String(id, bytes, out var written) && written == 12 ? BinaryPrimitives.ReadInt64BigEndian(bytes) : -1;
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Baocao.Access;
 using Baocao.Catalog;
 using Baocao.Hosting;
@@ -9,41 +8,15 @@ using Microsoft.Azure.Functions.Worker;
 namespace Baocao.Submissions;
 
 /// <summary>
-/// The tus resumable-upload protocol 1.0.0 (core, creation, creation-with-upload, termination, expiration) for files
-/// too large or connections too flaky for one multipart request. A finished upload is attached by naming its id in
-/// the report's <c>uploads</c> list. The functions are <see cref="TusDiscoveryFunctions"/> and <see cref="ResumableUploadFunctions"/>.
+/// The tus endpoints (<see cref="TusProtocol"/>) for files too large or connections too flaky for one multipart request.
+/// A finished upload is attached by naming its id in the report's <c>uploads</c> list. The functions are
+/// <see cref="TusDiscoveryFunctions"/> and <see cref="ResumableUploadFunctions"/>.
 /// </summary>
 public static class ResumableUploadsApi
 {
-    public const string Version = "1.0.0";
-    public const string Extensions = "creation,creation-with-upload,termination,expiration";
-    public const string ChunkContentType = "application/offset+octet-stream";
-
     /// <summary>The uploads' route below the host's route prefix, as the functions declare it.</summary>
     public const string FunctionRoute = "periods/{periodId}/reports/{unitId}/uploads";
     public const string Route = "/api/" + FunctionRoute;
-
-    /// <summary>tus metadata: comma-separated "key base64value" pairs (value optional); null when malformed.</summary>
-    public static Dictionary<string, string>? ParseMetadata(string? header)
-    {
-        var pairs = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var pair in (header ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var parts = pair.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length > 2 || !pairs.TryAdd(parts[0], "")) return null;
-            if (parts.Length == 1) continue;
-            try
-            {
-                pairs[parts[0]] = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(Convert.FromBase64String(parts[1]));
-            }
-            catch (Exception error) when (error is FormatException or ArgumentException)
-            {
-                return null;
-            }
-        }
-        return pairs;
-    }
-
 }
 
 /// <summary>OPTIONS tells a client what the server speaks; it says nothing about any unit, so it needs no key.</summary>
@@ -54,8 +27,8 @@ public sealed class TusDiscoveryFunctions(ResumableUploads uploads)
     public NoContent Describe([HttpTrigger(AuthorizationLevel.Anonymous, "options", Route = ResumableUploadsApi.FunctionRoute)] HttpRequest req)
     {
         var headers = req.HttpContext.Response.Headers;
-        headers["Tus-Version"] = ResumableUploadsApi.Version;
-        headers["Tus-Extension"] = ResumableUploadsApi.Extensions;
+        headers["Tus-Version"] = TusProtocol.Version;
+        headers["Tus-Extension"] = TusProtocol.Extensions;
         headers["Tus-Max-Size"] = uploads.MaxSize.ToString(CultureInfo.InvariantCulture);
         return TypedResults.NoContent();
     }
@@ -78,7 +51,7 @@ public sealed class ResumableUploadFunctions(ResumableUploads uploads, CatalogSe
         {
             return Malformed("Upload-Length", "Cần Upload-Length: độ dài tệp tính bằng byte (máy chủ không nhận Upload-Defer-Length).");
         }
-        var metadata = ResumableUploadsApi.ParseMetadata(req.Headers["Upload-Metadata"]);
+        var metadata = TusProtocol.ParseMetadata(req.Headers["Upload-Metadata"]);
         if (metadata is null) return Malformed("Upload-Metadata", "Upload-Metadata sai định dạng: các cặp 'khoá giá-trị-base64' cách nhau bằng dấu phẩy.");
         var unit = CallingUnit.From(context).Code;
         var period = await catalog.GetPeriodAsync(periodId, ct);
@@ -87,7 +60,7 @@ public sealed class ResumableUploadFunctions(ResumableUploads uploads, CatalogSe
             return Problems.NotFound($"Không có kỳ báo cáo '{periodId}' đang mở cho đơn vị này.");
         }
         var hasBody = req.ContentLength > 0;
-        if (hasBody && req.ContentType != ResumableUploadsApi.ChunkContentType) return WrongChunkType();
+        if (hasBody && req.ContentType != TusProtocol.ChunkContentType) return WrongChunkType();
         var created = await uploads.CreateAsync(period.Id, unit, length, metadata.GetValueOrDefault("filename"), ct);
         if (created.Problem is { } refused) return refused;
         var upload = created.Value!;
@@ -96,7 +69,7 @@ public sealed class ResumableUploadFunctions(ResumableUploads uploads, CatalogSe
         if (hasBody)
         {
             context.AllowBodyOf(length);
-            var appended = await uploads.AppendAsync(period.Id, unit, upload.Id, 0, req.Body, req.ContentLength!.Value, ct);
+            var appended = await uploads.AppendAsync(new UploadRef(period.Id, unit, upload.Id), 0, req.Body, req.ContentLength!.Value, ct);
             if (appended.Problem is { } problem) return problem;
             context.Response.Headers["Upload-Offset"] = appended.Value!.Offset.ToString(CultureInfo.InvariantCulture);
         }
@@ -109,7 +82,7 @@ public sealed class ResumableUploadFunctions(ResumableUploads uploads, CatalogSe
         [HttpTrigger(AuthorizationLevel.Anonymous, "head", Route = OneUpload)] HttpRequest req, string periodId, string uploadId, CancellationToken ct)
     {
         var context = req.HttpContext;
-        var found = await uploads.GetAsync(CatalogText.NormalizeCode(periodId), CallingUnit.From(context).Code, uploadId, ct);
+        var found = await uploads.GetAsync(Named(context, periodId, uploadId), ct);
         if (found.Problem is { } problem) return problem;
         var headers = context.Response.Headers;
         headers["Upload-Offset"] = found.Value!.Offset.ToString(CultureInfo.InvariantCulture);
@@ -126,7 +99,7 @@ public sealed class ResumableUploadFunctions(ResumableUploads uploads, CatalogSe
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = OneUpload)] HttpRequest req, string periodId, string uploadId, CancellationToken ct)
     {
         var context = req.HttpContext;
-        if (req.ContentType != ResumableUploadsApi.ChunkContentType) return WrongChunkType();
+        if (req.ContentType != TusProtocol.ChunkContentType) return WrongChunkType();
         // Under the Functions host a chunked body is forwarded empty; every chunk must say its length.
         if (req.ContentLength is null)
         {
@@ -137,7 +110,7 @@ public sealed class ResumableUploadFunctions(ResumableUploads uploads, CatalogSe
             return Malformed("Upload-Offset", "Cần Upload-Offset: vị trí (byte) của đoạn gửi lên.");
         }
         context.AllowBodyOf(req.ContentLength.Value);
-        var appended = await uploads.AppendAsync(CatalogText.NormalizeCode(periodId), CallingUnit.From(context).Code, uploadId, offset, req.Body, req.ContentLength.Value, ct);
+        var appended = await uploads.AppendAsync(Named(context, periodId, uploadId), offset, req.Body, req.ContentLength.Value, ct);
         if (appended.Problem is { } problem) return problem;
         context.Response.Headers["Upload-Offset"] = appended.Value!.Offset.ToString(CultureInfo.InvariantCulture);
         Expires(context, appended.Value.Upload);
@@ -148,39 +121,19 @@ public sealed class ResumableUploadFunctions(ResumableUploads uploads, CatalogSe
     [ProducesProblem(StatusCodes.Status409Conflict)]
     public async Task<Results<NoContent, ProblemHttpResult>> Terminate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = OneUpload)] HttpRequest req, string periodId, string uploadId, CancellationToken ct) =>
-        await uploads.TerminateAsync(CatalogText.NormalizeCode(periodId), CallingUnit.From(req.HttpContext).Code, uploadId, ct) is { } problem
+        await uploads.TerminateAsync(Named(req.HttpContext, periodId, uploadId), ct) is { } problem
             ? problem
             : TypedResults.NoContent();
+
+    private static UploadRef Named(HttpContext context, string periodId, string uploadId) =>
+        new(CatalogText.NormalizeCode(periodId), CallingUnit.From(context).Code, uploadId);
 
     private static void Expires(HttpContext context, Upload upload) =>
         context.Response.Headers["Upload-Expires"] = upload.ExpiresAt.ToString("r", CultureInfo.InvariantCulture);
 
     private static ProblemHttpResult WrongChunkType() =>
-        Problems.UnsupportedMediaType($"Nội dung mỗi đoạn phải có Content-Type: {ResumableUploadsApi.ChunkContentType}.");
+        Problems.UnsupportedMediaType($"Nội dung mỗi đoạn phải có Content-Type: {TusProtocol.ChunkContentType}.");
 
     private static ProblemHttpResult Malformed(string header, string detail) =>
         Problems.Malformed(new FieldError(header, "invalid-header", detail));
-}
-
-/// <summary>Every tus answer names the protocol version, errors included.</summary>
-[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method)]
-public sealed class AnswerAsTusAttribute : Attribute, IEndpointFilter
-{
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        context.HttpContext.Response.Headers["Tus-Resumable"] = ResumableUploadsApi.Version;
-        return await next(context);
-    }
-}
-
-/// <summary>A tus request must name the protocol version the server speaks (<c>Tus-Resumable</c>), or it gets 412 and the version.</summary>
-[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method)]
-public sealed class RequireTusVersionAttribute : Attribute, IEndpointFilter
-{
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        if (context.HttpContext.Request.Headers["Tus-Resumable"] == ResumableUploadsApi.Version) return await next(context);
-        context.HttpContext.Response.Headers["Tus-Version"] = ResumableUploadsApi.Version;
-        return Problems.Create(StatusCodes.Status412PreconditionFailed, "tus-version", "Phiên bản tus không được hỗ trợ", $"Cần Tus-Resumable: {ResumableUploadsApi.Version}.");
-    }
 }

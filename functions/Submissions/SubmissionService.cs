@@ -9,13 +9,6 @@ using Microsoft.Extensions.Options;
 
 namespace Baocao.Submissions;
 
-/// <summary>Settings of submissions beyond the attachment limits, bound from <c>Submissions__*</c>.</summary>
-public sealed class IdempotencyOptions
-{
-    /// <summary>How long an <c>Idempotency-Key</c> is remembered.</summary>
-    public TimeSpan IdempotencyKeyLifetime { get; set; } = TimeSpan.FromHours(24);
-}
-
 /// <summary>What a submission produced: its receipt, and whether it repeats an earlier request with the same key.</summary>
 public sealed record SubmissionOutcome(SubmissionReceipt Receipt, bool Replayed);
 

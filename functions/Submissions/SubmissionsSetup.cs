@@ -19,6 +19,8 @@ public static class SubmissionsSetup
             .Validate(o => o.UploadLifetime > TimeSpan.Zero, "Submissions:UploadLifetime must be positive.")
             .ValidateOnStart();
         services.AddSingleton<SubmissionService>();
+        services.AddSingleton<UploadBlobs>().AddSingleton<UploadRecords>().AddSingleton<UploadProgress>().AddSingleton<ChunkWriter>();
+        services.AddSingleton<BackgroundCommits>().AddHostedService(p => p.GetRequiredService<BackgroundCommits>());
         services.AddSingleton<ResumableUploads>().AddSingleton<IExpiringRecords>(p => p.GetRequiredService<ResumableUploads>());
         return services;
     }
