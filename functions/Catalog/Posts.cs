@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Baocao.Hosting;
 
 namespace Baocao.Catalog;
@@ -9,6 +10,28 @@ namespace Baocao.Catalog;
 public sealed record Delegation(Contact Acting, DateOnly From, DateOnly To)
 {
     public bool CoversDay(DateOnly day) => From <= day && day <= To;
+}
+
+/// <summary>
+/// A person who decides in a review stage: the assignee, or the acting officer standing in for them (<see cref="OnBehalfOf"/>).
+/// History names both, so the record shows who clicked and for whom.
+/// </summary>
+public sealed record Reviewer(Contact Person, Contact? OnBehalfOf = null)
+{
+    /// <summary>Whose decision this is: the assignee, even when an acting officer makes it.</summary>
+    [JsonIgnore]
+    public string DecidesFor => (OnBehalfOf ?? Person).Email;
+
+    [JsonIgnore]
+    public string Actor => OnBehalfOf is null ? $"{Person.Name} <{Person.Email}>" : $"{Person.Name} <{Person.Email}> (thay mặt {OnBehalfOf.Name} <{OnBehalfOf.Email}>)";
+
+    /// <summary>The name a unit reads in mail: the acting officer, and for whom.</summary>
+    [JsonIgnore]
+    public string DisplayName => OnBehalfOf is null ? Person.Name : $"{Person.Name} (thay mặt {OnBehalfOf.Name})";
+
+    /// <summary>Whether <paramref name="email"/> is one of the two: the person who decides, or the one they stand in for.</summary>
+    public bool Names(string email) =>
+        string.Equals(Person.Email, email, StringComparison.OrdinalIgnoreCase) || string.Equals(OnBehalfOf?.Email, email, StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>

@@ -54,8 +54,10 @@ public sealed class DeadlineExtensions(WorkflowEngine engine, CatalogService cat
         if (!WorkflowDefinition.NotSubmitted.Contains(view.Instance.State)) return NotOwing(view.Instance);
         var what = code == LateRequested ? "cho nộp muộn" : "gia hạn nộp báo cáo";
         var work = await mail.RequestedAsync(view, period, what, until!.Value, deadline, reason!, cancellationToken);
-        var result = await engine.FireAsync(view.Instance.Id, ReportTrigger.Note, unitCode, WorkflowChannel.Api,
-            $"Đề nghị {what} đến {time.Describe(until.Value)}. Lý do: {reason}", code, work, view.Instance.State, cancellationToken);
+        var result = await engine.FireAsync(view.Instance.Id, new Firing(ReportTrigger.Note, unitCode, WorkflowChannel.Api)
+        {
+            Comment = $"Đề nghị {what} đến {time.Describe(until.Value)}. Lý do: {reason}", ReasonCode = code, Work = work, SeenState = view.Instance.State,
+        }, cancellationToken);
         return result is FireResult.Applied applied
             ? new FiledRequest(applied.Instance.Id, applied.Event.Sequence, kind, until.Value, reason!)
             : Conflict(result);
@@ -72,9 +74,11 @@ public sealed class DeadlineExtensions(WorkflowEngine engine, CatalogService cat
         if (errors.Any) return errors.ToProblem();
         if (!WorkflowDefinition.NotSubmitted.Contains(view.Instance.State)) return NotOwing(view.Instance);
         var work = await mail.DecidedAsync(view.Instance, period, granted: true, until!.Value, reason!, cancellationToken);
-        var result = await engine.FireAsync(view.Instance.Id, ReportTrigger.Extend, WorkflowApi.AdminActor, WorkflowChannel.Admin,
-            $"Gia hạn nộp báo cáo đến {time.Describe(until.Value)}. Lý do: {reason}", Granted, work, view.Instance.State, cancellationToken,
-            deadline: until);
+        var result = await engine.FireAsync(view.Instance.Id, WorkflowApi.ByAdmin(ReportTrigger.Extend) with
+        {
+            Comment = $"Gia hạn nộp báo cáo đến {time.Describe(until.Value)}. Lý do: {reason}", ReasonCode = Granted, Work = work,
+            SeenState = view.Instance.State, Deadline = until,
+        }, cancellationToken);
         return result is FireResult.Applied applied ? applied.Instance : Conflict(result);
     }
 
@@ -89,8 +93,10 @@ public sealed class DeadlineExtensions(WorkflowEngine engine, CatalogService cat
         if (Pending(view.History) is null) return Problems.Conflict("no-pending-request", "Đơn vị không có đề nghị gia hạn nào đang chờ quyết định.");
         var work = await mail.DecidedAsync(view.Instance, period, granted: false, deadline, reason!, cancellationToken);
         // Decided on the very event the admin saw: a grant or a new request in between makes this refusal stale.
-        var result = await engine.FireAsync(view.Instance.Id, ReportTrigger.Note, WorkflowApi.AdminActor, WorkflowChannel.Admin,
-            $"Không chấp nhận đề nghị gia hạn. Lý do: {reason}", Refused, work, seenState: null, cancellationToken, seenSequence: view.Instance.Sequence);
+        var result = await engine.FireAsync(view.Instance.Id, WorkflowApi.ByAdmin(ReportTrigger.Note) with
+        {
+            Comment = $"Không chấp nhận đề nghị gia hạn. Lý do: {reason}", ReasonCode = Refused, Work = work, SeenSequence = view.Instance.Sequence,
+        }, cancellationToken);
         return result is FireResult.Applied applied ? applied.Instance : Conflict(result);
     }
 

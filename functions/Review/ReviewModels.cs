@@ -94,7 +94,7 @@ public sealed record ReportFacts(
 
     public static HistoryModel History(HistoryEvent e, PeopleTime time) =>
         new(time.Describe(e.At), e.Actor, e.Trigger != ReportTrigger.Note ? WorkflowDefinition.Verb(e.Trigger)
-            : e.ReasonCode?.StartsWith("stage-approval:", StringComparison.Ordinal) == true ? "đồng ý (chờ những người cùng duyệt)"
-            : ReviewStages.IsReassignment(e.ReasonCode) ? "giao lại bước duyệt"
+            : e.ReasonCode == ReviewStages.PartialApproval ? "đồng ý (chờ những người cùng duyệt)"
+            : e.InStage?.Reassigned is not null ? "giao lại bước duyệt"
             : WorkflowDefinition.Verb(e.Trigger), e.Comment, e.Version);
 }

@@ -50,7 +50,7 @@ public sealed class ReviewPeople(CatalogService catalog)
             var units = (await catalog.GetUnitsAsync(cancellationToken)).ToDictionary(u => u.Code);
             assignees.AddRange(PostRules.Nearest(named, unitCode, units).Select(p => new Assignee(p.Holder, p)));
         }
-        foreach (var moved in history.Select(e => ReviewStages.ReadReassignment(e.ReasonCode)).OfType<Reassignment>().Where(r => r.Stage == stage.Code))
+        foreach (var moved in history.Where(e => e.InStage?.Stage == stage.Code).Select(e => e.InStage!.Reassigned).OfType<Reassignment>())
         {
             assignees = moved.Replaces is null
                 ? [new Assignee(moved.To)]

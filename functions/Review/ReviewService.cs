@@ -78,8 +78,8 @@ public sealed partial class ReviewService(
         if (await engine.OperationAsync(instance.Id, link.UseKey("", TimeSpan.Zero).Key, cancellationToken) is { } used)
         {
             // Decisions in one instant (an all-of stage's approval and a return) are told apart by who made them.
-            var decision = view.History.LastOrDefault(e => e.At == used.At && e.Channel == WorkflowChannel.Link
-                && e.Actor.Contains($"<{link.Recipient}>", StringComparison.OrdinalIgnoreCase)) ?? view.History.LastOrDefault(e => e.At == used.At);
+            var decision = view.History.LastOrDefault(e => e.At == used.At && e.InStage?.Decider?.Names(link.Recipient) == true)
+                ?? view.History.LastOrDefault(e => e.At == used.At);
             return new LinkCase(LinkStatus.DecidedHere, link, Decision: decision, Instance: instance);
         }
         if (instance.Version != link.Version) return new LinkCase(LinkStatus.Superseded, link, Instance: instance);
@@ -141,11 +141,14 @@ public sealed partial class ReviewService(
             var (trigger, work, next) = await ConsequencesAsync(opened, decision, cancellationToken);
             var instance = opened.View.Instance;
             var names = opened.Template.Indicators.ToDictionary(i => i.Code, i => i.Name);
-            var result = await engine.FireAsync(instance.Id, trigger, opened.Reviewer.Actor, WorkflowChannel.Link,
-                decision.Approve ? decision.Comment : decision.HistoryComment(names),
-                trigger == ReportTrigger.Note ? ReviewStages.PartialApproval(opened.Stage.Code) : decision.Approve ? null : decision.ReasonCode,
-                work, instance.State, cancellationToken, seenSequence: instance.Sequence,
-                operation: opened.Link.UseKey(decision.Name, options.Value.LinkLifetime + TimeSpan.FromDays(1)));
+            var result = await engine.FireAsync(instance.Id, new Firing(trigger, opened.Reviewer.Actor, WorkflowChannel.Link)
+            {
+                Comment = decision.Approve ? decision.Comment : decision.HistoryComment(names),
+                ReasonCode = trigger == ReportTrigger.Note ? ReviewStages.PartialApproval : decision.Approve ? null : decision.ReasonCode,
+                InStage = new StageFact(opened.Stage.Code, Decider: opened.Reviewer),
+                Work = work, SeenState = instance.State, SeenSequence = instance.Sequence,
+                Operation = opened.Link.UseKey(decision.Name, options.Value.LinkLifetime + TimeSpan.FromDays(1)),
+            }, cancellationToken);
             if (result is FireResult.Applied applied)
             {
                 LogDecided(logger, instance.Id, opened.Stage.Code, trigger, applied.Event.Sequence);
@@ -232,11 +235,13 @@ public sealed partial class ReviewService(
         var template = (await catalog.GetTemplateAsync(period.TemplateCode, period.TemplateVersion, cancellationToken))!;
         var version = (await engine.GetVersionAsync(instance.Id, instance.Version, cancellationToken))!;
         var facts = await FactsAsync(period, template, unit, version, cancellationToken);
-        var moved = new Reassignment(stage.Code, replaces, to);
         var before = replaces ?? string.Join(", ", assigned);
-        var result = await engine.FireAsync(instance.Id, ReportTrigger.Note, actor, WorkflowChannel.Admin,
-            $"Giao bước «{stage.Name}» cho {to.Name} <{to.Email}> thay {before}. Lý do: {reason}", ReviewStages.ReasonCode(moved),
-            mail.Requests(instance.Id, facts, stage, [new Reviewer(to)]), instance.State, cancellationToken, seenSequence: instance.Sequence);
+        var result = await engine.FireAsync(instance.Id, new Firing(ReportTrigger.Note, actor, WorkflowChannel.Admin)
+        {
+            Comment = $"Giao bước «{stage.Name}» cho {to.Name} <{to.Email}> thay {before}. Lý do: {reason}", ReasonCode = ReviewStages.Reassigned,
+            InStage = new StageFact(stage.Code, Reassigned: new Reassignment(replaces, to)),
+            Work = mail.Requests(instance.Id, facts, stage, [new Reviewer(to)]), SeenState = instance.State, SeenSequence = instance.Sequence,
+        }, cancellationToken);
         if (result is FireResult.Applied applied) LogReassigned(logger, instance.Id, stage.Code, applied.Event.Sequence);
         return result;
     }

@@ -87,14 +87,15 @@ public sealed partial class SubmissionService(
         var operation = idempotencyKey is null ? null : new OperationKey(idempotencyKey, receipt, idempotency.Value.IdempotencyKeyLifetime);
 
         var version = new VersionDraft(body, receipt, late);
+        var submit = new Firing(ReportTrigger.Submit, unitCode, WorkflowChannel.Api) { Window = window, Operation = operation };
         // The first stage's people get their mail in the Submit's own transaction: no accepted report goes unannounced.
         var work = await review.RequestsForSubmissionAsync(period, template, unitCode, report, version, early.Read?.Instance, cancellationToken);
-        var result = await engine.SubmitAsync(instanceId, unitCode, window, version, operation, work, early.Read, cancellationToken);
+        var result = await engine.SubmitAsync(instanceId, submit, version, work, early.Read, cancellationToken);
         if (result is FireResult.NotFound)
         {
             // The period's fan-out has not reached this unit yet; a good submission starts its instance.
             await engine.StartAsync(period.Id, unitCode, cancellationToken);
-            result = await engine.SubmitAsync(instanceId, unitCode, window, version, operation, work, seen: null, cancellationToken);
+            result = await engine.SubmitAsync(instanceId, submit, version, work, seen: null, cancellationToken);
         }
         metrics.Submission(accepted: result is FireResult.Applied);
         if (result is FireResult.Applied applied)

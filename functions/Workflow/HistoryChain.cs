@@ -46,6 +46,12 @@ public static class HistoryChain
             json.WriteString("reasonCode", e.ReasonCode);
             json.WriteString("from", e.From.ToString());
             json.WriteString("to", e.To.ToString());
+            // Written only when present, so the chains of events without one hash as they always did.
+            if (e.InStage is { } fact)
+            {
+                json.WritePropertyName("inStage");
+                JsonSerializer.Serialize(json, fact, StageFacts.Json);
+            }
             json.WriteEndObject();
         }
         return buffer.ToArray();

@@ -60,8 +60,8 @@ public sealed partial class PeriodActivities(
     {
         var period = (await catalog.GetAsync<Period>(CatalogStore.Periods, batch.PeriodId, cancellationToken))?.Value;
         var comment = $"Kỳ báo cáo đã đóng lúc {time.Describe(period?.ClosedAt ?? time.UtcNow)} mà đơn vị chưa nộp báo cáo.";
-        await Task.WhenAll(batch.Items.Select(id => engine.FireAsync(id, ReportTrigger.MarkMissed, WorkflowApi.AdminActor, WorkflowChannel.Admin,
-            comment, "period-closed", work: null, seenState: null, cancellationToken)));
+        var missed = WorkflowApi.ByAdmin(ReportTrigger.MarkMissed) with { Comment = comment, ReasonCode = "period-closed" };
+        await Task.WhenAll(batch.Items.Select(id => engine.FireAsync(id, missed, cancellationToken)));
     }
 
     /// <summary>Records the period complete, once: a period complete already keeps its first record.</summary>

@@ -170,8 +170,10 @@ public sealed partial class TimerSweeper(
             LogStale(logger, entry.Partition, timer.Timer.Name);
             return null;
         }
-        var result = await engine.FireAsync(entry.Partition, firing.Trigger, Actor, WorkflowChannel.Timer, firing.Comment, null,
-            firing.Work, instance!.State, cancellationToken, firing: timer);
+        var result = await engine.FireAsync(entry.Partition, new Firing(firing.Trigger, Actor, WorkflowChannel.Timer)
+        {
+            Comment = firing.Comment, Work = firing.Work, SeenState = instance!.State, Timer = timer,
+        }, cancellationToken);
         if (result is FireResult.Applied) return timer.Timer.Kind;
         // Another sweeper fired it, or the report moved on meanwhile: either way this timer has nothing left to do.
         await store.TryRemoveTimerAsync(timer, cancellationToken);

@@ -24,6 +24,9 @@ public static class WorkflowApi
     /// <summary>The actor recorded for decisions made with the admin key, which names no person.</summary>
     public const string AdminActor = "quản trị viên";
 
+    /// <summary>A trigger an admin fires with the admin key, through the admin channel.</summary>
+    public static Firing ByAdmin(ReportTrigger trigger) => new(trigger, AdminActor, WorkflowChannel.Admin);
+
     /// <summary>
     /// The events an admin may raise: a note in history, exempting a unit, returning a report for correction. The
     /// others belong to their own channel (Submit to the unit's submission, Claim and Approve to the reviewers' links,
@@ -114,8 +117,10 @@ public sealed class InstanceFunctions(WorkflowEngine engine, PeriodPurge purge)
     {
         var body = await JsonBody.ReadAsync<ReopenRequest>(req, ct);
         if (body.Problem is { } problem) return problem;
-        var result = await engine.FireAsync(instanceId, ReportTrigger.Reopen, WorkflowApi.AdminActor, WorkflowChannel.Admin,
-            body.Value!.Reason, body.Value.ReasonCode, work: null, seenState: ReportState.Approved, ct);
+        var result = await engine.FireAsync(instanceId, WorkflowApi.ByAdmin(ReportTrigger.Reopen) with
+        {
+            Comment = body.Value!.Reason, ReasonCode = body.Value.ReasonCode, SeenState = ReportState.Approved,
+        }, ct);
         return WorkflowApi.Answer(instanceId, result);
     }
 
@@ -132,8 +137,8 @@ public sealed class InstanceFunctions(WorkflowEngine engine, PeriodPurge purge)
         var trigger = RaisableEvent(body.Value!.Event, errors);
         var reason = WorkflowApi.Reason(body.Value.Reason, errors);
         if (errors.Any) return errors.ToProblem();
-        return WorkflowApi.Answer(instanceId, await engine.FireAsync(instanceId, trigger!.Value, WorkflowApi.AdminActor, WorkflowChannel.Admin, reason,
-            body.Value.ReasonCode, work: null, seenState: null, ct));
+        return WorkflowApi.Answer(instanceId, await engine.FireAsync(instanceId,
+            WorkflowApi.ByAdmin(trigger!.Value) with { Comment = reason, ReasonCode = body.Value.ReasonCode }, ct));
     }
 
     [Function("TerminateInstance"), EndpointSummary("Dừng một báo cáo đang trong quy trình, kèm lý do: huỷ các hẹn giờ, ghi vào lịch sử")]
@@ -147,8 +152,8 @@ public sealed class InstanceFunctions(WorkflowEngine engine, PeriodPurge purge)
         var errors = new ValidationErrors();
         var reason = WorkflowApi.Reason(body.Value!.Reason, errors);
         if (errors.Any) return errors.ToProblem();
-        return WorkflowApi.Answer(instanceId, await engine.FireAsync(instanceId, ReportTrigger.Terminate, WorkflowApi.AdminActor, WorkflowChannel.Admin, reason,
-            body.Value.ReasonCode, work: null, seenState: null, ct));
+        return WorkflowApi.Answer(instanceId, await engine.FireAsync(instanceId,
+            WorkflowApi.ByAdmin(ReportTrigger.Terminate) with { Comment = reason, ReasonCode = body.Value.ReasonCode }, ct));
     }
 
     [Function("PurgeInstances"), EndpointSummary("Xoá hẳn các báo cáo của một kỳ đã đóng: quy trình, lịch sử, phiên bản, hẹn giờ và tệp đính kèm")]

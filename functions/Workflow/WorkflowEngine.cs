@@ -47,23 +47,11 @@ public sealed partial class WorkflowEngine(
     }
 
     /// <summary>
-    /// Fires a trigger. With <paramref name="seenState"/>, the decision holds only for the state its maker saw: a
-    /// reviewer's approval of a report in review must not become the leader's approval because someone was faster.
-    /// A lost race re-reads and decides again; if the decision no longer applies, the refusal names who decided.
-    /// <paramref name="timers"/> are set in the same transaction; a timer's own firing passes itself as
-    /// <paramref name="firing"/>, which the transaction deletes under its ETag, so it can fire only once.
-    /// <paramref name="seenSequence"/> narrows the decision to the very event its maker saw (a resubmitted version, or
-    /// another approver's note, makes it stale); <paramref name="operation"/> is a single-use key (an e-mail link's
-    /// token) recorded by a conditional insert in the same transaction, so one link decides once. An Extend names the
-    /// unit's new <paramref name="deadline"/>.
+    /// Fires a trigger. A lost race re-reads and decides again; if the decision no longer applies (for the state or the
+    /// event its maker saw, see <see cref="Firing"/>), the refusal names who decided.
     /// </summary>
-    public Task<FireResult> FireAsync(
-        string instanceId, ReportTrigger trigger, string actor, WorkflowChannel channel, string? comment, string? reasonCode,
-        IReadOnlyList<WorkItem>? work, ReportState? seenState, CancellationToken cancellationToken,
-        IReadOnlyList<DurableTimer>? timers = null, StoredTimer? firing = null, int? seenSequence = null, OperationKey? operation = null,
-        DateTimeOffset? deadline = null) =>
-        TransitionAsync(instanceId, new Proposal(trigger, channel, CatalogText.CleanOptional(comment), CatalogText.CleanOptional(reasonCode), Deadline: deadline),
-            actor, _ => work ?? [], new Seen(seenState, seenSequence), version: null, operation, timers, firing, cancellationToken);
+    public Task<FireResult> FireAsync(string instanceId, Firing firing, CancellationToken cancellationToken) =>
+        TransitionAsync(instanceId, firing, _ => firing.Work, version: null, firstRead: null, cancellationToken);
 
     /// <summary>
     /// Submits a new version of the report: the version, its history event, its work and the caller's operation key
@@ -76,20 +64,15 @@ public sealed partial class WorkflowEngine(
     /// submission costs one read; if anything changed since, the ETag refuses the batch and the instance is read again.
     /// </remarks>
     public Task<FireResult> SubmitAsync(
-        string instanceId, string actor, SubmissionWindow window, VersionDraft version, OperationKey? operation,
-        Func<int, IReadOnlyList<WorkItem>>? work, InstanceRow? seen, CancellationToken cancellationToken) =>
-        TransitionAsync(instanceId, new Proposal(ReportTrigger.Submit, WorkflowChannel.Api, null, null, window),
-            actor, work ?? (_ => []), new Seen(null, null), version, operation, timers: null, firing: null, cancellationToken, seen);
-
-    /// <summary>What the maker of a decision saw: the state, and optionally the exact event.</summary>
-    private readonly record struct Seen(ReportState? State, int? Sequence);
+        string instanceId, Firing submit, VersionDraft version, Func<int, IReadOnlyList<WorkItem>>? work, InstanceRow? seen, CancellationToken cancellationToken) =>
+        TransitionAsync(instanceId, submit, work ?? (_ => []), version, seen, cancellationToken);
 
     private async Task<FireResult> TransitionAsync(
-        string instanceId, Proposal proposal, string actor, Func<int, IReadOnlyList<WorkItem>> workFor, Seen seen,
-        VersionDraft? version, OperationKey? operation, IReadOnlyList<DurableTimer>? timers, StoredTimer? firing,
-        CancellationToken cancellationToken, InstanceRow? firstRead = null)
+        string instanceId, Firing firing, Func<int, IReadOnlyList<WorkItem>> workFor, VersionDraft? version, InstanceRow? firstRead,
+        CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        ArgumentException.ThrowIfNullOrWhiteSpace(firing.Actor);
+        var (proposal, operation) = (firing.Proposal, firing.Operation);
         var trigger = proposal.Trigger;
         for (var attempt = 1; ; attempt++)
         {
@@ -101,11 +84,11 @@ public sealed partial class WorkflowEngine(
                 LogRepeated(logger, instanceId, trigger, used.Version);
                 return new FireResult.Repeated(current, used.Version, used.RequestHash == operation.RequestHash);
             }
-            if (attempt > 1 && firing is not null && !await TimerStandsAsync(firing, cancellationToken))
+            if (attempt > 1 && firing.Timer is { } timer && !await TimerStandsAsync(timer, cancellationToken))
             {
                 return Refuse(instanceId, trigger, new FireResult.Refused(RefusalCodes.TimerGone, "Hẹn giờ này đã được xử lý."));
             }
-            if ((seen.State is { } state && current.State != state) || (seen.Sequence is { } sequence && current.Sequence != sequence))
+            if ((firing.SeenState is { } state && current.State != state) || (firing.SeenSequence is { } sequence && current.Sequence != sequence))
             {
                 return Refuse(instanceId, trigger, await OvertakenAsync(current, trigger, cancellationToken));
             }
@@ -129,8 +112,8 @@ public sealed partial class WorkflowEngine(
             {
                 return Refuse(instanceId, trigger, new FireResult.Refused(RefusalCodes.TooMuchWork, $"Một bước chuyển chỉ mang tối đa {MaxWorkItems} việc đi kèm (nhận {work.Count})."));
             }
-            var unsigned = new HistoryEvent(current.Sequence + 1, trigger, actor.Trim(), proposal.Channel, at, number,
-                proposal.Comment, proposal.ReasonCode, current.State, verdict.To, Hash: "");
+            var unsigned = new HistoryEvent(current.Sequence + 1, trigger, firing.Actor.Trim(), proposal.Channel, at, number,
+                proposal.Comment, proposal.ReasonCode, current.State, verdict.To, Hash: "", firing.InStage);
             var e = unsigned with { Hash = HistoryChain.Hash(read.LastHash, unsigned) };
             var next = WorkflowDefinition.Apply(
                 current with
@@ -138,7 +121,7 @@ public sealed partial class WorkflowEngine(
                     State = verdict.To, Version = number, Sequence = e.Sequence, UpdatedAt = at, Late = version?.Late ?? current.Late,
                     Deadline = proposal.Deadline ?? current.Deadline,
                 }, trigger, current.State);
-            if (await CommitAsync(read, next, e, work, timers, firing, version, operation, cancellationToken))
+            if (await CommitAsync(read, next, e, work, firing, version, cancellationToken))
             {
                 LogApplied(logger, instanceId, trigger, e.From, e.To, e.Sequence, work.Count);
                 metrics.Transition(trigger.ToString(), e.To.Code());
@@ -182,16 +165,16 @@ public sealed partial class WorkflowEngine(
     /// entries for new timers and for the outbox are written ahead; the outbox is announced once the transaction stands.
     /// </summary>
     private async Task<bool> CommitAsync(InstanceRow read, WorkflowInstance next, HistoryEvent e, IReadOnlyList<WorkItem> work,
-        IReadOnlyList<DurableTimer>? timers, StoredTimer? firing, VersionDraft? version, OperationKey? operation, CancellationToken cancellationToken)
+        Firing firing, VersionDraft? version, CancellationToken cancellationToken)
     {
         var finishing = e.From != e.To && WorkflowDefinition.Finished.Contains(e.To);
         var (set, remove) = finishing
-            ? (timers ?? [], await store.TimersAsync(next.Id, cancellationToken))
-            : await TimersAfterAsync(next, e, timers ?? [], firing, cancellationToken);
+            ? (firing.Timers, await store.TimersAsync(next.Id, cancellationToken))
+            : await TimersAfterAsync(next, e, firing.Timers, firing.Timer, cancellationToken);
         IReadOnlyList<WorkItem> caused = finishing ? [.. work, PeriodActivities.CheckCompletion(next.PeriodId)] : work;
         await IndexAheadAsync(next.Id, set, cancellationToken);
         if (caused.Count > 0) await outbox.PrepareAsync(next.Id, e.At, cancellationToken);
-        if (!await store.TryCommitAsync(read, next, e, caused, set, remove, version, operation, cancellationToken)) return false;
+        if (!await store.TryCommitAsync(read, next, e, caused, set, remove, version, firing.Operation, cancellationToken)) return false;
         if (caused.Count > 0) await outbox.AnnounceAsync(next.Id, cancellationToken);
         return true;
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Baocao.Catalog;
 
 namespace Baocao.Workflow;
 
@@ -46,7 +47,26 @@ public sealed record HistoryEvent(
     string? ReasonCode,
     ReportState From,
     ReportState To,
-    string Hash);
+    string Hash,
+    StageFact? InStage = null);
+
+/// <summary>
+/// What a review event records about its stage, typed: whose decision it is (<see cref="Decider"/>, for a decision or a
+/// partial approval from a link), or for an admin's reassignment whom the stage moved from and to.
+/// </summary>
+public sealed record StageFact(string Stage, Reviewer? Decider = null, Reassignment? Reassigned = null);
+
+public static class StageFacts
+{
+    /// <summary>How a stage fact is stored in its history row and hashed into the chain.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+}
+
+/// <summary>
+/// An admin moved a report's stage to <see cref="To"/>: in place of the assignee <see cref="Replaces"/> (an e-mail), or,
+/// when that is null, in place of everybody the stage had.
+/// </summary>
+public sealed record Reassignment(string? Replaces, Contact To);
 
 /// <summary>Work a transition sends out (a mail, a timer), committed with it and delivered later from the outbox.</summary>
 public sealed record WorkItem(string Kind, JsonElement Payload);

@@ -428,6 +428,7 @@ public sealed class WorkflowStore(TableServiceClient service)
         ["FromState"] = e.From.ToString(),
         ["ToState"] = e.To.ToString(),
         ["Hash"] = e.Hash,
+        ["InStage"] = e.InStage is null ? null : JsonSerializer.Serialize(e.InStage, StageFacts.Json),
     };
 
     private static HistoryEvent ReadEvent(TableEntity t) => new(
@@ -441,7 +442,8 @@ public sealed class WorkflowStore(TableServiceClient service)
         t.GetString("ReasonCode"),
         Enum.Parse<ReportState>(t.GetString("FromState")),
         Enum.Parse<ReportState>(t.GetString("ToState")),
-        t.GetString("Hash"));
+        t.GetString("Hash"),
+        t.GetString("InStage") is { } fact ? JsonSerializer.Deserialize<StageFact>(fact, StageFacts.Json) : null);
 
     private static TableEntity OutboxEntity(string partition, int sequence, DateTimeOffset at, int index, WorkItem item) =>
         OutboxRow(partition, $"{sequence:D6}-{index:D2}", sequence, at, item);

@@ -62,8 +62,7 @@ public static class DemoReports
             Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(ct));
         }
         async Task Fire(string unit, ReportTrigger trigger, string? comment = null, string period = "2026-H1") =>
-            Assert.IsType<FireResult.Applied>(await engine.FireAsync(WorkflowEngine.InstanceId(period, unit), trigger, "Nguyễn Thị Thu Hà",
-                WorkflowChannel.Link, comment, null, null, null, ct));
+            Assert.IsType<FireResult.Applied>(await engine.FireAsync(WorkflowEngine.InstanceId(period, unit), new Firing(trigger, "Nguyễn Thị Thu Hà", WorkflowChannel.Link) { Comment = comment }, ct));
 
         // Last half-year: one approved report, to compare with.
         var admin = app.Admin();

@@ -171,6 +171,9 @@ public sealed class ReviewAssignmentTests(DemoApp app) : IClassFixture<DemoApp>
         Assert.Equal((WorkflowChannel.Admin, "quản trị viên"), (note.Channel, note.Actor));
         Assert.Equal("Giao bước «Chuyên viên thẩm định» cho Phạm Quốc Việt <viet.bdv@anhoa.example> thay thuha.bdv@anhoa.example. Lý do: Chị Hà đi học dài hạn.", note.Comment);
         Assert.Equal(("Phạm Quốc Việt <viet.bdv@anhoa.example>", ReportState.AwaitingApproval), (history[^1].Actor, history[^1].To));
+        // History keeps who the stage moved to, and whose decision the approval was, as typed facts of the stage.
+        Assert.Equal(new StageFact("THAM-DINH", Reassigned: new Reassignment(null, new Contact("Phạm Quốc Việt", "viet.bdv@anhoa.example"))), note.InStage);
+        Assert.Equal(new StageFact("THAM-DINH", Decider: new Reviewer(new Contact("Phạm Quốc Việt", "viet.bdv@anhoa.example"))), history[^1].InStage);
     }
 
     [Fact]

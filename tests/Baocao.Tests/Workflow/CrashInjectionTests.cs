@@ -28,13 +28,12 @@ public sealed class CrashInjectionTests(TestApp app) : IClassFixture<TestApp>
 
     /// <summary>The transition under test: a reviewer claims a submitted report, with a mail to the unit and a review timer.</summary>
     private Task<FireResult> ClaimAsync(WorkflowEngine engine, string id, string unit) =>
-        engine.FireAsync(id, ReportTrigger.Claim, "cv.lan", WorkflowChannel.Link, null, null, [Claimed(unit).ToWorkItem()], ReportState.Submitted, Ct,
-            timers: [new DurableTimer(ReviewTimer, DeadlineTimer.Name, app.Clock.GetUtcNow().AddDays(3))]);
+        engine.FireAsync(id, new Firing(ReportTrigger.Claim, "cv.lan", WorkflowChannel.Link) { Work = [Claimed(unit).ToWorkItem()], SeenState = ReportState.Submitted, Timers = [new DurableTimer(ReviewTimer, DeadlineTimer.Name, app.Clock.GetUtcNow().AddDays(3))] }, Ct);
 
     private async Task<string> SubmittedAsync(WorkflowEngine engine, string unit)
     {
         var id = (await engine.StartAsync(Period, unit, Ct, [DeadlineTimer.For(app.Clock.GetUtcNow().AddDays(10))])).Id;
-        Assert.IsType<FireResult.Applied>(await engine.FireAsync(id, ReportTrigger.Submit, "vp.huyen", WorkflowChannel.Api, null, null, null, null, Ct));
+        Assert.IsType<FireResult.Applied>(await engine.FireAsync(id, new Firing(ReportTrigger.Submit, "vp.huyen", WorkflowChannel.Api), Ct));
         return id;
     }
 

@@ -99,13 +99,13 @@ public sealed class PeriodOrchestrationTests(DemoApp app) : IClassFixture<DemoAp
     {
         var periodId = await OpenMonthAsync(2, "HND", "DUQS");
         var hnd = WorkflowEngine.InstanceId(periodId, "HND");
-        Assert.IsType<FireResult.Applied>(await _engine.FireAsync(WorkflowEngine.InstanceId(periodId, "DUQS"), ReportTrigger.Exempt, "quản trị viên", WorkflowChannel.Admin, "Đơn vị sáp nhập.", null, null, null, Ct));
+        Assert.IsType<FireResult.Applied>(await _engine.FireAsync(WorkflowEngine.InstanceId(periodId, "DUQS"), new Firing(ReportTrigger.Exempt, "quản trị viên", WorkflowChannel.Admin) { Comment = "Đơn vị sáp nhập." }, Ct));
         await OutboxDrain.DrainAsync(app.Factory, new QueueClient(app.Azurite.ConnectionString, "outbox"), Ct);
         Assert.Null(await _store.PeriodCompletionAsync(periodId, Ct));
 
         foreach (var trigger in new[] { ReportTrigger.Submit, ReportTrigger.Claim, ReportTrigger.Approve, ReportTrigger.Approve })
         {
-            Assert.IsType<FireResult.Applied>(await _engine.FireAsync(hnd, trigger, "cv.lan", WorkflowChannel.Link, null, null, null, null, Ct));
+            Assert.IsType<FireResult.Applied>(await _engine.FireAsync(hnd, new Firing(trigger, "cv.lan", WorkflowChannel.Link), Ct));
         }
         await OutboxDrain.DrainAsync(app.Factory, new QueueClient(app.Azurite.ConnectionString, "outbox"), Ct);
 
@@ -135,7 +135,7 @@ public sealed class PeriodOrchestrationTests(DemoApp app) : IClassFixture<DemoAp
     {
         var periodId = await OpenMonthAsync(3, "HND", "HCCB", "TINHDOAN");
         var submitted = WorkflowEngine.InstanceId(periodId, "HND");
-        Assert.IsType<FireResult.Applied>(await _engine.FireAsync(submitted, ReportTrigger.Submit, "vp.hnd", WorkflowChannel.Api, null, null, null, null, Ct));
+        Assert.IsType<FireResult.Applied>(await _engine.FireAsync(submitted, new Firing(ReportTrigger.Submit, "vp.hnd", WorkflowChannel.Api), Ct));
 
         (await _admin.PostAsync($"/api/catalog/periods/{periodId}/close", null, Ct)).EnsureSuccessStatusCode();
         await app.PeriodSettledAsync(periodId);

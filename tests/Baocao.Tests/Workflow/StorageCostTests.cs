@@ -73,7 +73,7 @@ public sealed class StorageCostTests(TestApp app) : IClassFixture<TestApp>
         }
 
         async Task DecideAsync(ReportTrigger trigger, string mail) =>
-            Assert.IsType<FireResult.Applied>(await engine.FireAsync(id, trigger, "cv.lan", WorkflowChannel.Link, null, null, [Mail(mail)], null, Ct));
+            Assert.IsType<FireResult.Applied>(await engine.FireAsync(id, new Firing(trigger, "cv.lan", WorkflowChannel.Link) { Work = [Mail(mail)] }, Ct));
 
         await MeasureAsync("mở kỳ: khởi tạo báo cáo, hạn nộp và 3 lời nhắc", () => engine.StartAsync(Period, Unit, Ct,
             [DeadlineTimer.For(deadline), .. new[] { 7, 3, 1 }.Select(d => new DurableTimer($"{ReminderTimer.Name}-{d}", ReminderTimer.Name, deadline.AddDays(-d)))]));
@@ -82,8 +82,8 @@ public sealed class StorageCostTests(TestApp app) : IClassFixture<TestApp>
             app.Clock.Advance(deadline.AddDays(-days) - app.Clock.GetUtcNow());
             await MeasureAsync($"nhắc nộp (còn {days} ngày)", async () => Assert.Equal(1, (await sweeper.SweepAsync(Ct)).Fired));
         }
-        await MeasureAsync("nộp", async () => Assert.IsType<FireResult.Applied>(await engine.SubmitAsync(id, Unit, SubmissionWindow.Open,
-            new VersionDraft(Submitter.GoodReport, "receipt", Late: false), operation: null, _ => [Mail("Đã nhận báo cáo")], seen: null, Ct)));
+        await MeasureAsync("nộp", async () => Assert.IsType<FireResult.Applied>(await engine.SubmitAsync(id, new Firing(ReportTrigger.Submit, Unit, WorkflowChannel.Api),
+            new VersionDraft(Submitter.GoodReport, "receipt", Late: false), _ => [Mail("Đã nhận báo cáo")], seen: null, Ct)));
         await MeasureAsync("nhận thẩm định", () => DecideAsync(ReportTrigger.Claim, "Báo cáo đang được thẩm định"));
         await MeasureAsync("chuyên viên duyệt", () => DecideAsync(ReportTrigger.Approve, "Báo cáo chờ lãnh đạo duyệt"));
         await MeasureAsync("lãnh đạo duyệt (kết thúc, hỏi kỳ đã xong chưa)", () => DecideAsync(ReportTrigger.Approve, "Báo cáo đã được duyệt"));

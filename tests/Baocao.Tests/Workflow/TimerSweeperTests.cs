@@ -59,7 +59,7 @@ public sealed class TimerSweeperTests(TestApp app) : IClassFixture<TestApp>
     public async Task A_deadline_timer_of_a_report_submitted_in_time_comes_to_nothing_and_is_removed()
     {
         var id = (await _engine.StartAsync(Period, "TINHDOAN", Ct, [DeadlineTimer.For(app.Clock.GetUtcNow().AddMinutes(30))])).Id;
-        Assert.IsType<FireResult.Applied>(await _engine.FireAsync(id, ReportTrigger.Submit, "vp.tinhdoan", WorkflowChannel.Api, null, null, null, null, Ct));
+        Assert.IsType<FireResult.Applied>(await _engine.FireAsync(id, new Firing(ReportTrigger.Submit, "vp.tinhdoan", WorkflowChannel.Api), Ct));
 
         app.Clock.Advance(TimeSpan.FromMinutes(30));
         var sweep = await NewSweeper().SweepAsync(Ct);
@@ -93,11 +93,11 @@ public sealed class TimerSweeperTests(TestApp app) : IClassFixture<TestApp>
         var id = (await _engine.StartAsync(Period, "DUCA", Ct, [DeadlineTimer.For(app.Clock.GetUtcNow().AddDays(2))])).Id;
         foreach (var trigger in new[] { ReportTrigger.Submit, ReportTrigger.Claim, ReportTrigger.Approve })
         {
-            Assert.IsType<FireResult.Applied>(await _engine.FireAsync(id, trigger, "cv.lan", WorkflowChannel.Link, null, null, null, null, Ct));
+            Assert.IsType<FireResult.Applied>(await _engine.FireAsync(id, new Firing(trigger, "cv.lan", WorkflowChannel.Link), Ct));
         }
         Assert.Single(await TimerRowsAsync(id));
 
-        Assert.IsType<FireResult.Applied>(await _engine.FireAsync(id, ReportTrigger.Approve, "ld.binh", WorkflowChannel.Link, null, null, null, null, Ct));
+        Assert.IsType<FireResult.Applied>(await _engine.FireAsync(id, new Firing(ReportTrigger.Approve, "ld.binh", WorkflowChannel.Link), Ct));
 
         Assert.Empty(await TimerRowsAsync(id));
         Assert.Equal(PeriodActivities.CheckKind, Assert.Single(await _engine.PendingWorkAsync(id, Ct)).Kind);

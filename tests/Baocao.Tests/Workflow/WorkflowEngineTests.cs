@@ -20,7 +20,7 @@ public sealed class WorkflowEngineTests(TestApp app) : IClassFixture<TestApp>
 
     private Task<FireResult> FireAsync(string id, ReportTrigger trigger, string actor = "cv.lan", WorkflowChannel channel = WorkflowChannel.Link,
         string? comment = null, IReadOnlyList<WorkItem>? work = null, ReportState? seen = null) =>
-        _engine.FireAsync(id, trigger, actor, channel, comment, null, work, seen, Ct);
+        _engine.FireAsync(id, new Firing(trigger, actor, channel) { Comment = comment, Work = work ?? [], SeenState = seen }, Ct);
 
     private async Task<string> InReviewAsync(string unit)
     {

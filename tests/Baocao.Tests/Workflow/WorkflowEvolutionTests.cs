@@ -37,7 +37,7 @@ public sealed class WorkflowEvolutionTests(TestApp app) : IClassFixture<TestApp>
         var states = new List<ReportState>();
         foreach (var trigger in triggers)
         {
-            states.Add(Assert.IsType<FireResult.Applied>(await engine.FireAsync(id, trigger, "cv.lan", WorkflowChannel.Link, null, null, null, null, Ct)).Instance.State);
+            states.Add(Assert.IsType<FireResult.Applied>(await engine.FireAsync(id, new Firing(trigger, "cv.lan", WorkflowChannel.Link), Ct)).Instance.State);
         }
         return states;
     }
@@ -74,7 +74,7 @@ public sealed class WorkflowEvolutionTests(TestApp app) : IClassFixture<TestApp>
 
         // As after rolling back to the deployment that knows only the current version.
         var refused = await app.Factory.Services.GetRequiredService<WorkflowEngine>()
-            .FireAsync(newer, ReportTrigger.Submit, "vp.mttq", WorkflowChannel.Api, null, null, null, null, Ct);
+            .FireAsync(newer, new Firing(ReportTrigger.Submit, "vp.mttq", WorkflowChannel.Api), Ct);
 
         Assert.Equal("definition-unknown", Assert.IsType<FireResult.Refused>(refused).Code);
         await app.AssertUnchangedSinceAsync(before);
