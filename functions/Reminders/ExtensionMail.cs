@@ -1,6 +1,7 @@
 using Baocao.Catalog;
 using Baocao.Hosting;
 using Baocao.Mail;
+using Baocao.Rendering;
 using Baocao.Review;
 using Baocao.Workflow;
 using Microsoft.Extensions.Options;
@@ -49,6 +50,6 @@ public sealed class ExtensionMail(CatalogService catalog, ReviewPeople reviewers
     }
 
     private static WorkItem Mail(IReadOnlyList<string> to, string template, ExtensionMailModel model) =>
-        new MailWork(to, ReviewTemplates.RenderSubject(template, model), ReviewTemplates.RenderText(template, model), ReviewTemplates.RenderHtml(template, model),
+        new MailWork(to, LiquidTemplates.RenderSubject(template, model), LiquidTemplates.RenderText(template, model), LiquidTemplates.RenderHtml(template, model),
             Category).ToWorkItem();
 }

@@ -1,6 +1,6 @@
 using Baocao.Hosting;
 using Baocao.Mail;
-using Baocao.Review;
+using Baocao.Rendering;
 using Baocao.Workflow;
 using Microsoft.Extensions.Options;
 
@@ -97,8 +97,8 @@ public sealed class ReminderMail(PeopleTime time, IOptions<BaocaoOptions> option
             .ToList();
         var model = new DigestMailModel(notices[0].Name, notices.Count, sections);
         const string template = "Reminders/digest";
-        return new MailWork([notices[0].Email], ReviewTemplates.RenderSubject(template, model), ReviewTemplates.RenderText(template, model),
-            ReviewTemplates.RenderHtml(template, model), Category).ToWorkItem();
+        return new MailWork([notices[0].Email], LiquidTemplates.RenderSubject(template, model), LiquidTemplates.RenderText(template, model),
+            LiquidTemplates.RenderHtml(template, model), Category).ToWorkItem();
     }
 
     private static string Title(string template) => template switch
