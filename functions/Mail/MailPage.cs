@@ -1,5 +1,5 @@
 using System.Text;
-using static Baocao.Hosting.Page;
+using static Baocao.Rendering.Page;
 
 namespace Baocao.Mail;
 

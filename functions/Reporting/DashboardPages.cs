@@ -1,7 +1,7 @@
 using Baocao.Catalog;
 using Baocao.Workflow;
 using Microsoft.AspNetCore.Antiforgery;
-using static Baocao.Hosting.Page;
+using static Baocao.Rendering.Page;
 using static Baocao.Reporting.ReportingText;
 
 namespace Baocao.Reporting;

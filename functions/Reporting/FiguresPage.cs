@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Baocao.Catalog;
-using static Baocao.Hosting.Page;
+using static Baocao.Rendering.Page;
 using static Baocao.Reporting.ReportingText;
 
 namespace Baocao.Reporting;

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Baocao.Catalog;
 using Baocao.Submissions;
 using Baocao.Workflow;
-using static Baocao.Hosting.Page;
+using static Baocao.Rendering.Page;
 using static Baocao.Reporting.ReportingText;
 
 namespace Baocao.Reporting;
