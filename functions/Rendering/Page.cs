@@ -17,14 +17,6 @@ public static class Page
         new(LiquidTemplates.RenderHtml("Rendering/layout", new LayoutModel(title, LiquidTemplates.Markup(LiquidTemplates.RenderHtml(template, model)), scripts)),
             status, Scripted: scripts.Length > 0);
 
-    // TEMPORARY: the pages still built as strings, until each has its template.
-    private static readonly System.Text.Encodings.Web.HtmlEncoder Encoder = System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
-
-    public static string E(string? text) => Encoder.Encode(text ?? "");
-
-    public static IResult Html(string title, string content, int status = StatusCodes.Status200OK) =>
-        new PageResult(LiquidTemplates.RenderHtml("Rendering/layout", new LayoutModel(title, LiquidTemplates.Markup(content), [])), status, Scripted: false);
-
     private sealed record PageResult(string Body, int Status, bool Scripted) : IResult
     {
         public Task ExecuteAsync(HttpContext context)
