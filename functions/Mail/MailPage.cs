@@ -13,5 +13,6 @@ internal static class MailPage
     public static IResult Render(IReadOnlyList<CapturedMail> mails) =>
         Page.Html("Hộp thư nội bộ", "Mail/mailbox", new MailboxModel(
             LocalMailbox.Capacity.ToString("N0", Reporting.ReportingText.Culture),
-            mails.Reverse().Select(m => new MailModel(m.ReceivedAt.ToString("HH:mm:ss dd/MM/yyyy 'UTC'"), m.From, string.Join(", ", m.To), m.Subject, m.Text, m.Html)).ToList()));
+            mails.Reverse().Select(m => new MailModel(
+                m.ReceivedAt.ToString("HH:mm:ss dd/MM/yyyy 'UTC'"), m.From, string.Join(", ", m.To), m.Subject, m.Text, m.Html)).ToList()));
 }

@@ -27,8 +27,11 @@ public static class LiquidTemplates
     public static string RenderSubject(string name, object model) =>
         string.Join(' ', Render(name + ".subject", model, NullEncoder.Default).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
-    /// <summary>Markup another template rendered, for a model to carry into its own template without escaping it twice.</summary>
-    public static FluidValue Markup(string html) => new StringValue(html, encode: false);
+    /// <summary>
+    /// A template's HTML as a value another template places as it is: its values were escaped when it was rendered, and
+    /// escaping them again would show the markup as text.
+    /// </summary>
+    public static FluidValue RenderPart(string name, object? model) => new StringValue(RenderHtml(name, model), encode: false);
 
     private static string Render(string name, object? model, TextEncoder encoder) =>
         Parsed.GetOrAdd(name, Load).Render(model is null ? new TemplateContext(Options) : new TemplateContext(model, Options), encoder);

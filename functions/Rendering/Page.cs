@@ -14,7 +14,7 @@ public static class Page
         Render(title, template, model: null, StatusCodes.Status200OK, scripts);
 
     private static PageResult Render(string title, string template, object? model, int status, string[] scripts) =>
-        new(LiquidTemplates.RenderHtml("Rendering/layout", new LayoutModel(title, LiquidTemplates.Markup(LiquidTemplates.RenderHtml(template, model)), scripts)),
+        new(LiquidTemplates.RenderHtml("Rendering/layout", new LayoutModel(title, LiquidTemplates.RenderPart(template, model), scripts)),
             status, Scripted: scripts.Length > 0);
 
     private sealed record PageResult(string Body, int Status, bool Scripted) : IResult

@@ -79,13 +79,13 @@ public static class DashboardPages
 
     /// <summary>The other periods, newest first, to move between: drawn by its own template, carried into the page's.</summary>
     public static FluidValue Nav(string current, IReadOnlyList<Period> periods) =>
-        LiquidTemplates.Markup(LiquidTemplates.RenderHtml("Reporting/period-nav", new PeriodNavModel(
-            periods.Where(p => p.Id != current).Select(p => new PeriodLinkModel(DashboardLinks.Period(p.Id), p.Name)).ToList())));
+        LiquidTemplates.RenderPart("Reporting/period-nav", new PeriodNavModel(
+            periods.Where(p => p.Id != current).Select(p => new PeriodLinkModel(DashboardLinks.Period(p.Id), p.Name)).ToList()));
 
     /// <summary>A period's files to take away, on the grid and the figures alike.</summary>
     public static FluidValue Exports(string periodId) =>
-        LiquidTemplates.Markup(LiquidTemplates.RenderHtml("Reporting/exports", new ExportsModel(
-            DashboardLinks.Export(periodId, "xlsx"), DashboardLinks.Export(periodId, "csv"), DashboardLinks.Export(periodId, "docx"))));
+        LiquidTemplates.RenderPart("Reporting/exports", new ExportsModel(
+            DashboardLinks.Export(periodId, "xlsx"), DashboardLinks.Export(periodId, "csv"), DashboardLinks.Export(periodId, "docx")));
 }
 
 /// <summary>Where the dashboard's pages and files are.</summary>
