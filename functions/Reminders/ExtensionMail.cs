@@ -1,7 +1,6 @@
 using Baocao.Catalog;
 using Baocao.Hosting;
 using Baocao.Mail;
-using Baocao.Rendering;
 using Baocao.Review;
 using Baocao.Workflow;
 using Microsoft.Extensions.Options;
@@ -50,6 +49,5 @@ public sealed class ExtensionMail(CatalogService catalog, ReviewPeople reviewers
     }
 
     private static WorkItem Mail(IReadOnlyList<string> to, string template, ExtensionMailModel model) =>
-        new MailWork(to, LiquidTemplates.RenderSubject(template, model), LiquidTemplates.RenderText(template, model), LiquidTemplates.RenderHtml(template, model),
-            Category).ToWorkItem();
+        MailWork.From(to, template, model, Category).ToWorkItem();
 }

@@ -1,7 +1,6 @@
 using Baocao.Catalog;
 using Baocao.Hosting;
 using Baocao.Mail;
-using Baocao.Rendering;
 using Baocao.Submissions;
 using Baocao.Workflow;
 using Microsoft.Extensions.Options;
@@ -75,6 +74,5 @@ public sealed class ReviewMail(ReviewTokens tokens, PeopleTime time, IOptions<Ba
         new[] { unit.ReportingOfficer?.Email, unit.Head?.Email }.OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
 
     private static WorkItem Work(IReadOnlyList<string> to, string template, object model, string category) =>
-        new MailWork(to, LiquidTemplates.RenderSubject(template, model), LiquidTemplates.RenderText(template, model),
-            LiquidTemplates.RenderHtml(template, model), category).ToWorkItem();
+        MailWork.From(to, template, model, category).ToWorkItem();
 }
