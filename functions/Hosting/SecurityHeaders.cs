@@ -4,7 +4,7 @@ namespace Baocao.Hosting;
 /// Headers every answer carries, whatever wrote it (a page, JSON, a file, an error, the API reference): nosniff, so no
 /// browser reads a file or JSON as something to run; never framed by another site (CSP frame-ancestors, and
 /// X-Frame-Options for browsers older than it); and a Content-Security-Policy. An answer without a policy of its own
-/// gets one that lets nothing load or run in it; pages set theirs (<see cref="Page"/>); an endpoint that serves
+/// gets one that lets nothing load or run in it; pages set theirs (<see cref="Rendering.Page"/>); an endpoint that serves
 /// someone else's page (the API reference) declares its policy with <see cref="ContentSecurityPolicyAttribute"/>.
 /// </summary>
 public static class SecurityHeaders

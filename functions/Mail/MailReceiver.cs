@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Baocao.Hosting;
+using Baocao.Rendering;
 using Baocao.Workflow;
 using Microsoft.Extensions.Options;
 using SendGrid;
@@ -16,6 +17,10 @@ namespace Baocao.Mail;
 public sealed record MailWork(IReadOnlyList<string> Recipients, string Subject, string Text, string? Html = null, string? Category = null)
 {
     public const string Kind = "mail";
+
+    /// <summary>A mail from its Liquid templates: <c>{template}.subject</c>, <c>.txt</c> and <c>.html</c> over one model.</summary>
+    public static MailWork From(IReadOnlyList<string> to, string template, object model, string category) =>
+        new(to, LiquidTemplates.RenderSubject(template, model), LiquidTemplates.RenderText(template, model), LiquidTemplates.RenderHtml(template, model), category);
 
     public WorkItem ToWorkItem() => new(Kind, JsonSerializer.SerializeToElement(this, JsonSerializerOptions.Web));
 }

@@ -49,6 +49,5 @@ public sealed class ExtensionMail(CatalogService catalog, ReviewPeople reviewers
     }
 
     private static WorkItem Mail(IReadOnlyList<string> to, string template, ExtensionMailModel model) =>
-        new MailWork(to, ReviewTemplates.RenderSubject(template, model), ReviewTemplates.RenderText(template, model), ReviewTemplates.RenderHtml(template, model),
-            Category).ToWorkItem();
+        MailWork.From(to, template, model, Category).ToWorkItem();
 }

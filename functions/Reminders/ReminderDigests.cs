@@ -1,6 +1,5 @@
 using Baocao.Hosting;
 using Baocao.Mail;
-using Baocao.Review;
 using Baocao.Workflow;
 using Microsoft.Extensions.Options;
 
@@ -96,9 +95,7 @@ public sealed class ReminderMail(PeopleTime time, IOptions<BaocaoOptions> option
                 .ToList()))
             .ToList();
         var model = new DigestMailModel(notices[0].Name, notices.Count, sections);
-        const string template = "Reminders/digest";
-        return new MailWork([notices[0].Email], ReviewTemplates.RenderSubject(template, model), ReviewTemplates.RenderText(template, model),
-            ReviewTemplates.RenderHtml(template, model), Category).ToWorkItem();
+        return MailWork.From([notices[0].Email], "Reminders/digest", model, Category).ToWorkItem();
     }
 
     private static string Title(string template) => template switch

@@ -1,14 +1,36 @@
 using System.Text.Json;
 using Baocao.Catalog;
+using Baocao.Rendering;
 using Baocao.Submissions;
 using Baocao.Workflow;
-using static Baocao.Hosting.Page;
 using static Baocao.Reporting.ReportingText;
 
 namespace Baocao.Reporting;
 
 /// <summary>A figure or narrative that differs between two versions: what it was and what it became.</summary>
-public sealed record Change(string Label, string? Old, string? New);
+public sealed record ChangeModel(string Label, string? Old, string? New);
+
+/// <summary>The unit's report as its template lays it out; <c>Versions</c> lists the versions to move between, when there are several.</summary>
+public sealed record UnitReportModel(
+    string PeriodHref, string PeriodName, string UnitName, string State, string Deadline, bool Late, IReadOnlyList<VersionLinkModel> Versions,
+    ShownVersionModel? Shown, IReadOnlyList<VersionDiffModel> Diffs, IReadOnlyList<EventModel> Comments, IReadOnlyList<EventModel> History);
+
+/// <summary>A version to switch to, or (without a link) the one shown.</summary>
+public sealed record VersionLinkModel(int Number, string? Href);
+
+public sealed record ShownVersionModel(
+    int Number, string ReceivedAt, bool Late, string Receipt, IReadOnlyList<UnitSectionModel> Sections, string? Note, IReadOnlyList<UnitFileModel> Files);
+
+/// <summary>A section's figures and narrative; <c>AsksNarrative</c> says a missing narrative is worth saying so.</summary>
+public sealed record UnitSectionModel(string Code, string Title, IReadOnlyList<FigureLineModel> Figures, string? Narrative, bool AsksNarrative);
+
+public sealed record FigureLineModel(string Code, string Name, string Value, string? Unit);
+
+public sealed record UnitFileModel(string Href, string Name, string Size);
+
+public sealed record VersionDiffModel(int From, int To, IReadOnlyList<ChangeModel> Changes);
+
+public sealed record EventModel(string At, string Actor, string What, int Version, string From, string To, string? Comment);
 
 /// <summary>
 /// One unit's report for the province: the chosen version (the latest unless asked) section by section with its
@@ -19,64 +41,36 @@ public static class UnitReportPage
     public static IResult Render(ReportView report, ReportTemplate template, OrgUnit unit, int? versionNumber)
     {
         var version = report.Versions.FirstOrDefault(v => v.Version == versionNumber) ?? report.Versions.LastOrDefault();
-        var versionLinks = report.Versions.Count < 2 ? "" : "<p>Phiên bản: " + string.Join(" · ", report.Versions.Select(v => v.Version == version?.Version
-            ? $"<strong>{v.Version}</strong>"
-            : $"<a href=\"{DashboardLinks.Unit(report.PeriodId, unit.Code)}?version={v.Version}\">{v.Version}</a>")) + "</p>";
-        var body = version is null ? "<p>Đơn vị chưa nộp báo cáo.</p>" : $"""
-            <p class="muted">Phiên bản {version.Version}, nhận lúc {Time(version.ReceivedAt)}{(version.Late ? " <span class=\"late\">(nộp muộn)</span>" : "")} · biên nhận <code>{E(version.Receipt[..12])}…</code></p>
-            {string.Concat(template.Sections.Select(s => Section(s, version)))}
-            {(version.Note is { Length: > 0 } note ? $"<h2>Ghi chú của đơn vị</h2><p class=\"narrative\">{E(note)}</p>" : "")}
-            <h2>Tệp đính kèm</h2>{Attachments(report.PeriodId, unit.Code, version)}
-            """;
-        var diffs = string.Concat(report.Versions.Zip(report.Versions.Skip(1)).Reverse().Select(pair => Diff(template, pair.First, pair.Second)));
-        var comments = report.Comments.Count == 0 ? "<p class=\"muted\">Chưa có nhận xét.</p>"
-            : "<ul>" + string.Concat(report.Comments.Select(c => $"<li><strong>{E(c.Actor)}</strong> ({Time(c.At)}, {E(WorkflowDefinition.Verb(c.Event))}): <span class=\"narrative\">{E(c.Comment)}</span></li>")) + "</ul>";
-        var history = report.History.Count == 0 ? "<p class=\"muted\">Chưa có sự kiện.</p>"
-            : "<ol class=\"timeline\">" + string.Concat(report.History.Select(h =>
-                $"<li>{Time(h.At)}: <strong>{E(h.Actor)}</strong> {E(WorkflowDefinition.Verb(h.Event))} (phiên bản {h.Version}) · {E(WorkflowDefinition.Name(h.From))} → {E(WorkflowDefinition.Name(h.To))}{(h.Comment is null ? "" : $" · «{E(h.Comment)}»")}</li>")) + "</ol>";
-        return Html($"{unit.Name} – {report.PeriodName}", $"""
-            <nav><a href="{DashboardLinks.Period(report.PeriodId)}">← {E(report.PeriodName)}</a></nav>
-            <h1>{E(unit.Name)}</h1>
-            <p><span class="badge" id="state">{E(State(report.State))}</span> · hạn nộp {Time(report.Deadline)}{(report.Late ? " · <span class=\"late\">nộp muộn</span>" : "")}</p>
-            {versionLinks}
-            {body}
-            <h2>Thay đổi giữa các phiên bản</h2>{(diffs.Length == 0 ? "<p class=\"muted\">Chỉ có một phiên bản.</p>" : diffs)}
-            <h2>Nhận xét</h2>{comments}
-            <h2>Lịch sử</h2>{history}
-            """);
+        var versions = report.Versions.Count < 2 ? [] : report.Versions.Select(v => new VersionLinkModel(v.Version,
+            v.Version == version?.Version ? null : $"{DashboardLinks.Unit(report.PeriodId, unit.Code)}?version={v.Version}")).ToList();
+        var diffs = report.Versions.Zip(report.Versions.Skip(1)).Reverse()
+            .Select(pair => new VersionDiffModel(pair.First.Version, pair.Second.Version, Changes(template, pair.First, pair.Second))).ToList();
+        return Page.Html($"{unit.Name} – {report.PeriodName}", "Reporting/unit-report", new UnitReportModel(
+            DashboardLinks.Period(report.PeriodId), report.PeriodName, unit.Name, State(report.State), Time(report.Deadline), report.Late, versions,
+            version is null ? null : Shown(report.PeriodId, unit.Code, template, version), diffs,
+            report.Comments.Select(Event).ToList(), report.History.Select(Event).ToList()));
     }
 
-    private static string Section(TemplateSection section, VersionView version)
-    {
-        var figures = section.IndicatorList.Count == 0 ? "" : "<div class=\"scroll\"><table><tbody>" + string.Concat(section.IndicatorList.Select(i =>
-            $"<tr data-indicator=\"{E(i.Code)}\"><td>{E(i.Name)}</td><td class=\"num\">{E(version.Values.TryGetValue(i.Code, out var v) ? Value(v) : "—")}</td><td class=\"muted\">{E(i.Unit)}</td></tr>")) + "</tbody></table></div>";
-        var narrative = version.Narratives.TryGetValue(section.Code, out var text) && text.Length > 0
-            ? $"<p class=\"narrative\" data-section=\"{E(section.Code)}\">{E(text)}</p>"
-            : section.Narrative ? "<p class=\"muted\">(không có thuyết minh)</p>" : "";
-        return $"<h2>{E(section.Title)}</h2>{figures}{narrative}";
-    }
+    private static ShownVersionModel Shown(string periodId, string unitCode, ReportTemplate template, VersionView version) =>
+        new(version.Version, Time(version.ReceivedAt), version.Late, version.Receipt[..12],
+            template.Sections.Select(s => new UnitSectionModel(s.Code, s.Title,
+                s.IndicatorList.Select(i => new FigureLineModel(i.Code, i.Name, version.Values.TryGetValue(i.Code, out var v) ? Value(v) : "—", i.Unit)).ToList(),
+                version.Narratives.TryGetValue(s.Code, out var text) && text.Length > 0 ? text : null, s.Narrative)).ToList(),
+            version.Note is { Length: > 0 } note ? note : null,
+            version.Attachments.Select(a => new UnitFileModel(DashboardLinks.Attachment(periodId, unitCode, version.Version, a.Number), a.FileName,
+                $"{a.Size / 1024.0:0.#} KB")).ToList());
 
-    private static string Attachments(string periodId, string unitCode, VersionView version) =>
-        version.Attachments.Count == 0 ? "<p class=\"muted\">Không có tệp.</p>"
-        : "<ul>" + string.Concat(version.Attachments.Select(a =>
-            $"<li><a href=\"{DashboardLinks.Attachment(periodId, unitCode, version.Version, a.Number)}\">{E(a.FileName)}</a> <span class=\"muted\">({a.Size / 1024.0:0.#} KB)</span></li>")) + "</ul>";
-
-    private static string Diff(ReportTemplate template, VersionView before, VersionView after)
-    {
-        var changes = Changes(template, before, after);
-        var items = changes.Count == 0 ? "<p class=\"muted\">Nội dung không đổi.</p>" : "<ul>" + string.Concat(changes.Select(c =>
-            $"<li>{E(c.Label)}: <del>{E(c.Old ?? "(trống)")}</del> → <ins>{E(c.New ?? "(trống)")}</ins></li>")) + "</ul>";
-        return $"<h3>Phiên bản {before.Version} → {after.Version}</h3><div class=\"diff\" data-from=\"{before.Version}\" data-to=\"{after.Version}\">{items}</div>";
-    }
+    private static EventModel Event(HistoryEntry e) =>
+        new(Time(e.At), e.Actor, WorkflowDefinition.Verb(e.Event), e.Version, WorkflowDefinition.Name(e.From), WorkflowDefinition.Name(e.To), e.Comment);
 
     /// <summary>Figures and narratives in the template's order whose text differs between the two versions.</summary>
-    public static IReadOnlyList<Change> Changes(ReportTemplate template, VersionView before, VersionView after)
+    public static IReadOnlyList<ChangeModel> Changes(ReportTemplate template, VersionView before, VersionView after)
     {
         static string? Text(IReadOnlyDictionary<string, JsonElement> values, string code) => values.TryGetValue(code, out var v) ? Value(v) : null;
         var figures = template.Indicators
-            .Select(i => new Change(i.Name, Text(before.Values, i.Code), Text(after.Values, i.Code)));
+            .Select(i => new ChangeModel(i.Name, Text(before.Values, i.Code), Text(after.Values, i.Code)));
         var narratives = template.Sections
-            .Select(s => new Change("Thuyết minh " + s.Title, before.Narratives.GetValueOrDefault(s.Code), after.Narratives.GetValueOrDefault(s.Code)));
-        return figures.Concat(narratives).Append(new Change("Ghi chú", before.Note, after.Note)).Where(c => c.Old != c.New).ToList();
+            .Select(s => new ChangeModel("Thuyết minh " + s.Title, before.Narratives.GetValueOrDefault(s.Code), after.Narratives.GetValueOrDefault(s.Code)));
+        return figures.Concat(narratives).Append(new ChangeModel("Ghi chú", before.Note, after.Note)).Where(c => c.Old != c.New).ToList();
     }
 }

@@ -38,7 +38,7 @@ public sealed class ReviewMail(ReviewTokens tokens, PeopleTime time, IOptions<Ba
             var url = LinkUrl(tokens.Sign(link));
             var model = new RequestMailModel(facts.Model(time, n => $"{url}/attachments/{n}"), reviewer.Person.Name, reviewer.OnBehalfOf?.Name,
                 stage.Name, url, time.Describe(link.Expires));
-            return Work([reviewer.Person.Email], "request", model, RequestCategory);
+            return Work([reviewer.Person.Email], "Review/request", model, RequestCategory);
         }).ToList();
 
     /// <summary>The comments back to the unit's reporting officer and head, with how to send a corrected version.</summary>
@@ -52,7 +52,7 @@ public sealed class ReviewMail(ReviewTokens tokens, PeopleTime time, IOptions<Ba
             decision.Reasons.Select(r => new ReasonModel(r, ReviewDecision.ReasonNames[r])).ToList(),
             decision.FieldComments.Select(f => new FieldCommentModel(names.GetValueOrDefault(f.Key, f.Key), f.Value)).ToList(),
             $"{Base}{ReportLinks.Report(facts.Period.Id, facts.Unit.Code)}/submissions");
-        return [Work(recipients, "returned", model, ReturnCategory)];
+        return [Work(recipients, "Review/returned", model, ReturnCategory)];
     }
 
     /// <summary>
@@ -67,13 +67,12 @@ public sealed class ReviewMail(ReviewTokens tokens, PeopleTime time, IOptions<Ba
         var signed = $"{instanceId}|v{facts.Version}|{facts.Receipt}|{at:yyyy-MM-ddTHH:mm:ssZ}";
         var model = new ReceiptMailModel(facts.Model(time, n => $"{Base}{ReportLinks.Report(facts.Period.Id, facts.Unit.Code)}/versions/{facts.Version}/attachments/{n}"),
             approver.DisplayName, time.Describe(at), instanceId, signed, tokens.SignReceipt(signed));
-        return [Work(recipients, "receipt", model, ReceiptCategory)];
+        return [Work(recipients, "Review/receipt", model, ReceiptCategory)];
     }
 
     private static List<string> UnitContacts(OrgUnit unit) =>
         new[] { unit.ReportingOfficer?.Email, unit.Head?.Email }.OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
 
     private static WorkItem Work(IReadOnlyList<string> to, string template, object model, string category) =>
-        new MailWork(to, ReviewTemplates.RenderSubject(template, model), ReviewTemplates.RenderText(template, model),
-            ReviewTemplates.RenderHtml(template, model), category).ToWorkItem();
+        MailWork.From(to, template, model, category).ToWorkItem();
 }

@@ -1,4 +1,5 @@
 using Baocao.Hosting;
+using Baocao.Rendering;
 using Baocao.Workflow;
 using Microsoft.AspNetCore.Antiforgery;
 
@@ -30,7 +31,7 @@ public static class ReviewPages
             o.Stage.Mode == Catalog.StageMode.AllOf,
             string.Join(", ", o.StagePeople.Where(p => p.DecidesFor != o.Reviewer.DecidesFor).Select(p => p.DisplayName)),
             o.View.Instance.State.Code());
-        return Hosting.Page.Html($"{o.Unit.Name} – {o.Period.Name}", ReviewTemplates.RenderHtml("page-review", model),
+        return Rendering.Page.Html($"{o.Unit.Name} – {o.Period.Name}", "Review/page-review", model,
             error is null ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
     }
 
@@ -67,7 +68,7 @@ public static class ReviewPages
         Page(title, text, [], status, $"{ReviewApi.Prefix}/{token}");
 
     private static IResult Page(string title, string lead, IReadOnlyList<string> details, int status, string? link = null) =>
-        Hosting.Page.Html(title, ReviewTemplates.RenderHtml("page-outcome", new OutcomeModel(title, lead, details.Where(d => d is not null).ToList(), link)), status);
+        Rendering.Page.Html(title, "Review/page-outcome", new OutcomeModel(title, lead, details.Where(d => d is not null).ToList(), link), status);
 
     private static string Verb(HistoryEvent? e) => e is null ? "quyết định" : e.Trigger == ReportTrigger.Note ? "đồng ý" : WorkflowDefinition.Verb(e.Trigger);
 

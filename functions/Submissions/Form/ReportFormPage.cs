@@ -1,5 +1,6 @@
 using System.Reflection;
 using Baocao.Hosting;
+using Baocao.Rendering;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Baocao.Submissions.Form;
@@ -27,27 +28,8 @@ public sealed class ReportFormFunctions
 
     [Function("ReportForm"), Tags("Đơn vị: nộp báo cáo"), EndpointSummary("Trang nộp báo cáo cho đơn vị không có hệ thống riêng")]
     [Produces(StatusCodes.Status200OK, "text/html")]
-    public IResult Form([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ReportFormPage.FunctionRoute)] HttpRequest req) => Page.Scripted("Nộp báo cáo", """
-        <h1>Nộp báo cáo định kỳ</h1>
-        <p class="muted">Dành cho đơn vị chưa có hệ thống riêng. Khoá của đơn vị do Ban Dân vận Tỉnh ủy cấp; trang này không lưu khoá.</p>
-        <form id="key-form">
-          <label>Khoá của đơn vị <input type="password" id="key" autocomplete="off" required></label>
-          <button type="submit">Mở</button>
-        </form>
-        <p id="unit" hidden></p>
-        <form id="report-form" class="wide" hidden>
-          <label>Kỳ báo cáo <select id="period"></select></label>
-          <p id="deadline" class="muted"></p>
-          <div id="sections"></div>
-          <label>Ghi chú cho người thẩm định <textarea id="note" rows="3"></textarea></label>
-          <label>Tệp đính kèm (pdf, doc, docx, xls, xlsx, odt, ods, jpg, png) <input type="file" id="files" multiple
-            accept=".pdf,.doc,.docx,.xls,.xlsx,.odt,.ods,.jpg,.jpeg,.png"></label>
-          <progress id="progress" max="100" value="0" hidden></progress>
-          <span id="progress-text" class="muted"></span>
-          <button type="submit" id="submit">Nộp báo cáo</button>
-        </form>
-        <div id="result" role="status" aria-live="polite"></div>
-        """, $"{ReportFormPage.Path}/tus.min.js", $"{ReportFormPage.Path}/form.js");
+    public IResult Form([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ReportFormPage.FunctionRoute)] HttpRequest req) =>
+        Page.Scripted("Nộp báo cáo", "Submissions/Form/form", $"{ReportFormPage.Path}/tus.min.js", $"{ReportFormPage.Path}/form.js");
 
     [Function("ReportFormScript"), ExcludeFromDescription]
     public IResult Script([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ReportFormPage.FunctionRoute + "/{script}")] HttpRequest req, string script)
