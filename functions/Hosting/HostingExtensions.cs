@@ -40,20 +40,15 @@ public static class HostingExtensions
     public static IServiceCollection AddHttpFunctionPipeline(this IServiceCollection services, Action<IApplicationBuilder> configure) =>
         services.AddSingleton(provider => new HttpFunctionPipeline(provider, configure));
 
-    /// <summary>Failures as Problem Details: storage away is a 503 with Retry-After, anything else says plainly that it failed.</summary>
+    /// <summary>
+    /// Failures as Problem Details. The features' exception handlers (<see cref="IExceptionHandler"/>, such as storage's
+    /// 503 for an outage) answer first; anything else says plainly that it failed.
+    /// </summary>
     public static IApplicationBuilder UseBaocaoErrors(this IApplicationBuilder app)
     {
         app.UseExceptionHandler(error => error.Run(async context =>
         {
             var feature = context.Features.Get<IExceptionHandlerFeature>();
-            if (feature?.Error is { } failure && Storage.StorageOutage.Is(failure, context.RequestAborted))
-            {
-                // Storage is away: a client should try again shortly, and may, since nothing was half written. A write
-                // that got no answer may have been made whole all the same, so the same Idempotency-Key keeps it once.
-                await Storage.StorageOutage.AnswerAsync(context,
-                    "Kho dữ liệu tạm thời không trả lời; yêu cầu có thể chưa được ghi nhận. Hãy gửi lại sau giây lát, với cùng Idempotency-Key nếu có, để không bị ghi hai lần.");
-                return;
-            }
             // An unexpected failure: say so plainly, without internals.
             var status = feature?.Error is Microsoft.AspNetCore.Http.BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
             await Problems.Create(status, status == 500 ? "internal" : "bad-request",

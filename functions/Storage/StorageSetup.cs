@@ -24,6 +24,7 @@ public static class StorageSetup
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<StorageReadiness>();
         builder.Services.AddHostedService<StorageProvisioner>();
+        builder.Services.AddExceptionHandler<StorageOutageHandler>();
         return builder;
     }
 
