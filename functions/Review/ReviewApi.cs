@@ -24,7 +24,8 @@ public static class ReviewApi
         services.AddOptions<ReviewOptions>().BindConfiguration(ReviewOptions.Section)
             .Validate(o => o.Problem() is null, "Review settings cannot sign links: see Review:CurrentKeyId, Review:SigningKeys and Review:LinkLifetime.")
             .ValidateOnStart();
-        services.AddSingleton<ReviewTokens>().AddSingleton<ReviewPeople>().AddSingleton<ReviewMail>().AddSingleton<ReviewService>();
+        services.AddSingleton<ReviewTokens>().AddSingleton<ReviewPeople>().AddSingleton<ReviewMail>().AddSingleton<ReviewService>()
+            .AddSingleton<ISubmissionMail>(provider => provider.GetRequiredService<ReviewService>());
         return services;
     }
 }

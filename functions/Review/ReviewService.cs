@@ -55,7 +55,7 @@ public sealed partial class ReviewService(
     CatalogService catalog,
     PeopleTime time,
     IOptions<ReviewOptions> options,
-    ILogger<ReviewService> logger)
+    ILogger<ReviewService> logger) : ISubmissionMail
 {
     /// <summary>Racing decisions in an all-of stage may each need a fresh look; beyond this the page asks to try again.</summary>
     private const int MaxAttempts = 5;
@@ -110,14 +110,13 @@ public sealed partial class ReviewService(
 
     /// <summary>
     /// The mail a submission sends to the first stage's people, made for the version number the Submit turns out to
-    /// create: figures, what changed since the version before, files and each reviewer's own link. <paramref name="current"/>
-    /// is the instance as the submission read it (null before it exists): only a resubmission reads its previous version,
-    /// and its history, where an admin's reassignment of the stage lives (a first submission cannot have one).
+    /// create: figures, what changed since the version before, files and each reviewer's own link. Only a resubmission
+    /// reads its previous version, and its history, where an admin's reassignment of the stage lives (a first submission
+    /// cannot have one).
     /// </summary>
-    public async Task<Func<int, IReadOnlyList<WorkItem>>> RequestsForSubmissionAsync(
-        Period period, ReportTemplate template, string unitCode, SubmittedReport report, VersionDraft draft, WorkflowInstance? current,
-        CancellationToken cancellationToken)
+    public async Task<Func<int, IReadOnlyList<WorkItem>>> ForAsync(NewSubmission submission, CancellationToken cancellationToken)
     {
+        var (period, template, unitCode, report, draft, current) = submission;
         var unit = await catalog.GetUnitAsync(unitCode, cancellationToken) ?? throw new InvalidOperationException($"Unit {unitCode} is not in the catalogue.");
         var instanceId = WorkflowEngine.InstanceId(period.Id, unitCode);
         var previous = current is { Version: > 0 } ? await engine.GetVersionAsync(instanceId, current.Version, cancellationToken) : null;

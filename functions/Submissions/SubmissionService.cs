@@ -1,7 +1,6 @@
 using Azure.Storage.Blobs;
 using Baocao.Catalog;
 using Baocao.Hosting;
-using Baocao.Review;
 using Baocao.Storage;
 using Baocao.Workflow;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -24,7 +23,7 @@ public sealed partial class SubmissionService(
     AttachmentStore attachments,
     ResumableUploads uploads,
     BlobServiceClient blobs,
-    ReviewService review,
+    ISubmissionMail firstStageMail,
     PeopleTime time,
     IOptions<AttachmentLimits> limits,
     IOptions<IdempotencyOptions> idempotency,
@@ -89,7 +88,7 @@ public sealed partial class SubmissionService(
         var version = new VersionDraft(body, receipt, late);
         var submit = new Firing(ReportTrigger.Submit, unitCode, WorkflowChannel.Api) { Window = window, Operation = operation };
         // The first stage's people get their mail in the Submit's own transaction: no accepted report goes unannounced.
-        var work = await review.RequestsForSubmissionAsync(period, template, unitCode, report, version, early.Read?.Instance, cancellationToken);
+        var work = await firstStageMail.ForAsync(new NewSubmission(period, template, unitCode, report, version, early.Read?.Instance), cancellationToken);
         var result = await engine.SubmitAsync(instanceId, submit, version, work, early.Read, cancellationToken);
         if (result is FireResult.NotFound)
         {
@@ -153,7 +152,7 @@ public sealed partial class SubmissionService(
     }
 
     /// <summary>One attachment of one version, or null: the number is 1-based as in the version's list.</summary>
-    public async Task<VersionAttachment?> AttachmentAsync(string periodId, string unitCode, int version, int number, CancellationToken cancellationToken)
+    public async Task<StoredAttachment?> AttachmentAsync(string periodId, string unitCode, int version, int number, CancellationToken cancellationToken)
     {
         var stored = await engine.GetVersionAsync(WorkflowEngine.InstanceId(periodId, unitCode), version, cancellationToken);
         var files = stored is null ? [] : SubmittedReport.Read(stored).Attachments;
@@ -164,7 +163,7 @@ public sealed partial class SubmissionService(
     /// An attachment as every route serves it: always a download (Content-Disposition: attachment, with its Vietnamese
     /// name), as the type it was checked to be, never a page of the app's own origin.
     /// </summary>
-    public async Task<FileStreamHttpResult> DownloadAsync(VersionAttachment attachment, CancellationToken cancellationToken) =>
+    public async Task<FileStreamHttpResult> DownloadAsync(StoredAttachment attachment, CancellationToken cancellationToken) =>
         TypedResults.File(await blobs.GetBlobContainerClient(StorageNames.AttachmentsContainer).GetBlobClient(attachment.BlobName)
             .OpenReadAsync(new Azure.Storage.Blobs.Models.BlobOpenReadOptions(allowModifications: false), cancellationToken),
             attachment.ContentType, attachment.FileName);
