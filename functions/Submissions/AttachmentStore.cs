@@ -6,7 +6,7 @@ using Baocao.Storage;
 
 namespace Baocao.Submissions;
 
-/// <summary>An attachment safely in Blob Storage: where, what it was called, what it is, and its SHA-256.</summary>
+/// <summary>An attachment safely in Blob Storage, as a version keeps it: where, what it was called, what it is, and its SHA-256.</summary>
 public sealed record StoredAttachment(string BlobName, string FileName, string ContentType, long Size, string Sha256);
 
 /// <summary>An attachment whose bytes are staged as uncommitted blocks: checked, hashed, not yet visible.</summary>

@@ -24,7 +24,7 @@ public sealed record SubmissionReceipt(
         new(periodId, unitCode, version.Number, time.ToLocal(version.ReceivedAt), version.Late, version.Receipt,
             Links(periodId, unitCode, version.Number, SubmittedReport.Read(version).Attachments));
 
-    public static IReadOnlyList<AttachmentLink> Links(string periodId, string unitCode, int version, IReadOnlyList<VersionAttachment> attachments) =>
+    public static IReadOnlyList<AttachmentLink> Links(string periodId, string unitCode, int version, IReadOnlyList<StoredAttachment> attachments) =>
         attachments.Select((a, i) => new AttachmentLink(i + 1, a.FileName, a.ContentType, a.Size, a.Sha256,
             $"{ReportLinks.Report(periodId, unitCode)}/versions/{version}/attachments/{i + 1}")).ToList();
 }

@@ -6,12 +6,6 @@ using Baocao.Workflow;
 
 namespace Baocao.Submissions;
 
-/// <summary>An attachment of a version as stored: where its bytes are, and what the unit sent.</summary>
-public sealed record VersionAttachment(string BlobName, string FileName, string ContentType, long Size, string Sha256)
-{
-    public static VersionAttachment From(StoredAttachment a) => new(a.BlobName, a.FileName, a.ContentType, a.Size, a.Sha256);
-}
-
 /// <summary>
 /// The content of one report version, as the workflow keeps it in the version's row: figures (derived totals
 /// included), narrative by section, the note, and the attachments.
@@ -20,7 +14,7 @@ public sealed record SubmittedReport(
     IReadOnlyDictionary<string, JsonElement> Values,
     IReadOnlyDictionary<string, string> Narratives,
     string? Note,
-    IReadOnlyList<VersionAttachment> Attachments)
+    IReadOnlyList<StoredAttachment> Attachments)
 {
     /// <summary>Stored as read: Vietnamese letters kept as they are rather than escaped, which would triple the size.</summary>
     private static readonly JsonSerializerOptions Stored = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -29,7 +23,7 @@ public sealed record SubmittedReport(
         content.Values.ToDictionary(v => v.Key, v => JsonSerializer.SerializeToElement(v.Value)),
         content.Narratives,
         content.Note,
-        attachments.Select(VersionAttachment.From).ToList());
+        attachments.ToList());
 
     public string ToJson() => JsonSerializer.Serialize(this, Stored);
 
