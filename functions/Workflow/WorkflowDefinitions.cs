@@ -3,7 +3,7 @@ namespace Baocao.Workflow;
 /// <summary>One version of the report workflow: where a proposal takes a report in a given state.</summary>
 public interface IWorkflowDefinition
 {
-    int Version { get; }
+    int DefinitionVersion { get; }
 
     Verdict Decide(ReportState from, Proposal proposal);
 }
@@ -11,7 +11,7 @@ public interface IWorkflowDefinition
 /// <summary>The workflow declared in <see cref="WorkflowDefinition"/>, at its <see cref="WorkflowDefinition.DefinitionVersion"/>.</summary>
 public sealed class DeclaredWorkflowDefinition : IWorkflowDefinition
 {
-    public int Version => WorkflowDefinition.DefinitionVersion;
+    public int DefinitionVersion => WorkflowDefinition.DefinitionVersion;
 
     public Verdict Decide(ReportState from, Proposal proposal) => WorkflowDefinition.Decide(from, proposal);
 }
@@ -24,7 +24,7 @@ public sealed class DeclaredWorkflowDefinition : IWorkflowDefinition
 /// </summary>
 public sealed class WorkflowDefinitions(IEnumerable<IWorkflowDefinition> definitions)
 {
-    private readonly Dictionary<int, IWorkflowDefinition> _byVersion = definitions.ToDictionary(d => d.Version);
+    private readonly Dictionary<int, IWorkflowDefinition> _byVersion = definitions.ToDictionary(d => d.DefinitionVersion);
 
     public IWorkflowDefinition Current => _byVersion[_byVersion.Keys.Max()];
 

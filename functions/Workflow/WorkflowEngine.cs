@@ -35,7 +35,7 @@ public sealed partial class WorkflowEngine(
             throw new ArgumentException($"Period and unit must be codes ({CatalogText.CodeRule}): '{periodId}', '{unitCode}'.");
         }
         var now = time.UtcNow;
-        var instance = new WorkflowInstance(InstanceId(period, unit), period, unit, ReportState.NotStarted, definitions.Current.Version,
+        var instance = new WorkflowInstance(InstanceId(period, unit), period, unit, ReportState.NotStarted, definitions.Current.DefinitionVersion,
             Version: 0, Sequence: 0, Overdue: false, Late: false, now, now, StageCount: positions);
         await IndexAheadAsync(instance.Id, timers, cancellationToken);
         if (await store.TryAddAsync(instance, cancellationToken, timers))

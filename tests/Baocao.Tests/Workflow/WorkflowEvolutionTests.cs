@@ -21,7 +21,7 @@ public sealed class WorkflowEvolutionTests(TestApp app) : IClassFixture<TestApp>
     {
         public const ReportState Countersigning = (ReportState)100;
 
-        public int Version => WorkflowDefinition.DefinitionVersion + 1;
+        public int DefinitionVersion => WorkflowDefinition.DefinitionVersion + 1;
 
         public Verdict Decide(ReportState from, Proposal proposal) => (from, proposal.Trigger) switch
         {
