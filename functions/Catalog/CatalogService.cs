@@ -65,12 +65,23 @@ public sealed class CatalogService(CatalogStore store, PeopleTime time, IEnumera
         LevelRules.Check(errors, "", level);
         if (errors.Any) return errors.ToProblem();
         if (level.Retired && LevelRules.StillActive(level, await GetUnitsAsync(cancellationToken)) is { } inUse) return inUse;
-        var existing = await store.GetAsync<OrgLevel>(CatalogStore.Levels, level.Code, cancellationToken);
+        var created = await PutAsync(CatalogStore.Levels, level.Code, level, "Cấp", cancellationToken);
+        if (created.Problem is { } conflict) return conflict;
+        return (level, created.Value);
+    }
+
+    /// <summary>
+    /// Adds a record, or replaces it under the ETag it was read with; true when it was added. A change by someone else
+    /// in between is a 409 naming the <paramref name="kind"/> of record, so an admin's edit never overwrites another's.
+    /// </summary>
+    private async Task<Outcome<bool>> PutAsync<T>(string table, string code, T value, string kind, CancellationToken cancellationToken)
+    {
+        var existing = await store.GetAsync<T>(table, code, cancellationToken);
         var saved = existing is null
-            ? await store.TryAddAsync(CatalogStore.Levels, level.Code, level, cancellationToken)
-            : await store.TryReplaceAsync(CatalogStore.Levels, level.Code, level, existing.ETag, cancellationToken);
-        if (!saved) return Problems.Conflict("concurrent-edit", $"Cấp '{level.Code}' vừa được người khác thay đổi; hãy thử lại.");
-        return (level, existing is null);
+            ? await store.TryAddAsync(table, code, value, cancellationToken)
+            : await store.TryReplaceAsync(table, code, value, existing.ETag, cancellationToken);
+        if (!saved) return Problems.Conflict("concurrent-edit", $"{kind} '{code}' vừa được người khác thay đổi; hãy thử lại.");
+        return existing is null;
     }
 
     /// <summary>Removes a level no unit carries (a demo level a province never used, say); one still carried is retired instead.</summary>
@@ -255,12 +266,9 @@ public sealed class CatalogService(CatalogStore store, PeopleTime time, IEnumera
         var units = (await GetUnitsAsync(cancellationToken)).ToDictionary(u => u.Code);
         var errors = PostRules.Validate(post, units);
         if (errors.Any) return errors.ToProblem();
-        var existing = await store.GetAsync<Post>(CatalogStore.Posts, post.Code, cancellationToken);
-        var saved = existing is null
-            ? await store.TryAddAsync(CatalogStore.Posts, post.Code, post, cancellationToken)
-            : await store.TryReplaceAsync(CatalogStore.Posts, post.Code, post, existing.ETag, cancellationToken);
-        if (!saved) return Problems.Conflict("concurrent-edit", $"Chức vụ '{post.Code}' vừa được người khác thay đổi; hãy thử lại.");
-        return (post, existing is null);
+        var created = await PutAsync(CatalogStore.Posts, post.Code, post, "Chức vụ", cancellationToken);
+        if (created.Problem is { } conflict) return conflict;
+        return (post, created.Value);
     }
 
     /// <summary>Removes a post no period still open or planned names; a closed period keeps its history by name.</summary>
