@@ -31,14 +31,9 @@ public sealed class LevelFunctions(CatalogService catalog)
 
     [Function("ReplaceLevels"), EndpointSummary("Thay danh sách cấp")]
     [Accepts(typeof(List<OrgLevel>), "application/json"), ProducesValidationProblems, ProducesProblem(StatusCodes.Status409Conflict)]
-    public async Task<Results<Ok<IReadOnlyList<OrgLevel>>, ProblemHttpResult>> Replace(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "catalog/levels")] HttpRequest req, CancellationToken ct)
-    {
-        var body = await JsonBody.ReadAsync<List<OrgLevel>>(req, ct);
-        if (body.Problem is { } problem) return problem;
-        var saved = await catalog.ReplaceLevelsAsync(body.Value!, ct);
-        return saved.ToOk();
-    }
+    public Task<Results<Ok<IReadOnlyList<OrgLevel>>, ProblemHttpResult>> Replace(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "catalog/levels")] HttpRequest req, CancellationToken ct) =>
+        JsonBody.AnswerAsync<List<OrgLevel>, IReadOnlyList<OrgLevel>>(req, levels => catalog.ReplaceLevelsAsync(levels, ct), ct);
 
     [Function("SaveLevel"), EndpointSummary("Thêm một cấp, hoặc đổi tên, thứ tự của một cấp, cho cấp thôi sử dụng")]
     [EndpointDescription("Các cấp khác giữ nguyên. Cấp thôi sử dụng (retired) vẫn giữ cho các đơn vị đã ngừng hoạt động thuộc cấp đó; đơn vị đang hoạt động không được thuộc cấp này.")]

@@ -40,6 +40,17 @@ public static class JsonBody
         return Parse<T>(buffer.ToArray());
     }
 
+    /// <summary>
+    /// The answer of an endpoint that takes a body and returns a value: the body read as <typeparamref name="TBody"/>
+    /// (or why it cannot be), then 200 OK with what <paramref name="handle"/> makes of it, or its problem.
+    /// </summary>
+    public static async Task<Results<Ok<TResult>, ProblemHttpResult>> AnswerAsync<TBody, TResult>(
+        HttpRequest request, Func<TBody, Task<Outcome<TResult>>> handle, CancellationToken cancellationToken) where TBody : class
+    {
+        var body = await ReadAsync<TBody>(request, cancellationToken);
+        return body.Problem is { } problem ? problem : (await handle(body.Value!)).ToOk();
+    }
+
     public static Outcome<T> Parse<T>(ReadOnlySpan<byte> utf8) where T : class
     {
         if (utf8.Trim("\t\n\r "u8).IsEmpty)
