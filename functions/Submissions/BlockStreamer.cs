@@ -13,13 +13,8 @@ namespace Baocao.Submissions;
 /// in the file it starts (<see cref="BlockIds"/>), so staged blocks can be found again in order after a restart.
 /// </summary>
 /// <remarks>
-/// A block's request lasts as long as the client takes to send its bytes, so the per-try network timeout, which bounds
-/// a whole storage request, is lifted for it (<see cref="StreamedBody"/>). Storage is held to the same time in another
-/// way: it must connect and ask for the first piece, take each piece it is handed, and answer after the last, within
-/// <paramref name="stallTimeout"/>, so storage that stops reading or never answers fails the block as it fails any
-/// request. A client that stops sending is Kestrel's to end, by its minimum request body data rate. The bytes cannot be
-/// read twice: a try that storage failed after the first piece cannot be repeated, and the storage client's retries of
-/// it fail without sending anything.
+/// A block's storage request lasts as long as the client sends, so storage is held to <paramref name="stallTimeout"/>
+/// for each piece instead of the per-try timeout; why, and why a failed try cannot be repeated, is in docs/uploads.md.
 /// </remarks>
 public sealed class BlockStreamer(BlockBlobClient blob, long offset, IncrementalHash hash, TimeSpan stallTimeout)
 {
