@@ -135,10 +135,7 @@ public sealed class InstanceFunctions(WorkflowEngine engine, PeriodPurge purge)
         if (body.Problem is { } problem) return problem;
         var errors = new ValidationErrors();
         var trigger = RaisableEvent(body.Value!.Event, errors);
-        var reason = WorkflowApi.Reason(body.Value.Reason, errors);
-        if (errors.Any) return errors.ToProblem();
-        return WorkflowApi.Answer(instanceId, await engine.FireAsync(instanceId,
-            WorkflowApi.ByAdmin(trigger!.Value) with { Comment = reason, ReasonCode = body.Value.ReasonCode }, ct));
+        return await FireAsAdminAsync(instanceId, trigger, body.Value.Reason, body.Value.ReasonCode, errors, ct);
     }
 
     [Function("TerminateInstance"), EndpointSummary("Dừng một báo cáo đang trong quy trình, kèm lý do: huỷ các hẹn giờ, ghi vào lịch sử")]
@@ -149,11 +146,17 @@ public sealed class InstanceFunctions(WorkflowEngine engine, PeriodPurge purge)
     {
         var body = await JsonBody.ReadAsync<AdminReason>(req, ct);
         if (body.Problem is { } problem) return problem;
-        var errors = new ValidationErrors();
-        var reason = WorkflowApi.Reason(body.Value!.Reason, errors);
+        return await FireAsAdminAsync(instanceId, ReportTrigger.Terminate, body.Value!.Reason, body.Value.ReasonCode, new ValidationErrors(), ct);
+    }
+
+    /// <summary>An admin's event on an instance: its reason checked with the request's other errors, then fired and answered.</summary>
+    private async Task<Results<Ok<WorkflowInstance>, ProblemHttpResult>> FireAsAdminAsync(
+        string instanceId, ReportTrigger? trigger, string? reason, string? reasonCode, ValidationErrors errors, CancellationToken ct)
+    {
+        var comment = WorkflowApi.Reason(reason, errors);
         if (errors.Any) return errors.ToProblem();
         return WorkflowApi.Answer(instanceId, await engine.FireAsync(instanceId,
-            WorkflowApi.ByAdmin(ReportTrigger.Terminate) with { Comment = reason, ReasonCode = body.Value.ReasonCode }, ct));
+            WorkflowApi.ByAdmin(trigger!.Value) with { Comment = comment, ReasonCode = reasonCode }, ct));
     }
 
     [Function("PurgeInstances"), EndpointSummary("Xoá hẳn các báo cáo của một kỳ đã đóng: quy trình, lịch sử, phiên bản, hẹn giờ và tệp đính kèm")]
