@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using Azure.Data.Tables;
 using Baocao.Mail;
 using Baocao.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -164,7 +163,8 @@ public class TestApp : IAsyncLifetime
         return client;
     }
 
-    public TableServiceClient Tables => new(Azurite.ConnectionString);
+    /// <summary>What the app keeps in storage, asked in its features' words (storage may be restarted, so read anew each time).</summary>
+    public StoredRecords Stored => new(Azurite.ConnectionString);
 
     /// <summary>
     /// The app's records, without the task hub's (the engine's leases and polling change them all the time) and without the

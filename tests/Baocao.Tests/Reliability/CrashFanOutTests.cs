@@ -1,9 +1,9 @@
 using System.Text.Json;
-using Azure.Data.Tables;
 using Baocao.Catalog;
 using Baocao.Hosting;
 using Baocao.Storage;
 using Baocao.Tests.Infrastructure;
+using Baocao.Workflow;
 
 namespace Baocao.Tests.Reliability;
 
@@ -32,11 +32,7 @@ public sealed class CrashFanOutTests(TestApp storage) : IClassFixture<TestApp>
           "stages": [ { "code": "THAM-DINH", "name": "Chuyên viên thẩm định", "assignees": [ { "name": "Nguyễn Thị Thu Hà", "email": "thuha.bdv@anhoa.example" } ] } ] }
         """;
 
-    private TableClient Workflow => storage.Tables.GetTableClient(StorageNames.WorkflowTable);
-
-    private async Task<List<TableEntity>> InstancesAsync() =>
-        await Workflow.QueryAsync<TableEntity>(e => e.RowKey == "instance" && e.PartitionKey.CompareTo(PeriodId + "~") > 0 && e.PartitionKey.CompareTo(PeriodId + "~\uffff") < 0,
-            cancellationToken: Ct).ToListAsync(Ct);
+    private Task<IReadOnlyList<WorkflowInstance>> InstancesAsync() => storage.Stored.InstancesOfPeriodAsync(PeriodId);
 
     [Fact]
     public async Task Every_unit_gets_exactly_its_report_when_the_fan_out_is_killed_twice_midway()
@@ -77,21 +73,18 @@ public sealed class CrashFanOutTests(TestApp storage) : IClassFixture<TestApp>
             while ((await InstancesAsync()).Count < inScope.Count) await Task.Delay(100, patience.Token);
         }
         var instances = await InstancesAsync();
-        Assert.Equal(inScope, instances.Select(i => i.GetString("UnitCode")).Order(StringComparer.Ordinal));
-        Assert.All(instances, i => Assert.Equal(("NotStarted", 0), (i.GetString("State"), i.GetInt32("Sequence"))));
-        var timers = await Workflow.QueryAsync<TableEntity>(e => e.RowKey == "tdeadline", select: ["PartitionKey"], cancellationToken: Ct)
-            .Where(t => t.PartitionKey.StartsWith(PeriodId + "~", StringComparison.Ordinal)).CountAsync(Ct);
-        Assert.Equal(inScope.Count, timers);
+        Assert.Equal(inScope, instances.Select(i => i.UnitCode).Order(StringComparer.Ordinal));
+        Assert.All(instances, i => Assert.Equal((ReportState.NotStarted, 0), (i.State, i.Sequence)));
+        Assert.Equal(inScope.Count, await storage.Stored.ReportsWithTimerAsync(PeriodId, DeadlineTimer.Name));
 
         // The orchestration survived both kills and waits for the period's next signal.
         using (var patience = CancellationTokenSource.CreateLinkedTokenSource(Ct))
         {
             patience.CancelAfter(TimeSpan.FromMinutes(2));
-            var hubInstances = storage.Tables.GetTableClient(Hub + "Instances");
             for (; ; await Task.Delay(100, patience.Token))
             {
-                var row = await hubInstances.GetEntityIfExistsAsync<TableEntity>(PeriodId, "", cancellationToken: Ct);
-                if (row.HasValue && row.Value!.GetString("RuntimeStatus") == "Running" && row.Value.GetString("CustomStatus")?.Contains("\"open\":true") == true) break;
+                var orchestration = await storage.Stored.OrchestrationAsync(Hub, PeriodId);
+                if (orchestration is ("Running", { } custom) && custom.Contains("\"open\":true")) break;
             }
         }
     }

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
-using Azure.Storage.Queues;
 using Baocao.Access;
 using Baocao.Hosting;
 using Baocao.Mail;
@@ -119,7 +118,7 @@ public sealed class CrashRushTests(TestApp storage) : IClassFixture<TestApp>
         var now = DateTimeOffset.UtcNow > storage.Clock.GetUtcNow() ? DateTimeOffset.UtcNow : storage.Clock.GetUtcNow();
         storage.Clock.SetUtcNow(now + OutboxQueue.RecoveryDelay + TimeSpan.FromMinutes(1));
         await storage.Factory.Services.GetRequiredService<TimerSweeper>().SweepAsync(Ct);
-        await OutboxDrain.DrainAsync(storage.Factory, new QueueClient(storage.Azurite.ConnectionString, StorageNames.OutboxQueue), Ct);
+        await OutboxDrain.DrainAsync(storage.Factory, storage.Stored.OutboxQueue, Ct);
         var mails = await storage.Factory.Services.GetRequiredService<LocalMailbox>().AllAsync(Ct);
         Assert.Empty(mails.GroupBy(m => m.CustomArgs["outbox"] + " " + string.Join(',', m.To)).Where(g => g.Count() > 1).Select(g => g.Key));
         foreach (var unit in units)

@@ -3,8 +3,6 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using Azure.Core.Pipeline;
-using Azure.Data.Tables;
-using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Baocao.Submissions;
 using Baocao.Tests.Infrastructure;
@@ -325,7 +323,7 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
         {
             Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(unit, HttpMethod.Head, gone)).StatusCode);
             Assert.Empty(await BlobsOfAsync(unit, gone));
-            Assert.False((await app.Tables.GetTableClient("uploads").GetEntityIfExistsAsync<TableEntity>(unit.Unit, IdOf(gone), cancellationToken: Ct)).HasValue);
+            Assert.False(await app.Stored.UploadRecordExistsAsync(unit.Unit, IdOf(gone)));
         }
         Assert.Equal(file, await unit.Client.GetByteArrayAsync(attached.Href, Ct));
         Assert.Equal(file.Length, await OffsetAsync(unit, kept));
@@ -345,13 +343,8 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
     }
 
     /// <summary>The blobs holding an upload's bytes.</summary>
-    private async Task<List<string>> BlobsOfAsync(Submitter unit, string location)
-    {
-        var container = new BlobServiceClient(app.Azurite.ConnectionString).GetBlobContainerClient("attachments");
-        var names = new List<string>();
-        await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.Uncommitted, $"2026-H1/{unit.Unit}/u{IdOf(location)}", Ct)) names.Add(blob.Name);
-        return names;
-    }
+    private Task<List<string>> BlobsOfAsync(Submitter unit, string location) =>
+        app.Stored.AttachmentsAsync($"2026-H1/{unit.Unit}/u{IdOf(location)}", BlobStates.Uncommitted);
 
     [Fact]
     public async Task A_submission_naming_an_unfinished_or_unknown_upload_is_refused_and_writes_nothing()
