@@ -189,13 +189,8 @@ public class TestApp : IAsyncLifetime
     {
         // The orchestration's own look: the units in scope that have no report yet.
         var activities = Factory.Services.GetRequiredService<Baocao.Workflow.PeriodActivities>();
-        var ct = TestContext.Current.CancellationToken;
-        using var patience = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        patience.CancelAfter(TimeSpan.FromSeconds(60));
-        while ((await activities.LookAsync(periodId, ct)).UnitsWithoutReport.Count > 0)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(100), patience.Token);
-        }
+        await Eventually.UntilAsync(async () => (await activities.LookAsync(periodId, TestContext.Current.CancellationToken)).UnitsWithoutReport.Count == 0,
+            $"every unit in the scope of {periodId} to have its report");
     }
 
     /// <summary>Runs the period reconciler now, as its timer would.</summary>

@@ -56,10 +56,9 @@ public sealed class CrashFanOutTests(TestApp storage) : IClassFixture<TestApp>
         var killedAt = new List<int>();
         foreach (var share in new[] { 0.2, 0.6 })
         {
-            using var patience = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-            patience.CancelAfter(TimeSpan.FromMinutes(3));
-            int made;
-            while ((made = (await InstancesAsync()).Count) < inScope.Count * share) await Task.Delay(20, patience.Token);
+            var made = 0;
+            await Eventually.UntilAsync(async () => (made = (await InstancesAsync()).Count) >= inScope.Count * share,
+                $"{share:P0} of the {inScope.Count} reports", TimeSpan.FromMinutes(3), TimeSpan.FromMilliseconds(20));
             await app.KillAsync();
             killedAt.Add(made);
             await app.RestartAsync(Ct);
@@ -67,25 +66,14 @@ public sealed class CrashFanOutTests(TestApp storage) : IClassFixture<TestApp>
         Assert.All(killedAt, made => Assert.InRange(made, 1, inScope.Count - 1));
         TestContext.Current.TestOutputHelper?.WriteLine($"fan-out of {inScope.Count} reports killed after {string.Join(" and ", killedAt)}");
 
-        using (var patience = CancellationTokenSource.CreateLinkedTokenSource(Ct))
-        {
-            patience.CancelAfter(TimeSpan.FromMinutes(3));
-            while ((await InstancesAsync()).Count < inScope.Count) await Task.Delay(100, patience.Token);
-        }
+        await Eventually.UntilAsync(async () => (await InstancesAsync()).Count >= inScope.Count, $"all {inScope.Count} reports", TimeSpan.FromMinutes(3));
         var instances = await InstancesAsync();
         Assert.Equal(inScope, instances.Select(i => i.UnitCode).Order(StringComparer.Ordinal));
         Assert.All(instances, i => Assert.Equal((ReportState.NotStarted, 0), (i.State, i.Sequence)));
         Assert.Equal(inScope.Count, await storage.Stored.ReportsWithTimerAsync(PeriodId, DeadlineTimer.Name));
 
         // The orchestration survived both kills and waits for the period's next signal.
-        using (var patience = CancellationTokenSource.CreateLinkedTokenSource(Ct))
-        {
-            patience.CancelAfter(TimeSpan.FromMinutes(2));
-            for (; ; await Task.Delay(100, patience.Token))
-            {
-                var orchestration = await storage.Stored.OrchestrationAsync(Hub, PeriodId);
-                if (orchestration is ("Running", { } custom) && custom.Contains("\"open\":true")) break;
-            }
-        }
+        await Eventually.UntilAsync(async () => await storage.Stored.OrchestrationAsync(Hub, PeriodId) is ("Running", { } custom) && custom.Contains("\"open\":true"),
+            "the period's orchestration running and waiting for an open period's next signal", TimeSpan.FromMinutes(2));
     }
 }

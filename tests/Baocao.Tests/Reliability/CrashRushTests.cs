@@ -77,7 +77,9 @@ public sealed class CrashRushTests(TestApp storage) : IClassFixture<TestApp>
         // Kill at evenly spread points of the rush, each time while requests are in flight, and start again at once.
         for (var k = 1; k <= kills; k++)
         {
-            while (acknowledged.Count < total * k / (kills + 1) && !rush.All(t => t.IsCompleted)) await Task.Delay(10, Ct);
+            var share = total * k / (kills + 1);
+            await Eventually.UntilAsync(() => acknowledged.Count >= share || rush.All(t => t.IsCompleted), $"{share} submissions acknowledged",
+                TimeSpan.FromMinutes(5), TimeSpan.FromMilliseconds(10));
             if (rush.All(t => t.IsCompleted)) break;
             await app.KillAsync();
             figures.CountFault();

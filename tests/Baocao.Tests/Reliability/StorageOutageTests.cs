@@ -77,7 +77,8 @@ public abstract class StorageOutageScenario<TApp>(TApp app) where TApp : TestApp
             }
         }, Ct)).ToList();
 
-        while (acknowledged.Count < units.Length * perUnit / 2) await Task.Delay(10, Ct);
+        await Eventually.UntilAsync(() => acknowledged.Count >= units.Length * perUnit / 2, "half of the submissions acknowledged",
+            TimeSpan.FromMinutes(5), TimeSpan.FromMilliseconds(10));
         await BeginOutageAsync();
         figures.CountFault();
         outage.SetResult();
@@ -104,6 +105,7 @@ public abstract class StorageOutageScenario<TApp>(TApp app) where TApp : TestApp
         Assert.True(healthTook < AnswerWithin, $"health answered after {healthTook}");
 
         // Clients keep trying through the outage; then storage returns and the app serves again, with no manual step.
+        // The outage lasting real time is the behaviour under test, so this wait is a length of outage, not a guess.
         await Task.Delay(TimeSpan.FromSeconds(2), Ct);
         await EndOutageAsync();
         await Task.WhenAll(traffic);
@@ -206,12 +208,13 @@ public sealed class BlackHoledStorageTests(DemoApp app) : StorageOutageScenario<
         var unit = (await Submitter.ForAsync(App, "HLHPN")).Through(local);
         Assert.Equal(HttpStatusCode.Created, (await unit.SubmitAsync(Submitter.Form(), Period)).StatusCode);
         var mailbox = local.Services.GetRequiredService<LocalMailbox>();
-        var delivered = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!(await mailbox.AllAsync(Ct)).Any(m => m.CustomArgs["instanceId"] == $"{Period}~HLHPN") && DateTime.UtcNow < delivered)
+        // The loops poll on the test clock: it moves on while the mail is awaited.
+        await Eventually.UntilAsync(async () =>
         {
+            if ((await mailbox.AllAsync(Ct)).Any(m => m.CustomArgs["instanceId"] == $"{Period}~HLHPN")) return true;
             App.Clock.Advance(TimeSpan.FromSeconds(30));
-            await Task.Delay(TimeSpan.FromMilliseconds(100), Ct);
-        }
+            return false;
+        }, "the receipt mail delivered by the local host's loops", TimeSpan.FromSeconds(30));
         Assert.Single(await mailbox.AllAsync(Ct), m => m.CustomArgs["instanceId"] == $"{Period}~HLHPN");
     }
 }

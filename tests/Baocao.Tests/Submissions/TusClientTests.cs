@@ -46,6 +46,7 @@ public sealed class TusClientTests(TestApp storage) : IClassFixture<TestApp>
                 {
                     kills++;
                     await app.KillAsync();
+                    // The app stays down a while, as a crashed host does: the client meets refused connections and retries.
                     await Task.Delay(TimeSpan.FromSeconds(1), ct);
                     await app.RestartAsync(ct);
                 }

@@ -111,12 +111,9 @@ public sealed class PeriodOrchestrationTests(DemoApp app) : IClassFixture<DemoAp
     /// <summary>The period's completion record, once its orchestration has made it.</summary>
     private async Task<(string Reason, DateTimeOffset At)> CompletionAsync(string periodId)
     {
-        using var patience = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        patience.CancelAfter(TimeSpan.FromSeconds(60));
-        for (; ; await Task.Delay(TimeSpan.FromMilliseconds(100), patience.Token))
-        {
-            if (await _store.PeriodCompletionAsync(periodId, Ct) is { } completion) return completion;
-        }
+        (string Reason, DateTimeOffset At)? completion = null;
+        await Eventually.UntilAsync(async () => (completion = await _store.PeriodCompletionAsync(periodId, Ct)) is not null, $"{periodId}'s completion record");
+        return completion!.Value;
     }
 
     [Fact]
