@@ -157,8 +157,7 @@ public class TestApp : IAsyncLifetime
 
     public HttpClient Admin()
     {
-        var client = Factory.CreateClient();
-        client.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+        var client = Factory.CreateClient().Presenting(AdminKey);
         client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         return client;
     }

@@ -45,8 +45,7 @@ public sealed class CrashFanOutTests(TestApp storage) : IClassFixture<TestApp>
         settings["AzureFunctionsJobHost__extensions__durableTask__storageProvider__controlQueueVisibilityTimeout"] = "00:00:05";
         settings["AzureFunctionsJobHost__extensions__durableTask__storageProvider__workItemQueueVisibilityTimeout"] = "00:00:05";
         await using var app = await AppProcess.StartBuiltAsync(settings, Ct);
-        using var admin = app.Client();
-        admin.DefaultRequestHeaders.Add(AdminKey.Header, TestApp.AdminKey);
+        using var admin = app.Admin();
         (await admin.PostJsonAsync("/api/catalog/units/import", Units(count))).EnsureSuccessStatusCode();
         (await admin.PostJsonAsync("/api/catalog/periods", Period)).EnsureSuccessStatusCode();
         var inScope = (await (await admin.GetAsync("/api/catalog/units", Ct)).ReadAsAsync<List<OrgUnit>>())

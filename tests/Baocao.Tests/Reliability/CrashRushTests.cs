@@ -47,8 +47,7 @@ public sealed class CrashRushTests(TestApp storage) : IClassFixture<TestApp>
         var settings = AppProcess.HostSettings(storage.Azurite.ConnectionString, LocalAzurite.FreePort());
         settings["Baocao__SeedDemoData"] = "true";
         await using var app = await AppProcess.StartBuiltAsync(settings, Ct);
-        using var admin = app.Client();
-        admin.DefaultRequestHeaders.Add(AdminKey.Header, TestApp.AdminKey);
+        using var admin = app.Admin();
         var keys = new Dictionary<string, string>();
         foreach (var unit in units)
         {
@@ -62,8 +61,7 @@ public sealed class CrashRushTests(TestApp storage) : IClassFixture<TestApp>
         var total = units.Length * perUnit;
         var rush = units.Select(unit => Task.Run(async () =>
         {
-            using var http = app.Client();
-            http.DefaultRequestHeaders.Add(AdminKey.Header, keys[unit]);
+            using var http = app.Client().Presenting(keys[unit]);
             var client = new PatientClient(http, figures);
             foreach (var plan in plans[unit])
             {
