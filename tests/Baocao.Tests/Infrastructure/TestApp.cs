@@ -192,6 +192,21 @@ public class TestApp : IAsyncLifetime
             $"every unit in the scope of {periodId} to have its report");
     }
 
+    /// <summary>Plans and opens a month period of 2026 whose scope lists <paramref name="units"/>, with one review stage; waits for its reports.</summary>
+    public async Task<string> OpenMonthAsync(int month, params string[] units)
+    {
+        var draft = $$"""
+            { "type": "month", "year": 2026, "number": {{month}}, "templateCode": "SK6T", "deadline": "2026-12-20T17:00",
+              "scope": { "units": [{{string.Join(",", units.Select(u => $"\"{u}\""))}}] },
+              "stages": [ { "code": "THAM-DINH", "name": "Chuyên viên thẩm định", "assignees": [ { "name": "Nguyễn Thị Thu Hà", "email": "thuha.bdv@anhoa.example" } ] } ] }
+            """;
+        using var admin = Admin();
+        var period = await (await admin.PostJsonAsync("/api/catalog/periods", draft)).ReadAsAsync<Baocao.Catalog.Period>();
+        (await admin.PostAsync($"/api/catalog/periods/{period.Id}/open", null, TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+        await ReportsStartedAsync(period.Id);
+        return period.Id;
+    }
+
     /// <summary>Runs the period reconciler now, as its timer would.</summary>
     public Task ReconcilePeriodsAsync() =>
         Factory.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<Baocao.LocalHost.TimerTriggers>().Single()

@@ -16,19 +16,7 @@ public sealed class PeriodOrchestrationTests(DemoApp app) : IClassFixture<DemoAp
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>Plans and opens a month period whose scope lists <paramref name="units"/>.</summary>
-    private async Task<string> OpenMonthAsync(int month, params string[] units)
-    {
-        var draft = $$"""
-            { "type": "month", "year": 2026, "number": {{month}}, "templateCode": "SK6T", "deadline": "2026-12-20T17:00",
-              "scope": { "units": [{{string.Join(",", units.Select(u => $"\"{u}\""))}}] },
-              "stages": [ { "code": "THAM-DINH", "name": "Chuyên viên thẩm định", "assignees": [ { "name": "Nguyễn Thị Thu Hà", "email": "thuha.bdv@anhoa.example" } ] } ] }
-            """;
-        var period = await (await _admin.PostJsonAsync("/api/catalog/periods", draft)).ReadAsAsync<Period>();
-        (await _admin.PostAsync($"/api/catalog/periods/{period.Id}/open", null, Ct)).EnsureSuccessStatusCode();
-        await app.ReportsStartedAsync(period.Id);
-        return period.Id;
-    }
+    private Task<string> OpenMonthAsync(int month, params string[] units) => app.OpenMonthAsync(month, units);
 
     private async Task<List<string>> InScopeAsync(string periodId) =>
         CatalogService.UnitsInScope((await _catalog.GetPeriodAsync(periodId, Ct))!, await _catalog.GetUnitsAsync(Ct)).Select(u => u.Code).Order().ToList();

@@ -15,18 +15,7 @@ public sealed class PeriodPurgeTests(DemoApp app) : IClassFixture<DemoApp>
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private async Task<string> OpenMonthAsync(int month, params string[] units)
-    {
-        var draft = $$"""
-            { "type": "month", "year": 2026, "number": {{month}}, "templateCode": "SK6T", "deadline": "2026-12-20T17:00",
-              "scope": { "units": [{{string.Join(",", units.Select(u => $"\"{u}\""))}}] },
-              "stages": [ { "code": "THAM-DINH", "name": "Chuyên viên thẩm định", "assignees": [ { "name": "Nguyễn Thị Thu Hà", "email": "thuha.bdv@anhoa.example" } ] } ] }
-            """;
-        var period = await (await _admin.PostJsonAsync("/api/catalog/periods", draft)).ReadAsAsync<Period>();
-        (await _admin.PostAsync($"/api/catalog/periods/{period.Id}/open", null, Ct)).EnsureSuccessStatusCode();
-        await app.ReportsStartedAsync(period.Id);
-        return period.Id;
-    }
+    private Task<string> OpenMonthAsync(int month, params string[] units) => app.OpenMonthAsync(month, units);
 
     private async Task CloseAsync(string periodId)
     {
