@@ -175,7 +175,7 @@ public sealed class UnitCatalogTests(DemoApp app) : IClassFixture<DemoApp>
     {
         using var anonymous = app.Anonymous();
         await (await anonymous.GetAsync("/api/catalog/units", TestContext.Current.CancellationToken)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
-        anonymous.DefaultRequestHeaders.Add("X-Api-Key", "wrong-key-wrong-key");
+        anonymous.Presenting("wrong-key-wrong-key");
         await (await anonymous.GetAsync("/api/catalog/units", TestContext.Current.CancellationToken)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
     }
 

@@ -58,6 +58,9 @@ public sealed class AppProcess : IAsyncDisposable
 
     public HttpClient Client(TimeSpan? timeout = null) => new() { BaseAddress = BaseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(30) };
 
+    /// <summary>A client of the province's administrator.</summary>
+    public HttpClient Admin() => Client().Presenting(TestApp.AdminKey);
+
     /// <summary>Starts the process (again) and waits for its first answer, as the host probes: every 25 ms.</summary>
     public async Task RestartAsync(CancellationToken ct)
     {

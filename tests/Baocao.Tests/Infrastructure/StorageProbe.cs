@@ -43,9 +43,12 @@ public sealed class StorageProbe(LocalAzurite azurite) : HttpPipelinePolicy
     private int _pending;
     private (int At, CrashPoint Point)? _crash;
     private Slowdown? _slow;
+    private Watch? _watch;
 
     /// <summary>A class, so a request reading it never sees half of one set meanwhile.</summary>
     private sealed record Slowdown(Func<Request, bool> Which, TimeSpan By, bool ThenFail);
+
+    private sealed record Watch(Func<Request, bool> Which, TaskCompletionSource Seen);
 
     public int Requests => Volatile.Read(ref _requests);
 
@@ -75,6 +78,18 @@ public sealed class StorageProbe(LocalAzurite azurite) : HttpPipelinePolicy
 
     /// <summary>Holds the next request that <paramref name="which"/> picks for <paramref name="by"/>, then fails it; later ones go.</summary>
     public void FailNext(Func<Request, bool> which, TimeSpan by) => _slow = new(which, by, ThenFail: true);
+
+    /// <summary>Completes when the next request that <paramref name="which"/> picks is on its way to storage.</summary>
+    public Task NextSentAsync(Func<Request, bool> which)
+    {
+        var watch = new Watch(which, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        _watch = watch;
+        return watch.Seen.Task;
+    }
+
+    /// <summary>A block staged for a block blob (Put Block), whose body streams as the app receives it.</summary>
+    public static bool IsBlockStage(Request request) =>
+        request.Method == RequestMethod.Put && request.Uri.Query.TrimStart('?').Split('&').Contains("comp=block", StringComparer.Ordinal);
 
     /// <summary>A block blob's block-list commit (Put Block List).</summary>
     public static bool IsBlockListCommit(Request request) =>
@@ -134,6 +149,7 @@ public sealed class StorageProbe(LocalAzurite azurite) : HttpPipelinePolicy
     {
         var n = Interlocked.Increment(ref _requests);
         _counts.AddOrUpdate(Kind(request), 1, (_, c) => c + 1);
+        if (_watch is { } watch && watch.Which(request)) watch.Seen.TrySetResult();
         if (_crash is { } crash && (n > crash.At || (n == crash.At && crash.Point == CrashPoint.BeforeSending))) throw new SimulatedCrash(n);
         return n;
     }

@@ -48,9 +48,7 @@ public sealed class Submitter(WebApplicationFactory<Baocao.LocalHost.LocalFuncti
 
     private static HttpClient WithKey(WebApplicationFactory<Baocao.LocalHost.LocalFunctionsHost> app, string key)
     {
-        var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = app.ClientOptions.BaseAddress });
-        client.DefaultRequestHeaders.Add("X-Api-Key", key);
-        return client;
+        return app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = app.ClientOptions.BaseAddress }).Presenting(key);
     }
 
     public static byte[] Pdf(int size) => [.. PdfHead, .. Enumerable.Repeat((byte)'x', size - PdfHead.Length)];

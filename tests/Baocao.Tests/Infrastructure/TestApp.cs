@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using Azure.Data.Tables;
 using Baocao.Mail;
 using Baocao.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -158,13 +157,13 @@ public class TestApp : IAsyncLifetime
 
     public HttpClient Admin()
     {
-        var client = Factory.CreateClient();
-        client.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+        var client = Factory.CreateClient().Presenting(AdminKey);
         client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         return client;
     }
 
-    public TableServiceClient Tables => new(Azurite.ConnectionString);
+    /// <summary>What the app keeps in storage, asked in its features' words (storage may be restarted, so read anew each time).</summary>
+    public StoredRecords Stored => new(Azurite.ConnectionString);
 
     /// <summary>
     /// The app's records, without the task hub's (the engine's leases and polling change them all the time) and without the
@@ -189,13 +188,23 @@ public class TestApp : IAsyncLifetime
     {
         // The orchestration's own look: the units in scope that have no report yet.
         var activities = Factory.Services.GetRequiredService<Baocao.Workflow.PeriodActivities>();
-        var ct = TestContext.Current.CancellationToken;
-        using var patience = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        patience.CancelAfter(TimeSpan.FromSeconds(60));
-        while ((await activities.LookAsync(periodId, ct)).UnitsWithoutReport.Count > 0)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(100), patience.Token);
-        }
+        await Eventually.UntilAsync(async () => (await activities.LookAsync(periodId, TestContext.Current.CancellationToken)).UnitsWithoutReport.Count == 0,
+            $"every unit in the scope of {periodId} to have its report");
+    }
+
+    /// <summary>Plans and opens a month period of 2026 whose scope lists <paramref name="units"/>, with one review stage; waits for its reports.</summary>
+    public async Task<string> OpenMonthAsync(int month, params string[] units)
+    {
+        var draft = $$"""
+            { "type": "month", "year": 2026, "number": {{month}}, "templateCode": "SK6T", "deadline": "2026-12-20T17:00",
+              "scope": { "units": [{{string.Join(",", units.Select(u => $"\"{u}\""))}}] },
+              "stages": [ { "code": "THAM-DINH", "name": "Chuyên viên thẩm định", "assignees": [ { "name": "Nguyễn Thị Thu Hà", "email": "thuha.bdv@anhoa.example" } ] } ] }
+            """;
+        using var admin = Admin();
+        var period = await (await admin.PostJsonAsync("/api/catalog/periods", draft)).ReadAsAsync<Baocao.Catalog.Period>();
+        (await admin.PostAsync($"/api/catalog/periods/{period.Id}/open", null, TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+        await ReportsStartedAsync(period.Id);
+        return period.Id;
     }
 
     /// <summary>Runs the period reconciler now, as its timer would.</summary>

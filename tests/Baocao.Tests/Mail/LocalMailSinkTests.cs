@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Azure.Data.Tables;
-using Azure.Storage.Blobs;
 using Baocao.Mail;
 using Baocao.Storage;
 using Baocao.Tests.Infrastructure;
@@ -66,8 +64,7 @@ public sealed class LocalMailSinkTests(TestApp app) : IClassFixture<TestApp>
         Assert.True(html.Length > 100_000);
         await SendAsync(app.Factory, MailHelper.CreateSingleEmail(From, new EmailAddress("thuha.bdv@anhoa.example"), "Tổng hợp việc cần làm", "Xem bản HTML.", html));
         Assert.Equal(html, (await ListAsync(app.Factory))[^1].Html);
-        var bodies = new BlobContainerClient(app.Azurite.ConnectionString, StorageNames.LocalMailContainer);
-        Assert.Single(await bodies.GetBlobsAsync(cancellationToken: Ct).ToListAsync(Ct));
+        Assert.Single(await app.Stored.MailboxBodiesAsync());
 
         // SendGrid takes up to 1,000 personalizations a request, each one mail.
         SendGridMessage ToMany(int batch) => MailHelper.CreateSingleEmailToMultipleRecipients(From,
@@ -80,9 +77,8 @@ public sealed class LocalMailSinkTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(["donvi1.0001@anhoa.example"], mails[0].To);
         Assert.Equal(["donvi2.1000@anhoa.example"], mails[^1].To);
         // What is beyond the capacity is deleted, the big body's blob with its row.
-        var rows = app.Tables.GetTableClient(StorageNames.LocalMailTable).QueryAsync<TableEntity>(select: ["RowKey"], cancellationToken: Ct);
-        Assert.Equal(LocalMailbox.Capacity, await rows.CountAsync(Ct));
-        Assert.Empty(await bodies.GetBlobsAsync(cancellationToken: Ct).ToListAsync(Ct));
+        Assert.Equal(LocalMailbox.Capacity, await app.Stored.MailboxRowsAsync());
+        Assert.Empty(await app.Stored.MailboxBodiesAsync());
     }
     [Fact]
     public async Task The_sendgrid_client_delivers_to_the_local_sink_and_the_page_shows_it_escaped()

@@ -165,7 +165,7 @@ public sealed partial class AccessWalkTests(DemoApp app) : IClassFixture<DemoApp
         {
             var server = app.Factory.Server.CreateHandler(context => context.Connection.RemoteIpAddress = address);
             var client = new HttpClient(keepsCookies ? new CookieContainerHandler { InnerHandler = server } : server) { BaseAddress = app.Factory.Server.BaseAddress };
-            if (key is not null) client.DefaultRequestHeaders.Add(AdminKey.Header, key);
+            if (key is not null) client.Presenting(key);
             return client;
         }
 

@@ -1,9 +1,9 @@
 using System.Text.Json;
-using Azure.Data.Tables;
 using Baocao.Catalog;
 using Baocao.Hosting;
 using Baocao.Storage;
 using Baocao.Tests.Infrastructure;
+using Baocao.Workflow;
 
 namespace Baocao.Tests.Reliability;
 
@@ -32,11 +32,7 @@ public sealed class CrashFanOutTests(TestApp storage) : IClassFixture<TestApp>
           "stages": [ { "code": "THAM-DINH", "name": "Chuyên viên thẩm định", "assignees": [ { "name": "Nguyễn Thị Thu Hà", "email": "thuha.bdv@anhoa.example" } ] } ] }
         """;
 
-    private TableClient Workflow => storage.Tables.GetTableClient(StorageNames.WorkflowTable);
-
-    private async Task<List<TableEntity>> InstancesAsync() =>
-        await Workflow.QueryAsync<TableEntity>(e => e.RowKey == "instance" && e.PartitionKey.CompareTo(PeriodId + "~") > 0 && e.PartitionKey.CompareTo(PeriodId + "~\uffff") < 0,
-            cancellationToken: Ct).ToListAsync(Ct);
+    private Task<IReadOnlyList<WorkflowInstance>> InstancesAsync() => storage.Stored.InstancesOfPeriodAsync(PeriodId);
 
     [Fact]
     public async Task Every_unit_gets_exactly_its_report_when_the_fan_out_is_killed_twice_midway()
@@ -49,8 +45,7 @@ public sealed class CrashFanOutTests(TestApp storage) : IClassFixture<TestApp>
         settings["AzureFunctionsJobHost__extensions__durableTask__storageProvider__controlQueueVisibilityTimeout"] = "00:00:05";
         settings["AzureFunctionsJobHost__extensions__durableTask__storageProvider__workItemQueueVisibilityTimeout"] = "00:00:05";
         await using var app = await AppProcess.StartBuiltAsync(settings, Ct);
-        using var admin = app.Client();
-        admin.DefaultRequestHeaders.Add(AdminKey.Header, TestApp.AdminKey);
+        using var admin = app.Admin();
         (await admin.PostJsonAsync("/api/catalog/units/import", Units(count))).EnsureSuccessStatusCode();
         (await admin.PostJsonAsync("/api/catalog/periods", Period)).EnsureSuccessStatusCode();
         var inScope = (await (await admin.GetAsync("/api/catalog/units", Ct)).ReadAsAsync<List<OrgUnit>>())
@@ -60,10 +55,9 @@ public sealed class CrashFanOutTests(TestApp storage) : IClassFixture<TestApp>
         var killedAt = new List<int>();
         foreach (var share in new[] { 0.2, 0.6 })
         {
-            using var patience = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-            patience.CancelAfter(TimeSpan.FromMinutes(3));
-            int made;
-            while ((made = (await InstancesAsync()).Count) < inScope.Count * share) await Task.Delay(20, patience.Token);
+            var made = 0;
+            await Eventually.UntilAsync(async () => (made = (await InstancesAsync()).Count) >= inScope.Count * share,
+                $"{share:P0} of the {inScope.Count} reports", TimeSpan.FromMinutes(3), TimeSpan.FromMilliseconds(20));
             await app.KillAsync();
             killedAt.Add(made);
             await app.RestartAsync(Ct);
@@ -71,28 +65,14 @@ public sealed class CrashFanOutTests(TestApp storage) : IClassFixture<TestApp>
         Assert.All(killedAt, made => Assert.InRange(made, 1, inScope.Count - 1));
         TestContext.Current.TestOutputHelper?.WriteLine($"fan-out of {inScope.Count} reports killed after {string.Join(" and ", killedAt)}");
 
-        using (var patience = CancellationTokenSource.CreateLinkedTokenSource(Ct))
-        {
-            patience.CancelAfter(TimeSpan.FromMinutes(3));
-            while ((await InstancesAsync()).Count < inScope.Count) await Task.Delay(100, patience.Token);
-        }
+        await Eventually.UntilAsync(async () => (await InstancesAsync()).Count >= inScope.Count, $"all {inScope.Count} reports", TimeSpan.FromMinutes(3));
         var instances = await InstancesAsync();
-        Assert.Equal(inScope, instances.Select(i => i.GetString("UnitCode")).Order(StringComparer.Ordinal));
-        Assert.All(instances, i => Assert.Equal(("NotStarted", 0), (i.GetString("State"), i.GetInt32("Sequence"))));
-        var timers = await Workflow.QueryAsync<TableEntity>(e => e.RowKey == "tdeadline", select: ["PartitionKey"], cancellationToken: Ct)
-            .Where(t => t.PartitionKey.StartsWith(PeriodId + "~", StringComparison.Ordinal)).CountAsync(Ct);
-        Assert.Equal(inScope.Count, timers);
+        Assert.Equal(inScope, instances.Select(i => i.UnitCode).Order(StringComparer.Ordinal));
+        Assert.All(instances, i => Assert.Equal((ReportState.NotStarted, 0), (i.State, i.Sequence)));
+        Assert.Equal(inScope.Count, await storage.Stored.ReportsWithTimerAsync(PeriodId, DeadlineTimer.Name));
 
         // The orchestration survived both kills and waits for the period's next signal.
-        using (var patience = CancellationTokenSource.CreateLinkedTokenSource(Ct))
-        {
-            patience.CancelAfter(TimeSpan.FromMinutes(2));
-            var hubInstances = storage.Tables.GetTableClient(Hub + "Instances");
-            for (; ; await Task.Delay(100, patience.Token))
-            {
-                var row = await hubInstances.GetEntityIfExistsAsync<TableEntity>(PeriodId, "", cancellationToken: Ct);
-                if (row.HasValue && row.Value!.GetString("RuntimeStatus") == "Running" && row.Value.GetString("CustomStatus")?.Contains("\"open\":true") == true) break;
-            }
-        }
+        await Eventually.UntilAsync(async () => await storage.Stored.OrchestrationAsync(Hub, PeriodId) is ("Running", { } custom) && custom.Contains("\"open\":true"),
+            "the period's orchestration running and waiting for an open period's next signal", TimeSpan.FromMinutes(2));
     }
 }

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
-using Azure.Storage.Queues;
 using Baocao.Access;
 using Baocao.Hosting;
 using Baocao.Mail;
@@ -48,8 +47,7 @@ public sealed class CrashRushTests(TestApp storage) : IClassFixture<TestApp>
         var settings = AppProcess.HostSettings(storage.Azurite.ConnectionString, LocalAzurite.FreePort());
         settings["Baocao__SeedDemoData"] = "true";
         await using var app = await AppProcess.StartBuiltAsync(settings, Ct);
-        using var admin = app.Client();
-        admin.DefaultRequestHeaders.Add(AdminKey.Header, TestApp.AdminKey);
+        using var admin = app.Admin();
         var keys = new Dictionary<string, string>();
         foreach (var unit in units)
         {
@@ -63,8 +61,7 @@ public sealed class CrashRushTests(TestApp storage) : IClassFixture<TestApp>
         var total = units.Length * perUnit;
         var rush = units.Select(unit => Task.Run(async () =>
         {
-            using var http = app.Client();
-            http.DefaultRequestHeaders.Add(AdminKey.Header, keys[unit]);
+            using var http = app.Client().Presenting(keys[unit]);
             var client = new PatientClient(http, figures);
             foreach (var plan in plans[unit])
             {
@@ -78,7 +75,9 @@ public sealed class CrashRushTests(TestApp storage) : IClassFixture<TestApp>
         // Kill at evenly spread points of the rush, each time while requests are in flight, and start again at once.
         for (var k = 1; k <= kills; k++)
         {
-            while (acknowledged.Count < total * k / (kills + 1) && !rush.All(t => t.IsCompleted)) await Task.Delay(10, Ct);
+            var share = total * k / (kills + 1);
+            await Eventually.UntilAsync(() => acknowledged.Count >= share || rush.All(t => t.IsCompleted), $"{share} submissions acknowledged",
+                TimeSpan.FromMinutes(5), TimeSpan.FromMilliseconds(10));
             if (rush.All(t => t.IsCompleted)) break;
             await app.KillAsync();
             figures.CountFault();
@@ -119,7 +118,7 @@ public sealed class CrashRushTests(TestApp storage) : IClassFixture<TestApp>
         var now = DateTimeOffset.UtcNow > storage.Clock.GetUtcNow() ? DateTimeOffset.UtcNow : storage.Clock.GetUtcNow();
         storage.Clock.SetUtcNow(now + OutboxQueue.RecoveryDelay + TimeSpan.FromMinutes(1));
         await storage.Factory.Services.GetRequiredService<TimerSweeper>().SweepAsync(Ct);
-        await OutboxDrain.DrainAsync(storage.Factory, new QueueClient(storage.Azurite.ConnectionString, StorageNames.OutboxQueue), Ct);
+        await OutboxDrain.DrainAsync(storage.Factory, storage.Stored.OutboxQueue, Ct);
         var mails = await storage.Factory.Services.GetRequiredService<LocalMailbox>().AllAsync(Ct);
         Assert.Empty(mails.GroupBy(m => m.CustomArgs["outbox"] + " " + string.Join(',', m.To)).Where(g => g.Count() > 1).Select(g => g.Key));
         foreach (var unit in units)

@@ -82,7 +82,7 @@ public sealed partial class PageSecurityTests(DemoApp app) : IClassFixture<DemoA
             .Where(e => e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods.Contains("GET") ?? true)
             .Select(e => "/" + e.RoutePattern.RawText!.TrimStart('/')).Distinct().Order(StringComparer.Ordinal).ToList();
         using var staff = await Staff.SignedInAsync(app);
-        staff.DefaultRequestHeaders.Add(AdminKey.Header, TestApp.AdminKey);
+        staff.Presenting(TestApp.AdminKey);
         var unit = (await Submitter.ForAsync(app, values["unitId"])).Client;
         var answers = new List<Answer>();
         foreach (var route in routes)

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
-using Azure.Storage.Queues;
 using Baocao.Hosting;
 using Baocao.Mail;
 using Baocao.Storage;
@@ -78,7 +77,8 @@ public abstract class StorageOutageScenario<TApp>(TApp app) where TApp : TestApp
             }
         }, Ct)).ToList();
 
-        while (acknowledged.Count < units.Length * perUnit / 2) await Task.Delay(10, Ct);
+        await Eventually.UntilAsync(() => acknowledged.Count >= units.Length * perUnit / 2, "half of the submissions acknowledged",
+            TimeSpan.FromMinutes(5), TimeSpan.FromMilliseconds(10));
         await BeginOutageAsync();
         figures.CountFault();
         outage.SetResult();
@@ -105,6 +105,7 @@ public abstract class StorageOutageScenario<TApp>(TApp app) where TApp : TestApp
         Assert.True(healthTook < AnswerWithin, $"health answered after {healthTook}");
 
         // Clients keep trying through the outage; then storage returns and the app serves again, with no manual step.
+        // The outage lasting real time is the behaviour under test, so this wait is a length of outage, not a guess.
         await Task.Delay(TimeSpan.FromSeconds(2), Ct);
         await EndOutageAsync();
         await Task.WhenAll(traffic);
@@ -130,7 +131,7 @@ public abstract class StorageOutageScenario<TApp>(TApp app) where TApp : TestApp
         // storage kept without answering (so it was never released) has lapsed by then, as it would in time.
         App.Clock.Advance(new[] { OutboxQueue.RecoveryDelay, OutboxDispatcher.ClaimLease }.Max() + TimeSpan.FromMinutes(1));
         await App.Factory.Services.GetRequiredService<TimerSweeper>().SweepAsync(Ct);
-        await OutboxDrain.DrainAsync(App.Factory, new QueueClient(App.Azurite.ConnectionString, StorageNames.OutboxQueue), Ct);
+        await OutboxDrain.DrainAsync(App.Factory, App.Stored.OutboxQueue, Ct);
         var engine = App.Factory.Services.GetRequiredService<WorkflowEngine>();
         foreach (var unit in units) Assert.Empty(await engine.PendingWorkAsync(WorkflowEngine.InstanceId(Period, unit), Ct));
 
@@ -207,14 +208,15 @@ public sealed class BlackHoledStorageTests(DemoApp app) : StorageOutageScenario<
         var unit = (await Submitter.ForAsync(App, "HLHPN")).Through(local);
         Assert.Equal(HttpStatusCode.Created, (await unit.SubmitAsync(Submitter.Form(), Period)).StatusCode);
         var mailbox = local.Services.GetRequiredService<LocalMailbox>();
-        // Storage just back may still be slow to answer the first try (a 1 s timeout here); the queue shows a failed message
-        // again after its 30 s visibility time-out in real time, so the wait leaves room for one retry.
-        var delivered = DateTime.UtcNow + TimeSpan.FromSeconds(75);
-        while (!(await mailbox.AllAsync(Ct)).Any(m => m.CustomArgs["instanceId"] == $"{Period}~HLHPN") && DateTime.UtcNow < delivered)
+        // The loops poll on the test clock: it moves on while the mail is awaited. Storage just back may still be slow to
+        // answer the first try (a 1 s timeout here), and the queue shows a failed message again only after its 30 s
+        // visibility time-out in real time, so the wait leaves room for one retry.
+        await Eventually.UntilAsync(async () =>
         {
+            if ((await mailbox.AllAsync(Ct)).Any(m => m.CustomArgs["instanceId"] == $"{Period}~HLHPN")) return true;
             App.Clock.Advance(TimeSpan.FromSeconds(30));
-            await Task.Delay(TimeSpan.FromMilliseconds(100), Ct);
-        }
+            return false;
+        }, "the receipt mail delivered by the local host's loops", TimeSpan.FromSeconds(75));
         Assert.Single(await mailbox.AllAsync(Ct), m => m.CustomArgs["instanceId"] == $"{Period}~HLHPN");
     }
 }

@@ -1,6 +1,4 @@
 using System.Globalization;
-using Azure.Data.Tables;
-using Azure.Storage.Queues;
 using Baocao.Catalog;
 using Baocao.Demo;
 using Baocao.Hosting;
@@ -109,7 +107,7 @@ public sealed class ReminderDesk(TestApp app)
     }
 
     /// <summary>What the queue trigger does: every announced outbox delivered, until the queue is empty.</summary>
-    public Task DeliverAllAsync() => OutboxDrain.DrainAsync(app.Factory, new QueueClient(app.Azurite.ConnectionString, "outbox"), Ct);
+    public Task DeliverAllAsync() => OutboxDrain.DrainAsync(app.Factory, app.Stored.OutboxQueue, Ct);
 
     /// <summary>The digest mails received since the last look that name the period (a digest may list other periods' items too).</summary>
     public async Task<IReadOnlyList<CapturedMail>> NewDigestsAsync(string periodId)
@@ -139,7 +137,5 @@ public sealed class ReminderDesk(TestApp app)
         Assert.Equal(System.Net.HttpStatusCode.Created, (await (await Submitter.ForAsync(app, unit)).SubmitAsync(Submitter.Form(), periodId)).StatusCode);
 
     /// <summary>The digest partition's rows waiting (notices) and the timer index's digest entries: empty once everything was gathered.</summary>
-    public async Task<int> WaitingNoticesAsync() =>
-        await app.Tables.GetTableClient("workflow").QueryAsync<TableEntity>(e => e.PartitionKey == DigestStore.Partition, cancellationToken: Ct)
-            .CountAsync(e => e.RowKey.StartsWith('n'), Ct);
+    public Task<int> WaitingNoticesAsync() => app.Stored.WaitingNoticesAsync();
 }

@@ -23,7 +23,18 @@ public sealed class DashboardReportTests(DemoApp app) : IClassFixture<DemoApp>, 
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    private static string RowOf(string page, string unit) => Regex.Match(page, $"<tr data-unit=\"{unit}\".*?</tr>", RegexOptions.Singleline).Value;
+    /// <summary>The grid's columns: unit, state, timeliness, submitted (first and latest), versions, who holds it.</summary>
+    private const int Timeliness = 2, Submitted = 3, Holder = 5;
+
+    private static string Cell(HtmlPage page, string unit, int column) => HtmlPage.Shown(page.RowOf(unit).Children[column]);
+
+    /// <summary>A cell's main line and, beneath it, its muted line.</summary>
+    private static IReadOnlyList<string> Stacked(HtmlPage page, string unit, int column)
+    {
+        var cell = page.RowOf(unit).Children[column];
+        Assert.Equal(HtmlPage.Lines(cell)[^1], HtmlPage.Shown(Assert.Single(cell.QuerySelectorAll("span.muted"))));
+        return HtmlPage.Lines(cell);
+    }
 
     private static string FigureRow(string page, string indicator) => Regex.Match(page, $"<tr data-indicator=\"{indicator}\".*?</tr>", RegexOptions.Singleline).Value;
 
@@ -51,25 +62,27 @@ public sealed class DashboardReportTests(DemoApp app) : IClassFixture<DemoApp>, 
     public async Task The_grid_shows_each_unit_in_its_state_with_the_DHIS2_rates()
     {
         using var browser = await Staff.SignedInAsync(app);
-        var page = await browser.GetStringAsync("/api/dashboard/2026-H1", Ct);
+        var page = HtmlPage.Parse(await browser.GetStringAsync("/api/dashboard/2026-H1", Ct));
 
         // 14 units in scope, one exempted; 7 submitted, of which 6 before the deadline.
-        Assert.Contains("<strong id=\"expected\">13</strong>", page);
-        Assert.Contains("<strong id=\"actual\">7</strong> (<span id=\"completeness\">54%</span>)", page);
-        Assert.Contains("<strong id=\"on-time\">6</strong> (<span id=\"timeliness\">46%</span>)", page);
-        foreach (var (unit, _, state) in DemoReports.Expected) Assert.Contains($"data-state=\"{state.Code()}\"", RowOf(page, unit));
-        Assert.Contains("data-state=\"exempted\"", RowOf(page, DemoReports.Exempted));
-        Assert.Contains("Muộn 1 ngày", RowOf(page, DemoReports.LateUnit));
-        Assert.Contains("Đúng hạn", RowOf(page, "HU-DONGSON"));
-        Assert.Contains("Quá hạn 1 ngày", RowOf(page, "TINHDOAN"));
-        Assert.Contains("<td class=\"num\">2</td>", RowOf(page, "HU-KIMTHANH"));
-        Assert.Contains("09:00 24/11/2026<br><span class=\"muted\">mới nhất 11:00 24/11/2026</span>", RowOf(page, "HU-KIMTHANH"));
-        Assert.Contains("Lãnh đạo Ban phê duyệt<br><span class=\"muted\">Trần Văn Dũng</span>", RowOf(page, "DUQS"));
-        Assert.Contains("Chuyên viên thẩm định<br><span class=\"muted\">Nguyễn Thị Thu Hà</span>", RowOf(page, "HU-PHULOC"));
-        Assert.Contains("Đơn vị sửa và nộp lại<br><span class=\"muted\">Quách Văn Hải</span>", RowOf(page, "HCCB"));
-        Assert.Contains("<td>—</td></tr>", RowOf(page, "HU-DONGSON"));
-        Assert.Contains("href=\"/api/dashboard/2025-H2\"", page);
-        Assert.Contains("href=\"/api/periods/2026-H1/export.xlsx\"", page);
+        Assert.Equal("13", page.TextOf("strong#expected"));
+        Assert.Equal(("7", "54%"), (page.TextOf("strong#actual"), page.TextOf("span#completeness")));
+        Assert.Contains("7 (54%)", HtmlPage.Shown(page.Single("#actual").ParentElement!));
+        Assert.Equal(("6", "46%"), (page.TextOf("strong#on-time"), page.TextOf("span#timeliness")));
+        Assert.Contains("6 (46%)", HtmlPage.Shown(page.Single("#on-time").ParentElement!));
+        foreach (var (unit, _, state) in DemoReports.Expected) Assert.Equal(state.Code(), page.RowOf(unit).GetAttribute("data-state"));
+        Assert.Equal("exempted", page.RowOf(DemoReports.Exempted).GetAttribute("data-state"));
+        Assert.Equal("Muộn 1 ngày", Cell(page, DemoReports.LateUnit, Timeliness));
+        Assert.Equal("Đúng hạn", Cell(page, "HU-DONGSON", Timeliness));
+        Assert.Equal("Quá hạn 1 ngày", Cell(page, "TINHDOAN", Timeliness));
+        Assert.Equal("2", HtmlPage.Shown(Assert.Single(page.RowOf("HU-KIMTHANH").QuerySelectorAll("td.num"))));
+        Assert.Equal(["09:00 24/11/2026", "mới nhất 11:00 24/11/2026"], Stacked(page, "HU-KIMTHANH", Submitted));
+        Assert.Equal(["Lãnh đạo Ban phê duyệt", "Trần Văn Dũng"], Stacked(page, "DUQS", Holder));
+        Assert.Equal(["Chuyên viên thẩm định", "Nguyễn Thị Thu Hà"], Stacked(page, "HU-PHULOC", Holder));
+        Assert.Equal(["Đơn vị sửa và nộp lại", "Quách Văn Hải"], Stacked(page, "HCCB", Holder));
+        Assert.Equal("—", Cell(page, "HU-DONGSON", Holder));
+        Assert.Contains("/api/dashboard/2025-H2", page.Links);
+        Assert.Contains("/api/periods/2026-H1/export.xlsx", page.Links);
     }
 
     [Theory]
@@ -80,11 +93,11 @@ public sealed class DashboardReportTests(DemoApp app) : IClassFixture<DemoApp>, 
     public async Task Filters_by_level_and_state_show_only_matching_units_and_keep_the_rates_of_the_period(string query, string[] units)
     {
         using var browser = await Staff.SignedInAsync(app);
-        var page = await browser.GetStringAsync("/api/dashboard/2026-H1" + query, Ct);
+        var page = HtmlPage.Parse(await browser.GetStringAsync("/api/dashboard/2026-H1" + query, Ct));
 
-        Assert.Equal(units.Order(), Regex.Matches(page, "<tr data-unit=\"([^\"]+)\"").Select(m => m.Groups[1].Value).Order());
-        Assert.Contains("<strong id=\"actual\">7</strong>", page);
-        if (units.Length == 0) Assert.Contains("Không có đơn vị nào khớp bộ lọc", page);
+        Assert.Equal(units.Order(), page.Units.Order());
+        Assert.Equal("7", page.TextOf("strong#actual"));
+        if (units.Length == 0) Assert.Contains("Không có đơn vị nào khớp bộ lọc", page.Text);
     }
 
     [Fact]

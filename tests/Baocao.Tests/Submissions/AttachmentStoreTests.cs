@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Azure.Storage.Blobs;
 using Baocao.Submissions;
 using Baocao.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,17 +10,10 @@ public sealed class AttachmentStoreTests(TestApp app) : IClassFixture<TestApp>
 {
     private AttachmentStore Store => app.Factory.Services.GetRequiredService<AttachmentStore>();
 
-    private BlobContainerClient Container => new BlobServiceClient(app.Azurite.ConnectionString).GetBlobContainerClient("attachments");
-
     /// <summary>A file of <paramref name="size"/> bytes that starts like <paramref name="head"/>, generated as it is read.</summary>
     private static Stream Generated(byte[] head, long size) => new PatternStream(head, size);
 
-    private async Task<int> VisibleBlobsAsync(string prefix)
-    {
-        var count = 0;
-        await foreach (var _ in Container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix, TestContext.Current.CancellationToken)) count++;
-        return count;
-    }
+    private async Task<int> VisibleBlobsAsync(string prefix) => (await app.Stored.AttachmentsAsync(prefix)).Count;
 
     [Fact]
     public async Task A_large_file_is_staged_invisibly_then_committed_with_its_sha256_and_vietnamese_name()
@@ -42,7 +34,7 @@ public sealed class AttachmentStoreTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal("application/pdf", stored.ContentType);
         Assert.Matches("^2026-H1/HU-DONGSON/[0-9a-f]{32}\\.pdf$", stored.BlobName);
 
-        var blob = Container.GetBlobClient(stored.BlobName);
+        var blob = app.Stored.Attachment(stored.BlobName);
         var properties = (await blob.GetPropertiesAsync(cancellationToken: TestContext.Current.CancellationToken)).Value;
         Assert.Equal(size, properties.ContentLength);
         Assert.Equal(stored.FileName, Uri.UnescapeDataString(properties.Metadata["filename"]));

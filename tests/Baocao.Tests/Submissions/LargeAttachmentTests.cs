@@ -33,6 +33,7 @@ public sealed class LargeAttachmentTests(DemoApp app) : IClassFixture<DemoApp>
             while (!watching.IsCancellationRequested)
             {
                 peak = Math.Max(peak, Environment.WorkingSet);
+                // A sampling rate, not a wait for anything: the peak is read every 10 ms while the upload runs.
                 await Task.Delay(10, CancellationToken.None);
             }
         }, CancellationToken.None);

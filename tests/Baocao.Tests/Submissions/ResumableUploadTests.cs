@@ -3,8 +3,6 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using Azure.Core.Pipeline;
-using Azure.Data.Tables;
-using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Baocao.Submissions;
 using Baocao.Tests.Infrastructure;
@@ -102,9 +100,13 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
     /// instance to dispose).
     /// </summary>
     private async Task<(WebApplicationFactory<Baocao.LocalHost.LocalFunctionsHost> Strict, Submitter Unit, byte[] File, string Location)> UploadThroughStrictStorageAsync(
-        string unitCode, int size, string fileName)
+        string unitCode, int size, string fileName, StorageProbe? probe = null)
     {
-        var strict = app.Factory.WithWebHostBuilder(web => web.UseSetting("Storage:NetworkTimeout", "00:00:01"));
+        var strict = app.Factory.WithWebHostBuilder(web =>
+        {
+            web.UseSetting("Storage:NetworkTimeout", "00:00:01");
+            if (probe is not null) web.ConfigureTestServices(s => s.AddSingleton<HttpPipelinePolicy>(probe));
+        });
         var unit = (await Submitter.ForAsync(app, unitCode)).Through(strict);
         var file = Scan(size);
         return (strict, unit, file, await CreateAsync(unit, file.Length, fileName));
@@ -325,7 +327,7 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
         {
             Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(unit, HttpMethod.Head, gone)).StatusCode);
             Assert.Empty(await BlobsOfAsync(unit, gone));
-            Assert.False((await app.Tables.GetTableClient("uploads").GetEntityIfExistsAsync<TableEntity>(unit.Unit, IdOf(gone), cancellationToken: Ct)).HasValue);
+            Assert.False(await app.Stored.UploadRecordExistsAsync(unit.Unit, IdOf(gone)));
         }
         Assert.Equal(file, await unit.Client.GetByteArrayAsync(attached.Href, Ct));
         Assert.Equal(file.Length, await OffsetAsync(unit, kept));
@@ -345,13 +347,8 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
     }
 
     /// <summary>The blobs holding an upload's bytes.</summary>
-    private async Task<List<string>> BlobsOfAsync(Submitter unit, string location)
-    {
-        var container = new BlobServiceClient(app.Azurite.ConnectionString).GetBlobContainerClient("attachments");
-        var names = new List<string>();
-        await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.Uncommitted, $"2026-H1/{unit.Unit}/u{IdOf(location)}", Ct)) names.Add(blob.Name);
-        return names;
-    }
+    private Task<List<string>> BlobsOfAsync(Submitter unit, string location) =>
+        app.Stored.AttachmentsAsync($"2026-H1/{unit.Unit}/u{IdOf(location)}", BlobStates.Uncommitted);
 
     [Fact]
     public async Task A_submission_naming_an_unfinished_or_unknown_upload_is_refused_and_writes_nothing()
@@ -394,6 +391,7 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
         var (strict, unit, file, location) = await UploadThroughStrictStorageAsync("HND", 3 * 1024 * 1024, "Đường truyền chậm.pdf");
         await using var _ = strict;
 
+        // The pause is the slow line under test: real time longer than a storage request may take.
         var slow = await PatchPausingAsync(unit, location, 0, file, 1024 * 1024, () => Task.Delay(TimeSpan.FromSeconds(2.5), Ct));
 
         Assert.Equal(HttpStatusCode.NoContent, slow.StatusCode);
@@ -408,7 +406,8 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
     [Fact]
     public async Task Storage_freezing_in_the_middle_of_a_chunk_answers_503_quickly_and_the_upload_goes_on_from_what_storage_holds()
     {
-        var (strict, unit, file, location) = await UploadThroughStrictStorageAsync("HCCB", 6 * 1024 * 1024, "Kho đứng im.pdf");
+        var probe = new StorageProbe(app.Azurite);
+        var (strict, unit, file, location) = await UploadThroughStrictStorageAsync("HCCB", 6 * 1024 * 1024, "Kho đứng im.pdf", probe);
         await using var _ = strict;
         Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(unit, location, 0, file[..(2 * 1024 * 1024)])).StatusCode);
 
@@ -416,10 +415,11 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
         HttpResponseMessage frozen;
         try
         {
+            var staging = probe.NextSentAsync(StorageProbe.IsBlockStage);
             frozen = await PatchPausingAsync(unit, location, 2 * 1024 * 1024, file[(2 * 1024 * 1024)..], 512 * 1024, async () =>
             {
-                // The chunk's block is on its way to storage by now; then storage stops reading.
-                await Task.Delay(TimeSpan.FromMilliseconds(300), Ct);
+                // Once the chunk's block is on its way to storage, storage stops reading.
+                await staging.WaitAsync(TimeSpan.FromSeconds(30), Ct);
                 await app.Azurite.PauseAsync();
                 answered.Restart();
             });
@@ -488,8 +488,7 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
         var answered = await PatchAsync(unit, location, 1024 * 1024, file[(1024 * 1024)..(2 * 1024 * 1024)]);
         Assert.Equal(HttpStatusCode.NoContent, answered.StatusCode);
         Assert.Equal("2097152", answered.Headers.GetValues("Upload-Offset").Single());
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (probe.Requests < 2 && waited.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(50, Ct);
+        await Eventually.UntilAsync(() => probe.Requests >= 2, "the commit behind the answer to be tried", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50));
         Assert.Equal(2, probe.Counts[StorageRequestKind.Blob]);
         await dying.DisposeAsync();
 
@@ -579,14 +578,18 @@ public sealed class ResumableUploadTests(DemoApp app) : IClassFixture<DemoApp>
     }
 
     /// <summary>
-    /// Waits until the app has no storage request under way, then a little more: the app goes on with a PATCH whose
-    /// client has gone, and what it keeps of it is settled once its last request has ended.
+    /// Waits until the app has had no storage request under way and begun none for a few looks in a row: the app goes
+    /// on with a PATCH whose client has gone, and what it keeps of it is settled once its last request has ended.
     /// </summary>
     private static async Task QuietAsync(StorageProbe probe)
     {
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        do await Task.Delay(100, Ct);
-        while (probe.Pending > 0 && waited.Elapsed < TimeSpan.FromSeconds(10));
-        await Task.Delay(200, Ct);
+        var (quietLooks, seen) = (0, -1);
+        await Eventually.UntilAsync(() =>
+        {
+            var requests = probe.Requests;
+            quietLooks = probe.Pending == 0 && requests == seen ? quietLooks + 1 : 0;
+            seen = requests;
+            return quietLooks >= 3;
+        }, "the broken-off PATCH's storage requests to end", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100));
     }
 }

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Azure.Data.Tables;
 using Baocao.Submissions;
 using Baocao.Tests.Infrastructure;
 using Baocao.Workflow;
@@ -16,13 +15,7 @@ public sealed class SubmissionApiTests(DemoApp app) : IClassFixture<DemoApp>
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private async Task<int> VersionRowsAsync(string unit)
-    {
-        var rows = 0;
-        await foreach (var _ in app.Tables.GetTableClient("workflow").QueryAsync<TableEntity>(
-            e => e.PartitionKey == $"2026-H1~{unit}" && e.RowKey.CompareTo("v") >= 0 && e.RowKey.CompareTo("w") < 0, cancellationToken: Ct)) rows++;
-        return rows;
-    }
+    private Task<int> VersionRowsAsync(string unit) => app.Stored.VersionCountAsync(WorkflowEngine.InstanceId("2026-H1", unit));
 
     [Fact]
     public async Task A_good_submission_becomes_version_1_with_its_receipt_and_files_readable_back()
@@ -131,10 +124,7 @@ public sealed class SubmissionApiTests(DemoApp app) : IClassFixture<DemoApp>
         Assert.Equal(1, await VersionRowsAsync("DUQS"));
         Assert.Equal(23, responses.Count(r => r.Headers.Contains(SubmissionsApi.ReplayedHeader)));
         // Only the winner's file is left; the others removed theirs.
-        var blobs = new Azure.Storage.Blobs.BlobServiceClient(app.Azurite.ConnectionString).GetBlobContainerClient("attachments");
-        var files = 0;
-        await foreach (var _ in blobs.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "2026-H1/DUQS/", Ct)) files++;
-        Assert.Equal(1, files);
+        Assert.Single(await app.Stored.AttachmentsAsync("2026-H1/DUQS/"));
     }
 
     [Fact]

@@ -1,7 +1,5 @@
 using System.Net.Http.Headers;
 using System.Text;
-using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
 using Baocao.Submissions;
 using Baocao.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
@@ -45,13 +43,7 @@ public sealed class SubmissionReaderTests(TestApp app) : IClassFixture<TestApp>
         return context.Request;
     }
 
-    private async Task<int> VisibleBlobsAsync(string prefix)
-    {
-        var container = new BlobServiceClient(app.Azurite.ConnectionString).GetBlobContainerClient("attachments");
-        var count = 0;
-        await foreach (var _ in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, TestContext.Current.CancellationToken)) count++;
-        return count;
-    }
+    private async Task<int> VisibleBlobsAsync(string prefix) => (await app.Stored.AttachmentsAsync(prefix)).Count;
 
     private static string Prefix() => $"reader/{Guid.NewGuid():n}";
 

@@ -46,6 +46,7 @@ public sealed class TusClientTests(TestApp storage) : IClassFixture<TestApp>
                 {
                     kills++;
                     await app.KillAsync();
+                    // The app stays down a while, as a crashed host does: the client meets refused connections and retries.
                     await Task.Delay(TimeSpan.FromSeconds(1), ct);
                     await app.RestartAsync(ct);
                 }
@@ -54,8 +55,7 @@ public sealed class TusClientTests(TestApp storage) : IClassFixture<TestApp>
             Assert.True(client.ExitCode == 0 && done is not null, $"tus-js-client failed: {await errors}");
             Assert.Equal(2, kills);
 
-            using var http = app.Client();
-            http.DefaultRequestHeaders.Add("X-Api-Key", DemoKey);
+            using var http = app.Client().Presenting(DemoKey);
             var report = Submitter.GoodReport.Replace("\"note\"", $"\"uploads\": [\"{done[(done.LastIndexOf('/') + 1)..]}\"], \"note\"", StringComparison.Ordinal);
             var receipt = await (await http.PostAsync("/api/periods/2026-H1/reports/HU-DONGSON/submissions", Submitter.Form(report), ct)).ReadAsAsync<SubmissionReceipt>();
             var attached = Assert.Single(receipt.Attachments);

@@ -36,12 +36,7 @@ public sealed class RunningDemoApp : IAsyncLifetime
         App = await AppProcess.StartBuiltAsync(settings, TestContext.Current.CancellationToken);
     }
 
-    public HttpClient Admin()
-    {
-        var client = App.Client();
-        client.DefaultRequestHeaders.Add("X-Api-Key", TestApp.AdminKey);
-        return client;
-    }
+    public HttpClient Admin() => App.Admin();
 
     public async ValueTask DisposeAsync()
     {

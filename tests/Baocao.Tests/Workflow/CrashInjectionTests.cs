@@ -1,6 +1,4 @@
 using Azure.Core.Pipeline;
-using Azure.Data.Tables;
-using Azure.Storage.Queues;
 using Baocao.Mail;
 using Baocao.Tests.Infrastructure;
 using Baocao.Workflow;
@@ -21,8 +19,6 @@ public sealed class CrashInjectionTests(TestApp app) : IClassFixture<TestApp>
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private TableClient Workflow => app.Tables.GetTableClient("workflow");
-
     private static MailWork Claimed(string unit) =>
         new([$"vanthu.{unit.ToLowerInvariant()}@anhoa.example"], "Báo cáo đang được thẩm định", "Chuyên viên Ban Dân vận Tỉnh ủy đã nhận thẩm định báo cáo của đơn vị.");
 
@@ -37,26 +33,28 @@ public sealed class CrashInjectionTests(TestApp app) : IClassFixture<TestApp>
         return id;
     }
 
-    private async Task<Dictionary<string, TableEntity>> RowsAsync(string id) =>
-        await Workflow.QueryAsync<TableEntity>(e => e.PartitionKey == id, cancellationToken: Ct).ToDictionaryAsync(e => e.RowKey, cancellationToken: Ct);
-
-    private async Task<bool> IndexedAsync(string id, string name) =>
-        await app.Tables.GetTableClient("timers").QueryAsync<TableEntity>(e => e.GetString("Partition") == id && e.GetString("Name") == name, cancellationToken: Ct).AnyAsync(Ct);
+    private async Task<bool> IndexedAsync(string id, string name) => (await app.Stored.IndexEntriesForAsync(id)).Any(e => e.Name == name);
 
     /// <summary>Either nothing of the claim is stored, or all of it: state, event, outbox item (or its receipt), timer and its index entry.</summary>
     private async Task<bool> AssertOldOrWholeNewAsync(string id)
     {
-        var rows = await RowsAsync(id);
-        var state = Enum.Parse<ReportState>(rows["instance"].GetString("State"));
-        var claimed = new[] { rows.ContainsKey("h000002"), rows.ContainsKey("o000002-00") || rows.ContainsKey("co000002-00"), rows.ContainsKey("t" + ReviewTimer) };
+        var instance = (await app.Stored.InstanceAsync(id))!.Instance;
+        const string claimsMail = "o000002-00";
+        var claimed = new[]
+        {
+            (await app.Stored.HistoryAsync(id)).Any(e => e.Sequence == 2),
+            (await app.Stored.OutboxAsync(id)).Any(o => o.Id == claimsMail) || await app.Stored.DeliveryClaimAsync(id, claimsMail) is not null,
+            await app.Stored.TimerAsync(id, ReviewTimer) is not null,
+        };
+        var state = instance.State;
         if (state == ReportState.Submitted)
         {
-            Assert.Equal(1, rows["instance"].GetInt32("Sequence"));
+            Assert.Equal(1, instance.Sequence);
             Assert.All(claimed, Assert.False);
             return false;
         }
         Assert.Equal(ReportState.InReview, state);
-        Assert.Equal(2, rows["instance"].GetInt32("Sequence"));
+        Assert.Equal(2, instance.Sequence);
         Assert.All(claimed, Assert.True);
         Assert.True(await IndexedAsync(id, ReviewTimer), "a committed timer has its index entry, written ahead");
         return true;
@@ -72,7 +70,7 @@ public sealed class CrashInjectionTests(TestApp app) : IClassFixture<TestApp>
         var engine = factory.Services.GetRequiredService<WorkflowEngine>();
         var sweeper = factory.Services.GetRequiredService<TimerSweeper>();
         var mailbox = factory.Services.GetRequiredService<LocalMailbox>();
-        var queue = new QueueClient(app.Azurite.ConnectionString, "outbox");
+        var queue = app.Stored.OutboxQueue;
 
         var dry = await SubmittedAsync(engine, "DRY");
         probe.Reset();

@@ -1,4 +1,3 @@
-using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Baocao.Mail;
 using Baocao.Tests.Infrastructure;
@@ -19,7 +18,7 @@ public sealed class OutboxDispatcherTests(TestApp app) : IClassFixture<TestApp>
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private QueueClient Queue(string name = "outbox") => new(app.Azurite.ConnectionString, name);
+    private QueueClient Queue() => app.Stored.OutboxQueue;
 
     private static MailWork Mail(string unit) =>
         new([$"vanthu.{unit.ToLowerInvariant()}@anhoa.example"], $"Đã nhận báo cáo của {unit}", "Ban Dân vận Tỉnh ủy đã nhận báo cáo sơ kết 6 tháng.",
@@ -62,8 +61,8 @@ public sealed class OutboxDispatcherTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal("Đã nhận báo cáo của HND", mail.Subject);
         Assert.Equal($"{id}/o000001-00", mail.CustomArgs["outbox"]);
         Assert.Empty(await _engine.PendingWorkAsync(id, Ct));
-        var receipt = (await app.Tables.GetTableClient("workflow").GetEntityAsync<TableEntity>(id, "co000001-00", cancellationToken: Ct)).Value;
-        Assert.True(receipt.GetBoolean("Delivered"));
+        var receipt = await app.Stored.DeliveryClaimAsync(id, "o000001-00");
+        Assert.True(receipt?.Delivered);
     }
 
     [Fact]
@@ -121,7 +120,7 @@ public sealed class OutboxDispatcherTests(TestApp app) : IClassFixture<TestApp>
         Assert.Equal(1, await loop.ReceiveOnceAsync("OutboxDispatch", Ct));
 
         Assert.Equal(0, (await Queue().GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount);
-        var poisoned = Assert.Single((await Queue("outbox-poison").ReceiveMessagesAsync(32, cancellationToken: Ct)).Value);
+        var poisoned = Assert.Single((await app.Stored.OutboxPoisonQueue.ReceiveMessagesAsync(32, cancellationToken: Ct)).Value);
         Assert.Equal(id, OutboxQueue.Decode(poisoned.MessageText)!.Partition);
         Assert.Equal(RefusingReceiver.Name, Assert.Single(await engine.PendingWorkAsync(id, Ct)).Kind);
     }

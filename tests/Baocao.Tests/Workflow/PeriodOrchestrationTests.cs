@@ -1,5 +1,3 @@
-using Azure.Data.Tables;
-using Azure.Storage.Queues;
 using Baocao.Catalog;
 using Baocao.Tests.Infrastructure;
 using Baocao.Workflow;
@@ -18,21 +16,7 @@ public sealed class PeriodOrchestrationTests(DemoApp app) : IClassFixture<DemoAp
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private TableClient Workflow => app.Tables.GetTableClient("workflow");
-
-    /// <summary>Plans and opens a month period whose scope lists <paramref name="units"/>.</summary>
-    private async Task<string> OpenMonthAsync(int month, params string[] units)
-    {
-        var draft = $$"""
-            { "type": "month", "year": 2026, "number": {{month}}, "templateCode": "SK6T", "deadline": "2026-12-20T17:00",
-              "scope": { "units": [{{string.Join(",", units.Select(u => $"\"{u}\""))}}] },
-              "stages": [ { "code": "THAM-DINH", "name": "Chuyên viên thẩm định", "assignees": [ { "name": "Nguyễn Thị Thu Hà", "email": "thuha.bdv@anhoa.example" } ] } ] }
-            """;
-        var period = await (await _admin.PostJsonAsync("/api/catalog/periods", draft)).ReadAsAsync<Period>();
-        (await _admin.PostAsync($"/api/catalog/periods/{period.Id}/open", null, Ct)).EnsureSuccessStatusCode();
-        await app.ReportsStartedAsync(period.Id);
-        return period.Id;
-    }
+    private Task<string> OpenMonthAsync(int month, params string[] units) => app.OpenMonthAsync(month, units);
 
     private async Task<List<string>> InScopeAsync(string periodId) =>
         CatalogService.UnitsInScope((await _catalog.GetPeriodAsync(periodId, Ct))!, await _catalog.GetUnitsAsync(Ct)).Select(u => u.Code).Order().ToList();
@@ -60,24 +44,17 @@ public sealed class PeriodOrchestrationTests(DemoApp app) : IClassFixture<DemoAp
     public async Task An_interrupted_fan_out_is_finished_by_the_reconciler_without_touching_what_it_had_created()
     {
         var periodId = await OpenMonthAsync(1, "HND", "HCCB", "MTTQ", "LDLD");
-        var before = await Workflow.QueryAsync<TableEntity>(e => e.RowKey == "instance", cancellationToken: Ct)
-            .Where(e => e.PartitionKey.StartsWith(periodId + "~", StringComparison.Ordinal)).ToListAsync(Ct);
-        // As if the fan-out died after two instances: the other two partitions never got written, its index entry stayed.
-        foreach (var unit in new[] { "MTTQ", "LDLD" })
-        {
-            var id = WorkflowEngine.InstanceId(periodId, unit);
-            await foreach (var row in Workflow.QueryAsync<TableEntity>(e => e.PartitionKey == id, cancellationToken: Ct)) await Workflow.DeleteEntityAsync(row, cancellationToken: Ct);
-        }
+        var kept = new[] { "HND", "HCCB" }.Select(unit => WorkflowEngine.InstanceId(periodId, unit)).ToList();
+        var before = new Dictionary<string, Azure.ETag>();
+        foreach (var id in kept) before[id] = (await app.Stored.InstanceAsync(id))!.ETag;
+        // As if the fan-out died after two instances: the other two reports never got written, its index entry stayed.
+        foreach (var unit in new[] { "MTTQ", "LDLD" }) await app.Stored.ForgetReportAsync(WorkflowEngine.InstanceId(periodId, unit));
 
         await app.ReconcilePeriodsAsync();
         await app.ReportsStartedAsync(periodId);
 
         Assert.Equal(["HCCB", "HND", "LDLD", "MTTQ"], await InstanceUnitsAsync(periodId));
-        foreach (var unit in new[] { "HND", "HCCB" })
-        {
-            var id = WorkflowEngine.InstanceId(periodId, unit);
-            Assert.Equal(before.Single(e => e.PartitionKey == id).ETag, (await Workflow.GetEntityAsync<TableEntity>(id, "instance", cancellationToken: Ct)).Value.ETag);
-        }
+        foreach (var id in kept) Assert.Equal(before[id], (await app.Stored.InstanceAsync(id))!.ETag);
         Assert.Empty((await app.Factory.Services.GetRequiredService<PeriodActivities>().LookAsync(periodId, Ct)).UnitsWithoutReport);
     }
 
@@ -100,14 +77,14 @@ public sealed class PeriodOrchestrationTests(DemoApp app) : IClassFixture<DemoAp
         var periodId = await OpenMonthAsync(2, "HND", "DUQS");
         var hnd = WorkflowEngine.InstanceId(periodId, "HND");
         Assert.IsType<FireResult.Applied>(await _engine.FireAsync(WorkflowEngine.InstanceId(periodId, "DUQS"), new Firing(ReportTrigger.Exempt, "quản trị viên", WorkflowChannel.Admin) { Comment = "Đơn vị sáp nhập." }, Ct));
-        await OutboxDrain.DrainAsync(app.Factory, new QueueClient(app.Azurite.ConnectionString, "outbox"), Ct);
+        await OutboxDrain.DrainAsync(app.Factory, app.Stored.OutboxQueue, Ct);
         Assert.Null(await _store.PeriodCompletionAsync(periodId, Ct));
 
         foreach (var trigger in new[] { ReportTrigger.Submit, ReportTrigger.Claim, ReportTrigger.Approve, ReportTrigger.Approve })
         {
             Assert.IsType<FireResult.Applied>(await _engine.FireAsync(hnd, new Firing(trigger, "cv.lan", WorkflowChannel.Link), Ct));
         }
-        await OutboxDrain.DrainAsync(app.Factory, new QueueClient(app.Azurite.ConnectionString, "outbox"), Ct);
+        await OutboxDrain.DrainAsync(app.Factory, app.Stored.OutboxQueue, Ct);
 
         // The finishing report signalled the period's orchestration, whose next round records the completion.
         Assert.Equal("all-finished", (await CompletionAsync(periodId)).Reason);
@@ -122,12 +99,9 @@ public sealed class PeriodOrchestrationTests(DemoApp app) : IClassFixture<DemoAp
     /// <summary>The period's completion record, once its orchestration has made it.</summary>
     private async Task<(string Reason, DateTimeOffset At)> CompletionAsync(string periodId)
     {
-        using var patience = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        patience.CancelAfter(TimeSpan.FromSeconds(60));
-        for (; ; await Task.Delay(TimeSpan.FromMilliseconds(100), patience.Token))
-        {
-            if (await _store.PeriodCompletionAsync(periodId, Ct) is { } completion) return completion;
-        }
+        (string Reason, DateTimeOffset At)? completion = null;
+        await Eventually.UntilAsync(async () => (completion = await _store.PeriodCompletionAsync(periodId, Ct)) is not null, $"{periodId}'s completion record");
+        return completion!.Value;
     }
 
     [Fact]

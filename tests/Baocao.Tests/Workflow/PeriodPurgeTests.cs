@@ -1,6 +1,4 @@
 using System.Net;
-using Azure.Data.Tables;
-using Azure.Storage.Blobs;
 using Baocao.Catalog;
 using Baocao.Tests.Infrastructure;
 using Baocao.Workflow;
@@ -17,20 +15,7 @@ public sealed class PeriodPurgeTests(DemoApp app) : IClassFixture<DemoApp>
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private BlobContainerClient Container(string name) => new(app.Azurite.ConnectionString, name);
-
-    private async Task<string> OpenMonthAsync(int month, params string[] units)
-    {
-        var draft = $$"""
-            { "type": "month", "year": 2026, "number": {{month}}, "templateCode": "SK6T", "deadline": "2026-12-20T17:00",
-              "scope": { "units": [{{string.Join(",", units.Select(u => $"\"{u}\""))}}] },
-              "stages": [ { "code": "THAM-DINH", "name": "Chuyên viên thẩm định", "assignees": [ { "name": "Nguyễn Thị Thu Hà", "email": "thuha.bdv@anhoa.example" } ] } ] }
-            """;
-        var period = await (await _admin.PostJsonAsync("/api/catalog/periods", draft)).ReadAsAsync<Period>();
-        (await _admin.PostAsync($"/api/catalog/periods/{period.Id}/open", null, Ct)).EnsureSuccessStatusCode();
-        await app.ReportsStartedAsync(period.Id);
-        return period.Id;
-    }
+    private Task<string> OpenMonthAsync(int month, params string[] units) => app.OpenMonthAsync(month, units);
 
     private async Task CloseAsync(string periodId)
     {
@@ -44,21 +29,14 @@ public sealed class PeriodPurgeTests(DemoApp app) : IClassFixture<DemoApp>
         (await submitter.SubmitAsync(Submitter.Form(Submitter.GoodReport, ("bien-ban-hoi-nghi.pdf", Submitter.Pdf(4096))), periodId)).EnsureSuccessStatusCode();
     }
 
-    private async Task<List<TableEntity>> RowsOfAsync(string periodId) =>
-        await app.Tables.GetTableClient("workflow").QueryAsync<TableEntity>(cancellationToken: Ct)
-            .Where(e => e.PartitionKey.StartsWith(periodId + "~", StringComparison.Ordinal)).ToListAsync(Ct);
+    private Task<IReadOnlyList<StoredRow>> RowsOfAsync(string periodId) => app.Stored.RowsOfPeriodAsync(periodId);
 
     /// <summary>
     /// The period's timer entries in the index. Outbox recovery entries (written ahead of each transition with mail)
     /// are left out: they come due within minutes, and the sweep drops one whose partition is gone.
     /// </summary>
-    private async Task<List<TableEntity>> IndexEntriesOfAsync(string periodId) =>
-        await app.Tables.GetTableClient("timers").QueryAsync<TableEntity>(cancellationToken: Ct)
-            .Where(e => e.GetString("Partition").StartsWith(periodId + "~", StringComparison.Ordinal) && e.GetString("Kind") == nameof(DueKind.Timer)).ToListAsync(Ct);
-
-    private async Task<List<string>> BlobsAsync(string container, string periodId) =>
-        await Container(container).GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, periodId + "/", Ct)
-            .Select(b => b.Name).ToListAsync(Ct);
+    private async Task<List<DueEntry>> IndexEntriesOfAsync(string periodId) =>
+        (await app.Stored.IndexEntriesOfPeriodAsync(periodId)).Where(e => e.Kind == DueKind.Timer).ToList();
 
     [Fact]
     public async Task Purging_a_closed_and_exported_period_removes_its_instances_timers_and_attachments_and_keeps_a_record()
@@ -67,18 +45,18 @@ public sealed class PeriodPurgeTests(DemoApp app) : IClassFixture<DemoApp>
         await SubmitWithAttachmentAsync("HND", periodId);
         await SubmitWithAttachmentAsync("HND", DemoPeriod);
         await CloseAsync(periodId);
-        await Container("exports").UploadBlobAsync($"{periodId}/tong-hop.xlsx", BinaryData.FromString("PK"), Ct);
-        var demoRows = (await RowsOfAsync(DemoPeriod)).Select(r => (r.PartitionKey, r.RowKey, r.ETag)).ToList();
-        var demoBlobs = await BlobsAsync("attachments", DemoPeriod);
+        await app.Stored.PutExportAsync($"{periodId}/tong-hop.xlsx", BinaryData.FromString("PK"));
+        var demoRows = await RowsOfAsync(DemoPeriod);
+        var demoBlobs = await app.Stored.AttachmentsAsync(DemoPeriod + "/");
         Assert.NotEmpty(await RowsOfAsync(periodId));
         Assert.NotEmpty(await IndexEntriesOfAsync(periodId));
-        Assert.Single(await BlobsAsync("attachments", periodId));
+        Assert.Single(await app.Stored.AttachmentsAsync(periodId + "/"));
         // Deadlines, the reminders still ahead of HCCB and HND's wait for review. The entries of HND's reminders, cancelled
         // by its Submit, dangle until they come due and the sweep drops them; the purge removes those of live timers.
-        var timerRows = (await RowsOfAsync(periodId)).Where(r => r.RowKey.StartsWith('t')).Select(r => (r.PartitionKey, r.RowKey[1..])).ToHashSet();
+        var timerRows = (await app.Stored.TimersOfPeriodAsync(periodId)).ToHashSet();
         var timers = timerRows.Count;
         Assert.True(timers > 2, $"{timers} timers");
-        bool Live(TableEntity entry) => timerRows.Contains((entry.GetString("Partition"), entry.GetString("Name")));
+        bool Live(DueEntry entry) => timerRows.Contains((entry.Partition, entry.Name));
         Assert.Equal(timers, (await IndexEntriesOfAsync(periodId)).Count(Live));
 
         var record = await (await _admin.DeleteAsync($"/api/instances?periodId={periodId.ToLowerInvariant()}", Ct)).ReadAsAsync<PurgeRecord>();
@@ -87,10 +65,10 @@ public sealed class PeriodPurgeTests(DemoApp app) : IClassFixture<DemoApp>
             (record.PeriodId, record.Instances, record.TimerEntries, record.Blobs, record.Export, record.Confirmed, record.Actor));
         Assert.Empty(await RowsOfAsync(periodId));
         Assert.DoesNotContain(await IndexEntriesOfAsync(periodId), Live);
-        Assert.Empty(await BlobsAsync("attachments", periodId));
-        Assert.Single(await BlobsAsync("exports", periodId));
-        Assert.Equal(demoRows, (await RowsOfAsync(DemoPeriod)).Select(r => (r.PartitionKey, r.RowKey, r.ETag)));
-        Assert.Equal(demoBlobs, await BlobsAsync("attachments", DemoPeriod));
+        Assert.Empty(await app.Stored.AttachmentsAsync(periodId + "/"));
+        Assert.Single(await app.Stored.ExportsAsync(periodId + "/"));
+        Assert.Equal(demoRows, await RowsOfAsync(DemoPeriod));
+        Assert.Equal(demoBlobs, await app.Stored.AttachmentsAsync(DemoPeriod + "/"));
         Assert.Equal(record, Assert.Single(await _store.PurgeRecordsAsync(periodId, Ct)));
         Assert.Equal("closed", (await _store.PeriodCompletionAsync(periodId, Ct))!.Value.Reason);
         Assert.Null(await (await app.DurableClientAsync()).GetInstanceAsync(PeriodOrchestration.InstanceId(periodId), Ct));

@@ -39,7 +39,7 @@ public sealed class StorageCostTests(TestApp app) : IClassFixture<TestApp>
     /// <summary>What the Functions queue trigger does for each message: receive it, run the dispatcher, delete it.</summary>
     private static async Task DeliverAsync(WebApplicationFactory<Baocao.LocalHost.LocalFunctionsHost> factory)
     {
-        var queue = factory.Services.GetRequiredService<QueueServiceClient>().GetQueueClient("outbox");
+        var queue = factory.Services.GetRequiredService<QueueServiceClient>().GetQueueClient(Baocao.Storage.StorageNames.OutboxQueue);
         var dispatcher = factory.Services.GetRequiredService<OutboxDispatcher>();
         var workflow = await factory.Services.GetRequiredService<Baocao.LocalHost.Durable.LocalDurableEngine>().ClientAsync(Ct);
         foreach (var m in (await queue.ReceiveMessagesAsync(32, cancellationToken: Ct)).Value)

@@ -1,4 +1,3 @@
-using Azure.Data.Tables;
 using Baocao.Tests.Infrastructure;
 using Baocao.Workflow;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,13 +15,9 @@ public sealed class TimerSweeperTests(TestApp app) : IClassFixture<TestApp>
 
     private TimerSweeper NewSweeper() => app.Factory.Services.GetRequiredService<TimerSweeper>();
 
-    private TableClient Workflow => app.Tables.GetTableClient("workflow");
+    private Task<IReadOnlyList<StoredTimer>> TimerRowsAsync(string id) => app.Stored.TimersAsync(id);
 
-    private async Task<List<TableEntity>> TimerRowsAsync(string id) =>
-        await Workflow.QueryAsync<TableEntity>(e => e.PartitionKey == id, cancellationToken: Ct).Where(e => e.RowKey.StartsWith('t')).ToListAsync(Ct);
-
-    private async Task<List<TableEntity>> IndexRowsAsync(string id) =>
-        await app.Tables.GetTableClient("timers").QueryAsync<TableEntity>(e => e.GetString("Partition") == id, cancellationToken: Ct).ToListAsync(Ct);
+    private Task<List<DueEntry>> IndexRowsAsync(string id) => app.Stored.IndexEntriesForAsync(id);
 
     [Fact]
     public async Task At_the_deadline_two_sweepers_flag_each_unsubmitted_report_overdue_exactly_once()

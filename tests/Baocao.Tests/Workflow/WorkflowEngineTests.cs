@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Azure.Data.Tables;
 using Baocao.Tests.Infrastructure;
 using Baocao.Workflow;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,8 +13,6 @@ public sealed class WorkflowEngineTests(TestApp app) : IClassFixture<TestApp>
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private TableClient Table => app.Tables.GetTableClient("workflow");
-
     private static WorkItem Mail(string to) => new("mail", JsonSerializer.SerializeToElement(new { to }));
 
     private Task<FireResult> FireAsync(string id, ReportTrigger trigger, string actor = "cv.lan", WorkflowChannel channel = WorkflowChannel.Link,
@@ -29,10 +26,6 @@ public sealed class WorkflowEngineTests(TestApp app) : IClassFixture<TestApp>
         Assert.IsType<FireResult.Applied>(await FireAsync(id, ReportTrigger.Claim));
         return id;
     }
-
-    private async Task<List<TableEntity>> RowsAsync(string id, char prefix) =>
-        await Table.QueryAsync<TableEntity>(e => e.PartitionKey == id, cancellationToken: Ct)
-            .Where(e => e.RowKey[0] == prefix).ToListAsync(Ct);
 
     [Fact]
     public async Task A_report_goes_from_not_started_to_approved_with_a_verifiable_history_of_four_events()
@@ -115,9 +108,7 @@ public sealed class WorkflowEngineTests(TestApp app) : IClassFixture<TestApp>
         Assert.IsType<FireResult.Applied>(await FireAsync(id, ReportTrigger.Return, comment: "Số liệu chưa khớp."));
         Assert.True((await _engine.VerifyHistoryAsync(id, Ct)).Intact);
 
-        var row = (await Table.GetEntityAsync<TableEntity>(id, "h000003", cancellationToken: Ct)).Value;
-        row["Comment"] = "Số liệu tốt.";
-        await Table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, Ct);
+        await app.Stored.RewriteHistoryCommentAsync(id, 3, "Số liệu tốt.");
 
         Assert.Equal(new HistoryCheck(3, 3), await _engine.VerifyHistoryAsync(id, Ct));
     }
@@ -139,13 +130,13 @@ public sealed class WorkflowEngineTests(TestApp app) : IClassFixture<TestApp>
             FireAsync(id, ReportTrigger.Approve, $"cv.{i}", work: [Mail($"ld{i}@bdv.vn")], seen: ReportState.InReview)));
         var winner = Assert.Single(results.OfType<FireResult.Applied>());
 
-        var instance = Assert.Single(await RowsAsync(id, 'i'));
-        var history = await RowsAsync(id, 'h');
-        var outbox = await RowsAsync(id, 'o');
-        Assert.Equal(3, instance.GetInt32("Sequence"));
-        Assert.Equal(history[^1].GetString("Hash"), instance.GetString("LastHash"));
-        Assert.Equal([1, 2, 3], history.Select(h => h.GetInt32("Sequence")!.Value));
-        Assert.Equal([1, 1, 3], outbox.Select(o => o.GetInt32("Sequence")!.Value));
+        var instance = Assert.IsType<InstanceRow>(await app.Stored.InstanceAsync(id));
+        var history = await app.Stored.HistoryAsync(id);
+        var outbox = await app.Stored.OutboxAsync(id);
+        Assert.Equal(3, instance.Instance.Sequence);
+        Assert.Equal(history[^1].Hash, instance.LastHash);
+        Assert.Equal([1, 2, 3], history.Select(h => h.Sequence));
+        Assert.Equal([1, 1, 3], outbox.Select(o => o.Sequence));
         var pending = await _engine.PendingWorkAsync(id, Ct);
         Assert.Equal(["mail", "timer", "mail"], pending.Select(p => p.Kind));
         Assert.Equal($"ld{winner.Event.Actor[3..]}@bdv.vn", pending[2].Payload.GetProperty("to").GetString());
@@ -160,6 +151,6 @@ public sealed class WorkflowEngineTests(TestApp app) : IClassFixture<TestApp>
 
         Assert.Equal(first, second);
         Assert.Equal($"{Period}~HGI", first.Id);
-        Assert.Single(await Table.QueryAsync<TableEntity>(e => e.PartitionKey == first.Id, cancellationToken: Ct).ToListAsync(Ct));
+        Assert.Single(await app.Stored.RowsOfReportAsync(first.Id));
     }
 }
