@@ -23,29 +23,10 @@ public static partial class PeriodRules
         PeopleTime time)
     {
         var errors = new ValidationErrors();
-        var number = draft.Number;
-        if (draft.Year is < 2000 or > 2100) errors.Add("/year", "invalid-year", "Năm phải từ 2000 đến 2100.");
-        if (PeriodCalendar.NumberCount(draft.Type) is { } count)
-        {
-            if (number is null || number < 1 || number > count)
-                errors.Add("/number", "invalid-number", $"Kỳ loại này cần số thứ tự từ 1 đến {count}.");
-        }
-        else if (number is not null)
-        {
-            errors.Add("/number", "number-not-allowed", "Kỳ năm và kỳ chuyên đề không có số thứ tự.");
-        }
-
         var id = draft.Id is null ? null : CatalogText.NormalizeCode(draft.Id);
         var name = CatalogText.CleanOptional(draft.Name);
-        if (draft.Type == PeriodType.Thematic)
-        {
-            if (id is null) errors.Add("/id", "missing-id", "Kỳ báo cáo chuyên đề phải có mã kỳ (id).");
-            if (name is null) errors.Add("/name", "missing-name", "Kỳ báo cáo chuyên đề phải có tên.");
-            // Each missing end of the window is named where it belongs, so a form can mark the very field.
-            if (draft.DataFrom is null) errors.Add("/dataFrom", "missing-window", "Kỳ báo cáo chuyên đề phải có ngày bắt đầu kỳ số liệu (dataFrom).");
-            if (draft.DataTo is null) errors.Add("/dataTo", "missing-window", "Kỳ báo cáo chuyên đề phải có ngày chốt số liệu (dataTo).");
-        }
-        if (id is not null && !CatalogText.IsCode(id)) errors.Add("/id", "invalid-code", $"Mã kỳ '{draft.Id}' không hợp lệ: {CatalogText.CodeRule}.");
+        CheckNumber(errors, draft);
+        CheckNaming(errors, draft, id, name);
         if (errors.Any) return (null, errors);
 
         if (template is null)
@@ -53,18 +34,8 @@ public static partial class PeriodRules
             errors.Add(draft.TemplateVersion is null ? "/templateCode" : "/templateVersion", "unknown-template",
                 $"Không có mẫu báo cáo '{draft.TemplateCode}'{(draft.TemplateVersion is { } v ? $" phiên bản {v}" : "")}.");
         }
-        var window = PeriodCalendar.Window(draft.Type, draft.Year, number, template?.CutoffDay ?? PeriodCalendar.DefaultCutoffDay);
-        var from = draft.DataFrom ?? window?.From;
-        var to = draft.DataTo ?? window?.To;
-        if (from is { } f && to is { } t && t < f) errors.Add("/dataTo", "window-inverted", $"Ngày chốt số liệu ({t:dd/MM/yyyy}) trước ngày bắt đầu ({f:dd/MM/yyyy}).");
-
-        var deadline = ParseDeadline(draft.Deadline, time);
-        if (deadline is null)
-            errors.Add("/deadline", "invalid-deadline", "Hạn nộp phải là ngày giờ ISO 8601, ví dụ 2026-06-20T17:00 (giờ Việt Nam) hoặc có múi giờ.");
-        else if (to is { } cutoff && deadline < time.StartOfDay(cutoff.AddDays(1)))
-            errors.Add("/deadline", "deadline-before-window",
-                $"Hạn nộp ({time.ToLocal(deadline.Value):HH:mm dd/MM/yyyy}) trước khi kết thúc kỳ số liệu ({cutoff:dd/MM/yyyy}).");
-
+        var (from, to) = DataWindow(errors, draft, template);
+        var deadline = Deadline(errors, draft.Deadline, to, time);
         CheckScope(errors, draft.Scope, units);
         CheckStages(errors, draft.Stages, posts);
         if (!errors.Any) CheckEveryUnitHasPeople(errors, Normalize(draft.Scope), draft.Stages.Select(Normalize).ToList(), units, posts);
@@ -73,11 +44,11 @@ public static partial class PeriodRules
         if (errors.Any) return (null, errors);
 
         var period = new Period(
-            Id: id ?? PeriodCalendar.DefaultId(draft.Type, draft.Year, number)!,
-            Name: name ?? PeriodCalendar.DefaultName(draft.Type, draft.Year, number)!,
+            Id: id ?? PeriodCalendar.DefaultId(draft.Type, draft.Year, draft.Number)!,
+            Name: name ?? PeriodCalendar.DefaultName(draft.Type, draft.Year, draft.Number)!,
             Type: draft.Type,
             Year: draft.Year,
-            Number: number,
+            Number: draft.Number,
             TemplateCode: template!.Code,
             TemplateVersion: template.Version,
             DataFrom: from!.Value,
@@ -90,6 +61,57 @@ public static partial class PeriodRules
             CreatedAt: time.UtcNow,
             HardClose: draft.HardClose);
         return (period, errors);
+    }
+
+    /// <summary>A year the calendar knows, and a number exactly when the period's type counts its periods in a year.</summary>
+    private static void CheckNumber(ValidationErrors errors, PeriodDraft draft)
+    {
+        if (draft.Year is < 2000 or > 2100) errors.Add("/year", "invalid-year", "Năm phải từ 2000 đến 2100.");
+        if (PeriodCalendar.NumberCount(draft.Type) is { } count)
+        {
+            if (draft.Number is null || draft.Number < 1 || draft.Number > count)
+                errors.Add("/number", "invalid-number", $"Kỳ loại này cần số thứ tự từ 1 đến {count}.");
+        }
+        else if (draft.Number is not null)
+        {
+            errors.Add("/number", "number-not-allowed", "Kỳ năm và kỳ chuyên đề không có số thứ tự.");
+        }
+    }
+
+    /// <summary>A thematic period has no calendar to name it or bound its data, so it must bring its own; any id must be a code.</summary>
+    private static void CheckNaming(ValidationErrors errors, PeriodDraft draft, string? id, string? name)
+    {
+        if (draft.Type == PeriodType.Thematic)
+        {
+            if (id is null) errors.Add("/id", "missing-id", "Kỳ báo cáo chuyên đề phải có mã kỳ (id).");
+            if (name is null) errors.Add("/name", "missing-name", "Kỳ báo cáo chuyên đề phải có tên.");
+            // Each missing end of the window is named where it belongs, so a form can mark the very field.
+            if (draft.DataFrom is null) errors.Add("/dataFrom", "missing-window", "Kỳ báo cáo chuyên đề phải có ngày bắt đầu kỳ số liệu (dataFrom).");
+            if (draft.DataTo is null) errors.Add("/dataTo", "missing-window", "Kỳ báo cáo chuyên đề phải có ngày chốt số liệu (dataTo).");
+        }
+        if (id is not null && !CatalogText.IsCode(id)) errors.Add("/id", "invalid-code", $"Mã kỳ '{draft.Id}' không hợp lệ: {CatalogText.CodeRule}.");
+    }
+
+    /// <summary>The days the figures cover: as the draft gives them, else as the calendar and the template's cutoff day make them.</summary>
+    private static (DateOnly? From, DateOnly? To) DataWindow(ValidationErrors errors, PeriodDraft draft, ReportTemplate? template)
+    {
+        var window = PeriodCalendar.Window(draft.Type, draft.Year, draft.Number, template?.CutoffDay ?? PeriodCalendar.DefaultCutoffDay);
+        var from = draft.DataFrom ?? window?.From;
+        var to = draft.DataTo ?? window?.To;
+        if (from is { } f && to is { } t && t < f) errors.Add("/dataTo", "window-inverted", $"Ngày chốt số liệu ({t:dd/MM/yyyy}) trước ngày bắt đầu ({f:dd/MM/yyyy}).");
+        return (from, to);
+    }
+
+    /// <summary>The deadline as read, which must fall after the last day of the figures.</summary>
+    private static DateTimeOffset? Deadline(ValidationErrors errors, string text, DateOnly? to, PeopleTime time)
+    {
+        var deadline = ParseDeadline(text, time);
+        if (deadline is null)
+            errors.Add("/deadline", "invalid-deadline", "Hạn nộp phải là ngày giờ ISO 8601, ví dụ 2026-06-20T17:00 (giờ Việt Nam) hoặc có múi giờ.");
+        else if (to is { } cutoff && deadline < time.StartOfDay(cutoff.AddDays(1)))
+            errors.Add("/deadline", "deadline-before-window",
+                $"Hạn nộp ({time.ToLocal(deadline.Value):HH:mm dd/MM/yyyy}) trước khi kết thúc kỳ số liệu ({cutoff:dd/MM/yyyy}).");
+        return deadline;
     }
 
     public static DateTimeOffset? ParseDeadline(string text, PeopleTime time)

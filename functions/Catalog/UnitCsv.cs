@@ -21,73 +21,89 @@ public static class UnitCsv
 
     public static (IReadOnlyList<Row> Rows, FieldError? Error) Parse(string text)
     {
-        var configuration = new CsvConfiguration(CultureInfo.InvariantCulture)
+        using var csv = Open(text);
+        if (!csv.Read() || !csv.ReadHeader() || csv.HeaderRecord is not { Length: > 0 } header)
+        {
+            return ([], new FieldError("", "empty-csv", "Tệp CSV trống, thiếu dòng tiêu đề.", 1));
+        }
+        if (HeaderError(header) is { } wrongHeader) return ([], wrongHeader);
+
+        var rows = new List<Row>();
+        while (true)
+        {
+            // A record starts on the line after the previous one ended (a quoted field may span lines).
+            var line = csv.Parser.RawRow + 1;
+            if (Next(csv, out var more) is { } malformed) return ([], malformed);
+            if (!more) break;
+            var (unit, error) = ReadUnit(csv, header.Length, line);
+            if (error is not null) return ([], error);
+            if (unit is not null) rows.Add(new Row(unit, line));
+        }
+        return (rows, null);
+    }
+
+    private static CsvReader Open(string text) =>
+        new(new StringReader(text.TrimStart('\uFEFF')), new CsvConfiguration(CultureInfo.InvariantCulture)
         {
             DetectDelimiter = false,
             TrimOptions = TrimOptions.Trim,
             BadDataFound = null,
             MissingFieldFound = null,
-        };
-        using var csv = new CsvReader(new StringReader(text.TrimStart('\uFEFF')), configuration);
-        if (!csv.Read() || !csv.ReadHeader() || csv.HeaderRecord is not { Length: > 0 } header)
-        {
-            return ([], new FieldError("", "empty-csv", "Tệp CSV trống, thiếu dòng tiêu đề.", 1));
-        }
+        });
+
+    /// <summary>The first column the header should not have, or the first it lacks.</summary>
+    private static FieldError? HeaderError(string[] header)
+    {
         var unknown = header.FirstOrDefault(h => !Columns.Contains(h, StringComparer.Ordinal));
         if (unknown is not null)
         {
-            return ([], new FieldError($"/{unknown}", "unknown-field",
-                $"Dòng 1: cột '{unknown}' không được hỗ trợ. Các cột hợp lệ: {string.Join(", ", Columns)}.", 1));
+            return new FieldError($"/{unknown}", "unknown-field",
+                $"Dòng 1: cột '{unknown}' không được hỗ trợ. Các cột hợp lệ: {string.Join(", ", Columns)}.", 1);
         }
         var missing = RequiredColumns.FirstOrDefault(c => !header.Contains(c, StringComparer.Ordinal));
-        if (missing is not null)
-        {
-            return ([], new FieldError($"/{missing}", "missing-field", $"Dòng 1: thiếu cột bắt buộc '{missing}'.", 1));
-        }
+        return missing is null ? null : new FieldError($"/{missing}", "missing-field", $"Dòng 1: thiếu cột bắt buộc '{missing}'.", 1);
+    }
 
-        var rows = new List<Row>();
-        var lastLine = csv.Parser.RawRow;
-        while (true)
+    /// <summary>Reads the next record; the error when the text is not CSV from there on.</summary>
+    private static FieldError? Next(CsvReader csv, out bool more)
+    {
+        try
         {
-            bool more;
-            // A record starts on the line after the previous one ended (a quoted field may span lines).
-            var line = lastLine + 1;
-            try
-            {
-                more = csv.Read();
-                lastLine = csv.Parser.RawRow;
-            }
-            catch (CsvHelperException error)
-            {
-                var at = error.Context?.Parser?.RawRow ?? 0;
-                return ([], new FieldError("", "malformed-csv", $"Dòng {at}: CSV không đúng định dạng.", at));
-            }
-            if (!more) break;
-            var raw = csv.Parser.RawRecord;
-            if (QuotesAreUnbalanced(raw))
-            {
-                return ([], new FieldError("", "malformed-csv", $"Dòng {line}: dấu ngoặc kép không được đóng.", line));
-            }
-            if (csv.Parser.Count != header.Length)
-            {
-                return ([], new FieldError("", "malformed-csv",
-                    $"Dòng {line}: có {csv.Parser.Count} cột, trong khi dòng tiêu đề có {header.Length} cột.", line));
-            }
-            if (csv.Parser.Record is { } record && record.All(string.IsNullOrWhiteSpace)) continue;
-            if (!TryReadActive(csv.GetField("active"), out var active))
-            {
-                return ([], new FieldError("/active", "invalid-value", $"Dòng {line}: cột 'active' phải là true/false (hoặc có/không).", line));
-            }
-            rows.Add(new Row(new OrgUnit(
-                Code: csv.GetField("code") ?? "",
-                Name: csv.GetField("name") ?? "",
-                Level: csv.GetField("level") ?? "",
-                Parent: Optional(csv, "parent"),
-                Active: active,
-                ReportingOfficer: ContactFrom(csv, "officer"),
-                Head: ContactFrom(csv, "head")), line));
+            more = csv.Read();
+            return null;
         }
-        return (rows, null);
+        catch (CsvHelperException error)
+        {
+            more = false;
+            var at = error.Context?.Parser?.RawRow ?? 0;
+            return new FieldError("", "malformed-csv", $"Dòng {at}: CSV không đúng định dạng.", at);
+        }
+    }
+
+    /// <summary>The unit on the record just read, or why it cannot be one; neither for a blank record, which is skipped.</summary>
+    private static (OrgUnit? Unit, FieldError? Error) ReadUnit(CsvReader csv, int columns, int line)
+    {
+        if (QuotesAreUnbalanced(csv.Parser.RawRecord))
+        {
+            return (null, new FieldError("", "malformed-csv", $"Dòng {line}: dấu ngoặc kép không được đóng.", line));
+        }
+        if (csv.Parser.Count != columns)
+        {
+            return (null, new FieldError("", "malformed-csv", $"Dòng {line}: có {csv.Parser.Count} cột, trong khi dòng tiêu đề có {columns} cột.", line));
+        }
+        if (csv.Parser.Record is { } record && record.All(string.IsNullOrWhiteSpace)) return (null, null);
+        if (!TryReadActive(csv.GetField("active"), out var active))
+        {
+            return (null, new FieldError("/active", "invalid-value", $"Dòng {line}: cột 'active' phải là true/false (hoặc có/không).", line));
+        }
+        return (new OrgUnit(
+            Code: csv.GetField("code") ?? "",
+            Name: csv.GetField("name") ?? "",
+            Level: csv.GetField("level") ?? "",
+            Parent: Optional(csv, "parent"),
+            Active: active,
+            ReportingOfficer: ContactFrom(csv, "officer"),
+            Head: ContactFrom(csv, "head")), null);
     }
 
     /// <summary>An unterminated quoted field swallows the rest of the file; its raw text holds an odd number of quotes.</summary>

@@ -13,6 +13,9 @@ public sealed record ExtensionGrant(string? Deadline = null, string? Reason = nu
 /// <summary>An admin's refusal of the unit's pending request, with the reason the unit reads.</summary>
 public sealed record ExtensionRefusal(string? Reason = null);
 
+/// <summary>A unit's request once checked: what it asks for (in words), until when, the deadline it is held to now, and why.</summary>
+public sealed record AskedExtension(string What, DateTimeOffset Until, DateTimeOffset Deadline, string Reason);
+
 /// <summary>A request as filed: the history event that records it.</summary>
 public sealed record FiledRequest(string InstanceId, int Sequence, string Kind, DateTimeOffset Until, string Reason);
 
@@ -52,14 +55,14 @@ public sealed class DeadlineExtensions(WorkflowEngine engine, CatalogService cat
         var reason = Reason(request.Reason, errors);
         if (errors.Any) return errors.ToProblem();
         if (!WorkflowDefinition.NotSubmitted.Contains(view.Instance.State)) return NotOwing(view.Instance);
-        var what = code == LateRequested ? "cho nộp muộn" : "gia hạn nộp báo cáo";
-        var work = await mail.RequestedAsync(view, period, what, until!.Value, deadline, reason!, cancellationToken);
+        var asked = new AskedExtension(code == LateRequested ? "cho nộp muộn" : "gia hạn nộp báo cáo", until!.Value, deadline, reason!);
+        var work = await mail.RequestedAsync(view, period, asked, cancellationToken);
         var result = await engine.FireAsync(view.Instance.Id, new Firing(ReportTrigger.Note, unitCode, WorkflowChannel.Api)
         {
-            Comment = $"Đề nghị {what} đến {time.Describe(until.Value)}. Lý do: {reason}", ReasonCode = code, Work = work, SeenState = view.Instance.State,
+            Comment = $"Đề nghị {asked.What} đến {time.Describe(asked.Until)}. Lý do: {asked.Reason}", ReasonCode = code, Work = work, SeenState = view.Instance.State,
         }, cancellationToken);
         return result is FireResult.Applied applied
-            ? new FiledRequest(applied.Instance.Id, applied.Event.Sequence, kind, until.Value, reason!)
+            ? new FiledRequest(applied.Instance.Id, applied.Event.Sequence, kind, asked.Until, asked.Reason)
             : Conflict(result);
     }
 

@@ -25,8 +25,7 @@ public sealed class ExtensionMail(CatalogService catalog, ReviewPeople reviewers
 
     private string Root => options.Value.PublicBaseUrl.TrimEnd('/');
 
-    public async Task<IReadOnlyList<WorkItem>> RequestedAsync(WorkflowView view, Period period, string what, DateTimeOffset until, DateTimeOffset deadline,
-        string reason, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<WorkItem>> RequestedAsync(WorkflowView view, Period period, AskedExtension asked, CancellationToken cancellationToken)
     {
         var unit = await catalog.GetUnitAsync(view.Instance.UnitCode, cancellationToken);
         if (unit is null) return [];
@@ -34,7 +33,8 @@ public sealed class ExtensionMail(CatalogService catalog, ReviewPeople reviewers
             .DistinctBy(p => p.Email.ToLowerInvariant()).ToList();
         var link = $"{Root}/api/dashboard/{Uri.EscapeDataString(period.Id)}/units/{Uri.EscapeDataString(unit.Code)}";
         return people.Select(p => Mail([p.Email], RequestTemplate,
-            new ExtensionMailModel(p.Name, unit.Name, period.Name, what, time.Describe(until), time.Describe(deadline), reason, null, link))).ToList();
+            new ExtensionMailModel(p.Name, unit.Name, period.Name, asked.What, time.Describe(asked.Until), time.Describe(asked.Deadline), asked.Reason, null,
+                link))).ToList();
     }
 
     public async Task<IReadOnlyList<WorkItem>> DecidedAsync(WorkflowInstance instance, Period period, bool granted, DateTimeOffset deadline, string reason,

@@ -24,6 +24,27 @@ public sealed class SubmissionReader(AttachmentStore store, IOptions<AttachmentL
 
     public async Task<Outcome<ReadSubmission>> ReadAsync(HttpRequest request, string blobPrefix, CancellationToken cancellationToken)
     {
+        var opened = Open(request);
+        if (opened.Problem is { } refused) return refused;
+        try
+        {
+            return await ReadPartsAsync(opened.Value!, blobPrefix, cancellationToken);
+        }
+        catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // The server's body limit is a BadHttpRequestException, itself an IOException: too large, not broken off.
+            return Refuse(StatusCodes.Status413PayloadTooLarge, "submission-too-large",
+                $"Bài nộp vượt quá {limits.Value.MaxSubmissionBytes / (1024 * 1024)} MiB tệp đính kèm; tệp lớn hãy tải lên theo từng phần (tus).");
+        }
+        catch (Exception error) when (error is IOException or InvalidDataException)
+        {
+            return Refuse(StatusCodes.Status400BadRequest, "truncated-multipart", "Nội dung multipart bị cắt ngang hoặc sai định dạng; hãy gửi lại.");
+        }
+    }
+
+    /// <summary>A reader of the request's parts, once its headers say it is multipart/form-data with a boundary and a length.</summary>
+    private static Outcome<MultipartReader> Open(HttpRequest request)
+    {
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType) || !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
         {
             return Problems.UnsupportedMediaType("Bài nộp phải là multipart/form-data với phần 'report' (JSON) và các phần 'attachments' (tệp).");
@@ -38,54 +59,53 @@ public sealed class SubmissionReader(AttachmentStore store, IOptions<AttachmentL
         {
             return Refuse(StatusCodes.Status411LengthRequired, "length-required", "Cần Content-Length; tệp lớn hãy tải lên theo từng phần (tus).");
         }
-        var reader = new MultipartReader(boundary, request.Body) { HeadersCountLimit = 16, HeadersLengthLimit = 16 * 1024 };
+        return new MultipartReader(boundary, request.Body) { HeadersCountLimit = 16, HeadersLengthLimit = 16 * 1024 };
+    }
+
+    private async Task<Outcome<ReadSubmission>> ReadPartsAsync(MultipartReader reader, string blobPrefix, CancellationToken cancellationToken)
+    {
         ReportDraft? report = null;
         var staged = new List<StagedAttachment>();
         var budget = limits.Value.MaxSubmissionBytes;
-        try
+        for (var parts = 1; await reader.ReadNextSectionAsync(cancellationToken) is { } section; parts++)
         {
-            for (var parts = 1; await reader.ReadNextSectionAsync(cancellationToken) is { } section; parts++)
+            if (parts > MaxParts) return Refuse(StatusCodes.Status413PayloadTooLarge, "too-many-parts", $"Bài nộp có quá {MaxParts} phần.");
+            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
             {
-                if (parts > MaxParts) return Refuse(StatusCodes.Status413PayloadTooLarge, "too-many-parts", $"Bài nộp có quá {MaxParts} phần.");
-                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
-                {
-                    return Refuse(StatusCodes.Status400BadRequest, "invalid-part", $"Phần thứ {parts} thiếu Content-Disposition: form-data.");
-                }
-                var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value;
-                switch (name)
-                {
-                    case ReportPart when report is not null:
-                        return Refuse(StatusCodes.Status400BadRequest, "duplicate-part", "Chỉ được có một phần 'report'.");
-                    case ReportPart:
-                        var parsed = await ReadReportAsync(section, cancellationToken);
-                        if (parsed.Problem is { } problem) return problem;
-                        report = parsed.Value;
-                        break;
-                    case AttachmentsPart:
-                        var fileName = disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value : HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
-                        var maxBytes = Math.Min(limits.Value.MaxFileBytes, budget);
-                        var (file, refusal) = await store.StageAsync(section.Body, fileName, blobPrefix, maxBytes, cancellationToken);
-                        if (refusal is not null) return Refuse(refusal.Status, refusal.Code, refusal.Detail);
-                        staged.Add(file!);
-                        budget -= file!.Attachment.Size;
-                        break;
-                    default:
-                        return Refuse(StatusCodes.Status400BadRequest, "unknown-part", $"Phần '{name}' không được hỗ trợ; chỉ có 'report' và 'attachments'.");
-                }
+                return Refuse(StatusCodes.Status400BadRequest, "invalid-part", $"Phần thứ {parts} thiếu Content-Disposition: form-data.");
             }
-        }
-        catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            // The server's body limit is a BadHttpRequestException, itself an IOException: too large, not broken off.
-            return Refuse(StatusCodes.Status413PayloadTooLarge, "submission-too-large",
-                $"Bài nộp vượt quá {limits.Value.MaxSubmissionBytes / (1024 * 1024)} MiB tệp đính kèm; tệp lớn hãy tải lên theo từng phần (tus).");
-        }
-        catch (Exception error) when (error is IOException or InvalidDataException)
-        {
-            return Refuse(StatusCodes.Status400BadRequest, "truncated-multipart", "Nội dung multipart bị cắt ngang hoặc sai định dạng; hãy gửi lại.");
+            var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value;
+            switch (name)
+            {
+                case ReportPart when report is not null:
+                    return Refuse(StatusCodes.Status400BadRequest, "duplicate-part", "Chỉ được có một phần 'report'.");
+                case ReportPart:
+                    var parsed = await ReadReportAsync(section, cancellationToken);
+                    if (parsed.Problem is { } problem) return problem;
+                    report = parsed.Value;
+                    break;
+                case AttachmentsPart:
+                    var file = await StageFileAsync(section, disposition, blobPrefix, budget, cancellationToken);
+                    if (file.Problem is { } refusal) return refusal;
+                    staged.Add(file.Value!);
+                    budget -= file.Value!.Attachment.Size;
+                    break;
+                default:
+                    return Refuse(StatusCodes.Status400BadRequest, "unknown-part", $"Phần '{name}' không được hỗ trợ; chỉ có 'report' và 'attachments'.");
+            }
         }
         if (report is null) return Refuse(StatusCodes.Status400BadRequest, "missing-report", "Thiếu phần 'report' (JSON).");
         return new ReadSubmission(report, staged);
+    }
+
+    /// <summary>Streams one file part into staged blocks, held to the per-file limit and to what the submission has left.</summary>
+    private async Task<Outcome<StagedAttachment>> StageFileAsync(
+        MultipartSection section, ContentDispositionHeaderValue disposition, string blobPrefix, long budget, CancellationToken cancellationToken)
+    {
+        var fileName = disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value : HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
+        var maxBytes = Math.Min(limits.Value.MaxFileBytes, budget);
+        var (file, refusal) = await store.StageAsync(section.Body, fileName, blobPrefix, maxBytes, cancellationToken);
+        return refusal is null ? file! : Refuse(refusal.Status, refusal.Code, refusal.Detail);
     }
 
     private static async Task<Outcome<ReportDraft>> ReadReportAsync(MultipartSection section, CancellationToken cancellationToken)

@@ -42,33 +42,75 @@ public sealed partial class SubmissionService(
         }
         var reporting = await ReportingAsync(periodId, unitCode, cancellationToken);
         if (reporting.Problem is { } notFound) return notFound;
-        var (period, template) = reporting.Value!;
-        var instanceId = WorkflowEngine.InstanceId(period.Id, unitCode);
-        var window = Window(period, period.Deadline);
+        var target = new SubmissionTarget(reporting.Value.Period, reporting.Value.Template, unitCode, idempotencyKey);
 
-        // Ask the workflow before reading a body that may be hundreds of megabytes; it is asked again when committing.
+        var early = await AskEarlyAsync(target, cancellationToken);
         // A request with an Idempotency-Key may be the retry of one that was accepted: its body decides, so read on.
-        // A report whose instance the period's fan-out has not made yet has not been started.
-        var early = await engine.PreviewAsync(instanceId, new Proposal(ReportTrigger.Submit, WorkflowChannel.Api, null, null, window), idempotencyKey, cancellationToken);
+        if (!early.Preview.Verdict.Allowed && idempotencyKey is null)
+        {
+            return Refusal(new FireResult.Refused(early.Preview.Verdict.RefusalCode!, early.Preview.Verdict.Refusal!));
+        }
+        var read = await ReadAsync(target, request, cancellationToken);
+        if (read.Problem is { } unreadable) return unreadable;
+        var staged = await StageAsync(target, read.Value.Submission, read.Value.Content, cancellationToken);
+        if (staged.Problem is { } unacceptable) return unacceptable;
+
+        var (result, version) = await CommitAsync(target, early, staged.Value!, cancellationToken);
+        metrics.Submission(accepted: result is FireResult.Applied);
+        return await AnswerAsync(target, staged.Value!, version, result, cancellationToken);
+    }
+
+    /// <summary>The report a request submits to: its period and template, the unit, and the key that makes a retry safe.</summary>
+    private sealed record SubmissionTarget(Period Period, ReportTemplate Template, string UnitCode, string? IdempotencyKey)
+    {
+        public string InstanceId { get; } = WorkflowEngine.InstanceId(Period.Id, UnitCode);
+    }
+
+    /// <summary>What the workflow says before the body is read: the window the unit submits in, its deadline, and the row it read.</summary>
+    private sealed record EarlyAnswer(SubmissionWindow Window, DateTimeOffset Deadline, Preview Preview);
+
+    /// <summary>A report ready to commit: the figures with every file it names, the body its version keeps, and the files this request staged.</summary>
+    private sealed record StagedReport(SubmittedReport Report, string Body, IReadOnlyList<StagedAttachment> Files);
+
+    /// <summary>
+    /// Asks the workflow before reading a body that may be hundreds of megabytes; it is asked again when committing.
+    /// A report whose instance the period's fan-out has not made yet has not been started.
+    /// </summary>
+    private async Task<EarlyAnswer> AskEarlyAsync(SubmissionTarget target, CancellationToken cancellationToken)
+    {
+        var period = target.Period;
+        var window = Window(period, period.Deadline);
+        var early = await PreviewAsync(target, window, cancellationToken);
         // A unit granted an extension is held to its own deadline, for lateness and for a hard close alike.
         var deadline = early.Read?.Instance.DeadlineOr(period.Deadline) ?? period.Deadline;
         if (deadline != period.Deadline && Window(period, deadline) is var own && own != window)
         {
             window = own;
-            early = await engine.PreviewAsync(instanceId, new Proposal(ReportTrigger.Submit, WorkflowChannel.Api, null, null, window), idempotencyKey, cancellationToken);
+            early = await PreviewAsync(target, window, cancellationToken);
         }
-        if (!early.Verdict.Allowed && idempotencyKey is null) return Refusal(new FireResult.Refused(early.Verdict.RefusalCode!, early.Verdict.Refusal!));
+        return new EarlyAnswer(window, deadline, early);
+    }
 
+    private Task<Preview> PreviewAsync(SubmissionTarget target, SubmissionWindow window, CancellationToken cancellationToken) =>
+        engine.PreviewAsync(target.InstanceId, new Proposal(ReportTrigger.Submit, WorkflowChannel.Api, null, null, window), target.IdempotencyKey, cancellationToken);
+
+    /// <summary>The multipart body read, its files staged as they stream by, and its figures checked against the period's template.</summary>
+    private async Task<Outcome<(ReadSubmission Submission, ReportContent Content)>> ReadAsync(SubmissionTarget target, HttpRequest request, CancellationToken cancellationToken)
+    {
         request.HttpContext.AllowBodyOf(limits.Value.MaxSubmissionBytes + SubmissionReader.MaxReportBytes);
-        var read = await reader.ReadAsync(request, $"{period.Id}/{unitCode}", cancellationToken);
+        var read = await reader.ReadAsync(request, $"{target.Period.Id}/{target.UnitCode}", cancellationToken);
         if (read.Problem is { } unreadable) return unreadable;
-        var (content, errors) = ReportValidator.Validate(read.Value!.Report, template);
+        var (content, errors) = ReportValidator.Validate(read.Value!.Report, target.Template);
         if (errors.Any) return Problems.Validation(errors.Items.Select(e => e with { Pointer = "/" + SubmissionReader.ReportPart + e.Pointer }).ToList());
+        return (read.Value, content!);
+    }
 
-        var files = read.Value.Attachments;
-        var uploaded = await uploads.AttachAsync(period.Id, unitCode, read.Value.Report.Uploads ?? [], cancellationToken);
+    /// <summary>The files this request streamed joined by the resumable uploads it names, within the submission's limits.</summary>
+    private async Task<Outcome<StagedReport>> StageAsync(SubmissionTarget target, ReadSubmission read, ReportContent content, CancellationToken cancellationToken)
+    {
+        var uploaded = await uploads.AttachAsync(target.Period.Id, target.UnitCode, read.Report.Uploads ?? [], cancellationToken);
         if (uploaded.Problem is { } notReady) return notReady;
-        var report = SubmittedReport.From(content!, [.. files.Select(f => f.Attachment), .. uploaded.Value!]);
+        var report = SubmittedReport.From(content, [.. read.Attachments.Select(f => f.Attachment), .. uploaded.Value!]);
         if (report.Attachments.Sum(a => a.Size) > limits.Value.MaxSubmissionBytes)
         {
             return Problems.Create(StatusCodes.Status413PayloadTooLarge, "submission-too-large", "Quá lớn",
@@ -79,32 +121,44 @@ public sealed partial class SubmissionService(
         {
             return Problems.Create(StatusCodes.Status413PayloadTooLarge, "report-too-large", "Quá lớn", "Nội dung báo cáo (số liệu, thuyết minh và danh sách tệp) quá lớn để lưu thành một phiên bản.");
         }
-        // Files become visible before the version that names them, so no version can ever lack its files.
-        foreach (var staged in files) await attachments.CommitAsync(staged, cancellationToken);
-        var receipt = report.Receipt(period.Id, unitCode);
-        var late = time.UtcNow > deadline;
-        var operation = idempotencyKey is null ? null : new OperationKey(idempotencyKey, receipt, idempotency.Value.IdempotencyKeyLifetime);
+        return new StagedReport(report, body, read.Attachments);
+    }
 
-        var version = new VersionDraft(body, receipt, late);
-        var submit = new Firing(ReportTrigger.Submit, unitCode, WorkflowChannel.Api) { Window = window, Operation = operation };
+    /// <summary>Commits the files, then the workflow's Submit with the version, its mail and its idempotency key.</summary>
+    private async Task<(FireResult Result, VersionDraft Version)> CommitAsync(SubmissionTarget target, EarlyAnswer early, StagedReport staged, CancellationToken cancellationToken)
+    {
+        // Files become visible before the version that names them, so no version can ever lack its files.
+        foreach (var file in staged.Files) await attachments.CommitAsync(file, cancellationToken);
+        var (period, unitCode) = (target.Period, target.UnitCode);
+        var receipt = staged.Report.Receipt(period.Id, unitCode);
+        var operation = target.IdempotencyKey is { } key ? new OperationKey(key, receipt, idempotency.Value.IdempotencyKeyLifetime) : null;
+        var version = new VersionDraft(staged.Body, receipt, Late: time.UtcNow > early.Deadline);
+        var submit = new Firing(ReportTrigger.Submit, unitCode, WorkflowChannel.Api) { Window = early.Window, Operation = operation };
         // The first stage's people get their mail in the Submit's own transaction: no accepted report goes unannounced.
-        var work = await firstStageMail.ForAsync(new NewSubmission(period, template, unitCode, report, version, early.Read?.Instance), cancellationToken);
-        var result = await engine.SubmitAsync(instanceId, submit, version, work, early.Read, cancellationToken);
+        var work = await firstStageMail.ForAsync(new NewSubmission(period, target.Template, unitCode, staged.Report, version, early.Preview.Read?.Instance), cancellationToken);
+        var result = await engine.SubmitAsync(target.InstanceId, submit, version, work, early.Preview.Read, cancellationToken);
         if (result is FireResult.NotFound)
         {
             // The period's fan-out has not reached this unit yet; a good submission starts its instance.
             await engine.StartAsync(period.Id, unitCode, cancellationToken);
-            result = await engine.SubmitAsync(instanceId, submit, version, work, seen: null, cancellationToken);
+            result = await engine.SubmitAsync(target.InstanceId, submit, version, work, seen: null, cancellationToken);
         }
-        metrics.Submission(accepted: result is FireResult.Applied);
+        return (result, version);
+    }
+
+    /// <summary>The receipt of the version made, or of the one an earlier request with the same key made; otherwise why not.</summary>
+    private async Task<Outcome<SubmissionOutcome>> AnswerAsync(SubmissionTarget target, StagedReport staged, VersionDraft version, FireResult result,
+        CancellationToken cancellationToken)
+    {
+        var (period, unitCode) = (target.Period, target.UnitCode);
         if (result is FireResult.Applied applied)
         {
-            LogAccepted(logger, instanceId, applied.Instance.Version, late, report.Attachments.Count);
-            var stored = new ReportVersion(applied.Instance.Version, applied.Event.At, late, receipt, body);
+            LogAccepted(logger, target.InstanceId, applied.Instance.Version, version.Late, staged.Report.Attachments.Count);
+            var stored = new ReportVersion(applied.Instance.Version, applied.Event.At, version.Late, version.Receipt, version.Body);
             return new SubmissionOutcome(SubmissionReceipt.From(period.Id, unitCode, stored, time), Replayed: false);
         }
         // Nothing was written for this request: its files must not outlive it.
-        foreach (var file in files) await DeleteAsync(file.Attachment, cancellationToken);
+        foreach (var file in staged.Files) await DeleteAsync(file.Attachment, cancellationToken);
         return result switch
         {
             FireResult.Repeated { SameRequest: true } repeated => new SubmissionOutcome(await ReceiptAsync(period, unitCode, repeated.Version, cancellationToken), Replayed: true),

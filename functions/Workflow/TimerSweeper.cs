@@ -97,62 +97,71 @@ public sealed partial class TimerSweeper(
     {
         var now = time.UtcNow;
         var due = await index.DueAsync(now, cancellationToken);
-        int stale = 0, announced = 0, failed = 0, finished = 0, expired = 0;
-        var fired = new List<FiredTimer>();
-        var digests = new List<DueEntry>();
+        var tally = new Tally();
         foreach (var entry in due)
         {
             try
             {
-                switch (entry.Kind)
-                {
-                    case DueKind.Timer when await FireAsync(entry, cancellationToken) is { } kind:
-                        fired.Add(new FiredTimer(entry.Partition, kind));
-                        break;
-                    case DueKind.Timer:
-                        stale++;
-                        break;
-                    case DueKind.Digest:
-                        // Removed only once the finishers gathered it: a crash before leaves it for the next sweep.
-                        digests.Add(entry);
-                        continue;
-                    case DueKind.Outbox when await ReannounceAsync(entry, now, cancellationToken):
-                        announced++;
-                        break;
-                    case DueKind.Outbox:
-                        stale++;
-                        break;
-                    case DueKind.Expiry when await ExpireAsync(entry, cancellationToken):
-                        expired++;
-                        break;
-                    case DueKind.Expiry:
-                        stale++;
-                        break;
-                }
-                await index.DeleteAsync(entry, cancellationToken);
+                if (await SweepEntryAsync(entry, now, tally, cancellationToken)) await index.DeleteAsync(entry, cancellationToken);
             }
             catch (Exception error) when (error is not OperationCanceledException)
             {
                 LogEntryFailed(logger, entry.Partition, entry.Kind, entry.Name, error);
-                failed++;
+                tally.Failed++;
             }
         }
-        if (fired.Count > 0 || digests.Count > 0)
-        {
-            try
-            {
-                foreach (var finisher in finishers) finished += await finisher.FinishAsync(new SweepFirings(now, fired, digests), cancellationToken);
-                foreach (var entry in digests) await index.DeleteAsync(entry, cancellationToken);
-            }
-            catch (Exception error) when (error is not OperationCanceledException)
-            {
-                LogFinishFailed(logger, error);
-                failed++;
-            }
-        }
-        var result = new SweepResult(due.Count, fired.Count, stale, announced, failed, finished, expired);
+        if (tally.Fired.Count > 0 || tally.Digests.Count > 0) await FinishAsync(now, tally, cancellationToken);
+        var result = new SweepResult(due.Count, tally.Fired.Count, tally.Stale, tally.Announced, tally.Failed, tally.Finished, tally.Expired);
         if (due.Count > 0) LogSwept(logger, result.Due, result.Fired, result.Stale, result.Announced, result.Failed, result.Finished, result.Expired);
         return result;
+    }
+
+    /// <summary>What one sweep counts as it goes, and what it hands its finishers.</summary>
+    private sealed class Tally
+    {
+        public List<FiredTimer> Fired { get; } = [];
+        public List<DueEntry> Digests { get; } = [];
+        public int Stale, Announced, Failed, Finished, Expired;
+    }
+
+    /// <summary>Does what a due entry stands for and counts it; true when the entry is done with and may go from the index.</summary>
+    private async Task<bool> SweepEntryAsync(DueEntry entry, DateTimeOffset now, Tally tally, CancellationToken cancellationToken)
+    {
+        switch (entry.Kind)
+        {
+            case DueKind.Timer when await FireAsync(entry, cancellationToken) is { } kind:
+                tally.Fired.Add(new FiredTimer(entry.Partition, kind));
+                break;
+            case DueKind.Digest:
+                // Removed only once the finishers gathered it: a crash before leaves it for the next sweep.
+                tally.Digests.Add(entry);
+                return false;
+            case DueKind.Outbox when await ReannounceAsync(entry, now, cancellationToken):
+                tally.Announced++;
+                break;
+            case DueKind.Expiry when await ExpireAsync(entry, cancellationToken):
+                tally.Expired++;
+                break;
+            case DueKind.Timer or DueKind.Outbox or DueKind.Expiry:
+                tally.Stale++;
+                break;
+        }
+        return true;
+    }
+
+    /// <summary>Hands the sweep's firings to the finishers; the digest entries go only once every finisher has gathered them.</summary>
+    private async Task FinishAsync(DateTimeOffset now, Tally tally, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var finisher in finishers) tally.Finished += await finisher.FinishAsync(new SweepFirings(now, tally.Fired, tally.Digests), cancellationToken);
+            foreach (var entry in tally.Digests) await index.DeleteAsync(entry, cancellationToken);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            LogFinishFailed(logger, error);
+            tally.Failed++;
+        }
     }
 
     /// <summary>Fires a due timer and returns its kind; null when the entry is stale or dangling (no such timer, a different due time, or the state moved on).</summary>

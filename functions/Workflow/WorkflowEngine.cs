@@ -72,26 +72,14 @@ public sealed partial class WorkflowEngine(
         CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(firing.Actor);
-        var (proposal, operation) = (firing.Proposal, firing.Operation);
+        var proposal = firing.Proposal;
         var trigger = proposal.Trigger;
         for (var attempt = 1; ; attempt++)
         {
-            var read = attempt == 1 && firstRead is not null ? firstRead : await ReadAsync(instanceId, operation?.Key, cancellationToken);
+            var read = attempt == 1 && firstRead is not null ? firstRead : await ReadAsync(instanceId, firing.Operation?.Key, cancellationToken);
             if (read is null) return new FireResult.NotFound(instanceId);
+            if (await RepeatedOrStaleAsync(read, firing, attempt, cancellationToken) is { } answered) return answered;
             var current = read.Instance;
-            if (read.Operation is { } used && used.At + operation!.KeptFor > time.UtcNow)
-            {
-                LogRepeated(logger, instanceId, trigger, used.Version);
-                return new FireResult.Repeated(current, used.Version, used.RequestHash == operation.RequestHash);
-            }
-            if (attempt > 1 && firing.Timer is { } timer && !await TimerStandsAsync(timer, cancellationToken))
-            {
-                return Refuse(instanceId, trigger, new FireResult.Refused(RefusalCodes.TimerGone, "Hẹn giờ này đã được xử lý."));
-            }
-            if ((firing.SeenState is { } state && current.State != state) || (firing.SeenSequence is { } sequence && current.Sequence != sequence))
-            {
-                return Refuse(instanceId, trigger, await OvertakenAsync(current, trigger, cancellationToken));
-            }
             var verdict = definitions.Decide(current, proposal);
             if (!verdict.Allowed)
             {
@@ -105,23 +93,16 @@ public sealed partial class WorkflowEngine(
                 return Refuse(instanceId, trigger, new FireResult.Refused(RefusalCodes.Busy, "Báo cáo đang được nhiều người xử lý cùng lúc; hãy tải lại rồi thử lại.", latest));
             }
 
-            var at = HistoryChain.Storable(time.UtcNow);
             var number = trigger == ReportTrigger.Submit ? current.Version + 1 : current.Version;
+            var (next, e) = Step(read, firing, verdict.To, number, version);
             var work = workFor(number);
             if (work.Count > MaxWorkItems)
             {
                 return Refuse(instanceId, trigger, new FireResult.Refused(RefusalCodes.TooMuchWork, $"Một bước chuyển chỉ mang tối đa {MaxWorkItems} việc đi kèm (nhận {work.Count})."));
             }
-            var unsigned = new HistoryEvent(current.Sequence + 1, trigger, firing.Actor.Trim(), proposal.Channel, at, number,
-                proposal.Comment, proposal.ReasonCode, current.State, verdict.To, Hash: "", firing.InStage);
-            var e = unsigned with { Hash = HistoryChain.Hash(read.LastHash, unsigned) };
-            var next = WorkflowDefinition.Apply(
-                current with
-                {
-                    State = verdict.To, Version = number, Sequence = e.Sequence, UpdatedAt = at, Late = version?.Late ?? current.Late,
-                    Deadline = proposal.Deadline ?? current.Deadline,
-                }, trigger, current.State);
-            if (await CommitAsync(read, next, e, work, firing, version, cancellationToken))
+            // The firing's own timers: those it sets, and the one that fired, removed under the ETag it fired with.
+            var commit = new TransitionCommit(read, next, e, work, firing.Timers, firing.Timer is { } fired ? [fired] : [], version, firing.Operation);
+            if (await CommitAsync(commit, cancellationToken))
             {
                 LogApplied(logger, instanceId, trigger, e.From, e.To, e.Sequence, work.Count);
                 metrics.Transition(trigger.ToString(), e.To.Code());
@@ -129,6 +110,46 @@ public sealed partial class WorkflowEngine(
             }
             LogLostRace(logger, instanceId, trigger, attempt);
         }
+    }
+
+    /// <summary>
+    /// The answer a firing gets before anything is decided, or null to decide: the version an operation key already made,
+    /// or a refusal when the timer that fired was handled meanwhile or the report is no longer as its maker saw it.
+    /// </summary>
+    private async Task<FireResult?> RepeatedOrStaleAsync(InstanceRow read, Firing firing, int attempt, CancellationToken cancellationToken)
+    {
+        var (current, trigger) = (read.Instance, firing.Trigger);
+        if (read.Operation is { } used && used.At + firing.Operation!.KeptFor > time.UtcNow)
+        {
+            LogRepeated(logger, current.Id, trigger, used.Version);
+            return new FireResult.Repeated(current, used.Version, used.RequestHash == firing.Operation.RequestHash);
+        }
+        if (attempt > 1 && firing.Timer is { } timer && !await TimerStandsAsync(timer, cancellationToken))
+        {
+            return Refuse(current.Id, trigger, new FireResult.Refused(RefusalCodes.TimerGone, "Hẹn giờ này đã được xử lý."));
+        }
+        if ((firing.SeenState is { } state && current.State != state) || (firing.SeenSequence is { } sequence && current.Sequence != sequence))
+        {
+            return Refuse(current.Id, trigger, await OvertakenAsync(current, trigger, cancellationToken));
+        }
+        return null;
+    }
+
+    /// <summary>The event a decision records, chained to the instance's last one, and the instance it leaves.</summary>
+    private (WorkflowInstance Next, HistoryEvent Event) Step(InstanceRow read, Firing firing, ReportState to, int number, VersionDraft? version)
+    {
+        var (current, proposal) = (read.Instance, firing.Proposal);
+        var at = HistoryChain.Storable(time.UtcNow);
+        var unsigned = new HistoryEvent(current.Sequence + 1, proposal.Trigger, firing.Actor.Trim(), proposal.Channel, at, number,
+            proposal.Comment, proposal.ReasonCode, current.State, to, Hash: "", firing.InStage);
+        var e = unsigned with { Hash = HistoryChain.Hash(read.LastHash, unsigned) };
+        var next = WorkflowDefinition.Apply(
+            current with
+            {
+                State = to, Version = number, Sequence = e.Sequence, UpdatedAt = at, Late = version?.Late ?? current.Late,
+                Deadline = proposal.Deadline ?? current.Deadline,
+            }, proposal.Trigger, current.State);
+        return (next, e);
     }
 
     /// <summary>
@@ -164,41 +185,41 @@ public sealed partial class WorkflowEngine(
     /// whether it is complete; otherwise the timer policies the transition concerns say which timers move. Index
     /// entries for new timers and for the outbox are written ahead; the outbox is announced once the transaction stands.
     /// </summary>
-    private async Task<bool> CommitAsync(InstanceRow read, WorkflowInstance next, HistoryEvent e, IReadOnlyList<WorkItem> work,
-        Firing firing, VersionDraft? version, CancellationToken cancellationToken)
+    private async Task<bool> CommitAsync(TransitionCommit transition, CancellationToken cancellationToken)
     {
+        var (next, e) = (transition.Next, transition.Event);
         var finishing = e.From != e.To && WorkflowDefinition.Finished.Contains(e.To);
-        var (set, remove) = finishing
-            ? (firing.Timers, await store.TimersAsync(next.Id, cancellationToken))
-            : await TimersAfterAsync(next, e, firing.Timers, firing.Timer, cancellationToken);
-        IReadOnlyList<WorkItem> caused = finishing ? [.. work, PeriodActivities.CheckCompletion(next.PeriodId)] : work;
-        await IndexAheadAsync(next.Id, set, cancellationToken);
-        if (caused.Count > 0) await outbox.PrepareAsync(next.Id, e.At, cancellationToken);
-        if (!await store.TryCommitAsync(read, next, e, caused, set, remove, version, firing.Operation, cancellationToken)) return false;
-        if (caused.Count > 0) await outbox.AnnounceAsync(next.Id, cancellationToken);
+        var commit = finishing
+            ? transition with { Work = [.. transition.Work, PeriodActivities.CheckCompletion(next.PeriodId)], RemoveTimers = await store.TimersAsync(next.Id, cancellationToken) }
+            : await WithPoliciesAsync(transition, cancellationToken);
+        await IndexAheadAsync(next.Id, commit.SetTimers, cancellationToken);
+        if (commit.Work.Count > 0) await outbox.PrepareAsync(next.Id, e.At, cancellationToken);
+        if (!await store.TryCommitAsync(commit, cancellationToken)) return false;
+        if (commit.Work.Count > 0) await outbox.AnnounceAsync(next.Id, cancellationToken);
         return true;
     }
 
     /// <summary>
-    /// The timers a transition sets and removes: its own, the firing one, and what the policies it concerns say. A timer
-    /// set again is replaced rather than removed (one action per row in a batch); the firing one is removed under its ETag.
+    /// The transition's own timers with what the policies it concerns say. A timer set again is replaced rather than
+    /// removed (one action per row in a batch); the one that fired stays removed under its own ETag.
     /// </summary>
-    private async Task<(IReadOnlyList<DurableTimer> Set, IReadOnlyList<StoredTimer> Remove)> TimersAfterAsync(
-        WorkflowInstance next, HistoryEvent e, IReadOnlyList<DurableTimer> timers, StoredTimer? firing, CancellationToken cancellationToken)
+    private async Task<TransitionCommit> WithPoliciesAsync(TransitionCommit transition, CancellationToken cancellationToken)
     {
+        var (next, e) = (transition.Next, transition.Event);
         var concerned = policies.Where(p => p.Concerns(e)).ToList();
-        if (concerned.Count == 0) return (timers, firing is null ? [] : [firing]);
+        if (concerned.Count == 0) return transition;
         var current = await store.TimersAsync(next.Id, cancellationToken);
         var changes = new List<TimerChange>();
         foreach (var policy in concerned) changes.Add(await policy.ChangeAsync(next, e, current, cancellationToken));
-        var set = timers.Concat(changes.SelectMany(c => c.Set)).GroupBy(t => t.Name).Select(g => g.Last()).ToList();
+        var set = transition.SetTimers.Concat(changes.SelectMany(c => c.Set)).GroupBy(t => t.Name).Select(g => g.Last()).ToList();
         var setNames = set.Select(t => t.Name).ToHashSet();
-        var remove = changes.SelectMany(c => c.Remove).Where(t => t.Timer.Name != firing?.Timer.Name)
-            .Concat(firing is null ? [] : [firing])
+        var fired = transition.RemoveTimers;
+        var remove = changes.SelectMany(c => c.Remove).Where(t => fired.All(f => f.Timer.Name != t.Timer.Name))
+            .Concat(fired)
             .Where(t => !setNames.Contains(t.Timer.Name))
             .DistinctBy(t => t.Timer.Name)
             .ToList();
-        return (set, remove);
+        return transition with { SetTimers = set, RemoveTimers = remove };
     }
 
     private async Task IndexAheadAsync(string instanceId, IReadOnlyList<DurableTimer>? timers, CancellationToken cancellationToken)

@@ -17,6 +17,20 @@ public sealed record OperationRecord(string RequestHash, int Version, DateTimeOf
 public sealed record InstanceRow(WorkflowInstance Instance, string LastHash, ETag ETag, OperationRecord? Operation = null);
 
 /// <summary>
+/// One transition as it commits: the row it was decided on, the instance it leaves, its history event and the work it
+/// causes, the timers it sets and removes, and for a Submit the version with the operation key that asked for it.
+/// </summary>
+public sealed record TransitionCommit(
+    InstanceRow Read,
+    WorkflowInstance Next,
+    HistoryEvent Event,
+    IReadOnlyList<WorkItem> Work,
+    IReadOnlyList<DurableTimer> SetTimers,
+    IReadOnlyList<StoredTimer> RemoveTimers,
+    VersionDraft? Version,
+    OperationKey? Operation);
+
+/// <summary>
 /// The <c>workflow</c> table: one partition per instance holds the instance row, its history rows (<c>h000001</c>…),
 /// its outbox rows (<c>o000001-00</c>…), its timers (<c>t{name}</c>), the delivery claims of its outbox items
 /// (<c>c{outbox id}</c>), the report's versions (<c>v000001</c>…) and the operation keys callers used (<c>k…</c>), so
@@ -145,27 +159,26 @@ public sealed class WorkflowStore(TableServiceClient service)
         await RangeAsync(instanceId, OutboxPrefix, ReadOutbox, cancellationToken);
 
     /// <summary>
-    /// Commits a transition; false when somebody changed the instance since <paramref name="read"/>, or removed one of
-    /// <paramref name="removeTimers"/> (the race is lost, nothing written). A Submit also adds its report version and
-    /// records the operation key that asked for it; a key whose old record has expired is taken over under its ETag.
+    /// Commits a transition; false when somebody changed the instance since it was read, or removed one of the timers it
+    /// removes (the race is lost, nothing written). A Submit also adds its report version and records the operation key
+    /// that asked for it; a key whose old record has expired is taken over under its ETag.
     /// </summary>
-    public async Task<bool> TryCommitAsync(InstanceRow read, WorkflowInstance next, HistoryEvent e, IReadOnlyList<WorkItem> work,
-        IReadOnlyList<DurableTimer>? setTimers, IReadOnlyList<StoredTimer>? removeTimers, VersionDraft? version, OperationKey? operation,
-        CancellationToken cancellationToken)
+    public async Task<bool> TryCommitAsync(TransitionCommit commit, CancellationToken cancellationToken)
     {
+        var (next, e) = (commit.Next, commit.Event);
         List<TableTransactionAction> actions =
         [
-            new(TableTransactionActionType.UpdateReplace, InstanceEntity(next, e.Hash), read.ETag),
+            new(TableTransactionActionType.UpdateReplace, InstanceEntity(next, e.Hash), commit.Read.ETag),
             new(TableTransactionActionType.Add, EventEntity(next.Id, e)),
-            .. work.Select((item, index) => new TableTransactionAction(TableTransactionActionType.Add, OutboxEntity(next.Id, e.Sequence, e.At, index, item))),
-            .. (removeTimers ?? []).Select(t => new TableTransactionAction(TableTransactionActionType.Delete, TimerEntity(next.Id, t.Timer), t.ETag)),
-            .. (setTimers ?? []).Select(t => new TableTransactionAction(TableTransactionActionType.UpsertReplace, TimerEntity(next.Id, t))),
+            .. commit.Work.Select((item, index) => new TableTransactionAction(TableTransactionActionType.Add, OutboxEntity(next.Id, e.Sequence, e.At, index, item))),
+            .. commit.RemoveTimers.Select(t => new TableTransactionAction(TableTransactionActionType.Delete, TimerEntity(next.Id, t.Timer), t.ETag)),
+            .. commit.SetTimers.Select(t => new TableTransactionAction(TableTransactionActionType.UpsertReplace, TimerEntity(next.Id, t))),
         ];
-        if (version is not null) actions.Add(new(TableTransactionActionType.Add, VersionEntity(next.Id, next.Version, e.At, version)));
-        if (operation is not null)
+        if (commit.Version is { } version) actions.Add(new(TableTransactionActionType.Add, VersionEntity(next.Id, next.Version, e.At, version)));
+        if (commit.Operation is { } operation)
         {
             var entity = OperationEntity(next.Id, operation, next.Version, e.At);
-            actions.Add(read.Operation is { } expired
+            actions.Add(commit.Read.Operation is { } expired
                 ? new(TableTransactionActionType.UpdateReplace, entity, expired.ETag)
                 : new(TableTransactionActionType.Add, entity));
         }
