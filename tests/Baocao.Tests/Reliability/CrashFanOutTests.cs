@@ -12,6 +12,7 @@ namespace Baocao.Tests.Reliability;
 /// engine, is killed with SIGKILL in the middle of the fan-out (episodes and activities in flight) and started anew.
 /// Every unit in scope ends with exactly its one report, with its deadline timer, and the orchestration waits again.
 /// </summary>
+[Collection(nameof(RunsAlone))]
 public sealed class CrashFanOutTests(TestApp storage) : IClassFixture<TestApp>
 {
     /// <summary>A task hub of the process's own, so the test class's in-process engine never takes its work over.</summary>

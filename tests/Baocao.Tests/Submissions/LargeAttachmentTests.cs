@@ -7,10 +7,7 @@ using Baocao.Tests.Infrastructure;
 namespace Baocao.Tests.Submissions;
 
 /// <summary>Runs alone, after the parallel tests, so the memory it watches is its own.</summary>
-[CollectionDefinition(nameof(MeasuredAlone), DisableParallelization = true)]
-public sealed class MeasuredAlone;
-
-[Collection(nameof(MeasuredAlone))]
+[Collection(nameof(RunsAlone))]
 public sealed class LargeAttachmentTests(DemoApp app) : IClassFixture<DemoApp>
 {
     private const long Size = 300L * 1024 * 1024;
