@@ -45,6 +45,8 @@ public sealed class CrashFanOutTests(TestApp storage) : IClassFixture<TestApp>
         // A message an engine took and died with comes back after this, not after the default five minutes.
         settings["AzureFunctionsJobHost__extensions__durableTask__storageProvider__controlQueueVisibilityTimeout"] = "00:00:05";
         settings["AzureFunctionsJobHost__extensions__durableTask__storageProvider__workItemQueueVisibilityTimeout"] = "00:00:05";
+        // One batch of reports at a time: the fan-out then lasts long enough on a machine of its own to be killed midway.
+        settings["AzureFunctionsJobHost__extensions__durableTask__maxConcurrentActivityFunctions"] = "1";
         await using var app = await AppProcess.StartBuiltAsync(settings, Ct);
         using var admin = app.Admin();
         (await admin.PostJsonAsync("/api/catalog/units/import", Units(count))).EnsureSuccessStatusCode();
