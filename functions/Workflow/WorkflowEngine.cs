@@ -94,7 +94,7 @@ public sealed partial class WorkflowEngine(
             }
 
             var number = trigger == ReportTrigger.Submit ? current.Version + 1 : current.Version;
-            var (next, e) = Step(read, firing, verdict.To, number, version);
+            var (next, e) = Step(read, firing, proposal, verdict.To, number, version);
             var work = workFor(number);
             if (work.Count > MaxWorkItems)
             {
@@ -136,9 +136,9 @@ public sealed partial class WorkflowEngine(
     }
 
     /// <summary>The event a decision records, chained to the instance's last one, and the instance it leaves.</summary>
-    private (WorkflowInstance Next, HistoryEvent Event) Step(InstanceRow read, Firing firing, ReportState to, int number, VersionDraft? version)
+    private (WorkflowInstance Next, HistoryEvent Event) Step(InstanceRow read, Firing firing, Proposal proposal, ReportState to, int number, VersionDraft? version)
     {
-        var (current, proposal) = (read.Instance, firing.Proposal);
+        var current = read.Instance;
         var at = HistoryChain.Storable(time.UtcNow);
         var unsigned = new HistoryEvent(current.Sequence + 1, proposal.Trigger, firing.Actor.Trim(), proposal.Channel, at, number,
             proposal.Comment, proposal.ReasonCode, current.State, to, Hash: "", firing.InStage);
