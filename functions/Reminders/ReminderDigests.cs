@@ -12,34 +12,18 @@ public sealed record DigestSectionModel(string Title, IReadOnlyList<DigestItemMo
 public sealed record DigestMailModel(string RecipientName, int Count, IReadOnlyList<DigestSectionModel> Sections);
 
 /// <summary>
-/// The end of a sweep that fired reminders: the notices those firings committed are delivered into the digest
-/// partition at once (so one sweep's items meet in one mail), then gathered into one mail per recipient listing every
-/// item due for them. Notices that arrive later (delivered by the queue) wait for the next sweep, which their digest
-/// entry in the timer index brings. Outside working hours (a sweep catching up after a night of downtime, a notice
-/// delivered late) the notices wait, and a digest entry at the next working hour gathers them then.
+/// The end of a sweep that found notices waiting: report orchestrations fire reminders, whose notices the outbox
+/// delivers into the digest partition with a digest entry in the timer index; the next sweep gathers every notice
+/// waiting into one mail per recipient. Outside working hours (a notice delivered late, a sweep catching up after a
+/// night of downtime) the notices wait, and a digest entry at the next working hour gathers them then.
 /// </summary>
-public sealed partial class ReminderDigests(DigestStore digests, OutboxDispatcher dispatcher, OutboxQueue outbox, ReminderMail mail, WorkingHours hours,
+public sealed partial class ReminderDigests(DigestStore digests, OutboxQueue outbox, ReminderMail mail, WorkingHours hours,
     TimerIndex index, ILogger<ReminderDigests> logger)
     : ISweepFinisher
 {
-    private static readonly IReadOnlySet<string> Kinds = new HashSet<string> { ReminderTimer.Name, ReviewWaitTimerKind.Name };
-
     public async Task<int> FinishAsync(SweepFirings firings, CancellationToken cancellationToken)
     {
-        var reminded = firings.Fired.Where(f => Kinds.Contains(f.Kind)).Select(f => f.InstanceId).Distinct().ToList();
-        if (reminded.Count == 0 && firings.Digests.Count == 0) return 0;
-        foreach (var instance in reminded)
-        {
-            try
-            {
-                await dispatcher.DispatchAsync(OutboxQueue.Encode(new OutboxMessage(instance)), workflow: null, cancellationToken);
-            }
-            catch (OutboxDeliveryException error)
-            {
-                // Another dispatcher holds it, or delivery failed: the queue brings it, and the next sweep gathers it.
-                LogLater(logger, instance, error.Message);
-            }
-        }
+        if (firings.Digests.Count == 0) return 0;
         if (!hours.IsOpen(firings.Now))
         {
             var opening = hours.Next(firings.Now);
@@ -71,9 +55,6 @@ public sealed partial class ReminderDigests(DigestStore digests, OutboxDispatche
 
     [LoggerMessage(LogLevel.Information, "Reminders: outside working hours; the notices wait for {Opening:o}")]
     private static partial void LogWaiting(ILogger logger, DateTimeOffset opening);
-
-    [LoggerMessage(LogLevel.Warning, "Workflow {InstanceId}: reminder notice not delivered in the sweep ({Reason}); it joins a later digest")]
-    private static partial void LogLater(ILogger logger, string instanceId, string reason);
 }
 
 /// <summary>The digest mail: one per recipient, every item due for them, grouped by what is asked of them.</summary>

@@ -70,14 +70,15 @@ public sealed class ReviewWaitTimerKind(PeopleTime time) : ITimerKind
 /// return sets the steps still ahead again; every approval hands the wait to the next stage; an extension re-plans the
 /// steps and the deadline from the unit's new deadline. Finishing (approval, exemption) cancels everything in the engine.
 /// </summary>
-public sealed class ReminderPolicy(CatalogStore catalog, WorkingHours hours, Microsoft.Extensions.Options.IOptions<ReminderOptions> options)
+public sealed class ReminderPolicy(CatalogStore catalog, WorkingHours hours, PeopleTime time, Microsoft.Extensions.Options.IOptions<ReminderOptions> options)
     : ITimerPolicy
 {
     public const string StepPrefix = "remind-";
     public const string WaitName = "review-wait";
     public const string EscalateName = "review-escalate";
 
-    public IReadOnlyList<DurableTimer> AtStart(Period period, string unitCode) => Steps(period, period.Deadline, after: null);
+    /// <summary>The steps still ahead: a report started late (a period opened, or a unit added, after a step's time) does not get the steps behind it.</summary>
+    public IReadOnlyList<DurableTimer> AtStart(Period period, string unitCode) => Steps(period, period.Deadline, after: time.UtcNow);
 
     public bool Concerns(HistoryEvent e) => e.Trigger == ReportTrigger.Extend || Owing(e.From) != Owing(e.To) || StageMoves(e);
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Baocao.Catalog;
 using Baocao.Hosting;
+using Microsoft.DurableTask.Client;
 
 namespace Baocao.Workflow;
 
@@ -41,13 +42,20 @@ public sealed partial class PeriodActivities(
         return new PeriodLook(period.Status, missing, finished);
     }
 
-    /// <summary>Starts the reports of a batch of units, each with its first timers; a report that exists stays as it is.</summary>
-    public async Task StartAsync(PeriodBatch batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts the reports of a batch of units, each with its first timers and the orchestration that keeps them; a report
+    /// that exists stays as it is. Run again after a crash, it starts what the first run did not.
+    /// </summary>
+    public async Task StartAsync(PeriodBatch batch, DurableTaskClient workflow, CancellationToken cancellationToken)
     {
         var period = (await catalog.GetAsync<Period>(CatalogStore.Periods, batch.PeriodId, cancellationToken))?.Value
             ?? throw new InvalidOperationException($"Period {batch.PeriodId} is gone.");
-        await Task.WhenAll(batch.Items.Select(unit => engine.StartAsync(period.Id, unit, cancellationToken,
-            [DeadlineTimer.For(period.Deadline), .. policies.SelectMany(p => p.AtStart(period, unit))], WorkflowDefinition.Positions(period.Stages.Count))));
+        await Task.WhenAll(batch.Items.Select(async unit =>
+        {
+            var report = await engine.StartAsync(period.Id, unit, cancellationToken,
+                [DeadlineTimer.For(period.Deadline), .. policies.SelectMany(p => p.AtStart(period, unit))], WorkflowDefinition.Positions(period.Stages.Count));
+            await ReportSignals.StartAsync(workflow, report.Id, cancellationToken);
+        }));
     }
 
     /// <summary>The reports of the period never submitted and not yet marked missed.</summary>

@@ -1,6 +1,7 @@
 using Baocao.Catalog;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 
 namespace Baocao.Workflow;
 
@@ -62,7 +63,8 @@ public sealed class PeriodOrchestration(PeriodActivities activities)
     public Task<PeriodLook> LookAtPeriod([ActivityTrigger] string periodId, CancellationToken ct) => activities.LookAsync(periodId, ct);
 
     [Function(nameof(StartReports))]
-    public Task StartReports([ActivityTrigger] PeriodBatch batch, CancellationToken ct) => activities.StartAsync(batch, ct);
+    public Task StartReports([ActivityTrigger] PeriodBatch batch, [DurableClient] DurableTaskClient workflow, CancellationToken ct) =>
+        activities.StartAsync(batch, workflow, ct);
 
     [Function(nameof(ReportsOwing))]
     public Task<IReadOnlyList<string>> ReportsOwing([ActivityTrigger] string periodId, CancellationToken ct) => activities.OwingAsync(periodId, ct);

@@ -9,14 +9,14 @@ namespace Baocao.Workflow;
 
 /// <summary>What one purge of a closed period removed, who asked, and on what ground: an export kept, or an explicit confirmation.</summary>
 public sealed record PurgeRecord(
-    string PeriodId, string Actor, DateTimeOffset At, int Instances, int Rows, int TimerEntries, int Blobs, string? Export, bool Confirmed);
+    string PeriodId, string Actor, DateTimeOffset At, int Instances, int Rows, int Timers, int Blobs, string? Export, bool Confirmed);
 
 /// <summary>Why a period may not be purged (yet); nothing was removed.</summary>
 public sealed record PurgeRefusal(int Status, string Code, string Detail);
 
 /// <summary>
-/// Purges a closed period, as Durable Functions purges instance history: its orchestration in the task hub, its
-/// reports' instances, history, versions, outbox, timers and their index entries, and their attachment blobs (<c>attachments/{periodId}/…</c>). The consolidated
+/// Purges a closed period, as Durable Functions purges instance history: its orchestration and its reports' in the
+/// task hub, the reports' instances, history, versions, outbox and timers, and their attachment blobs (<c>attachments/{periodId}/…</c>). The consolidated
 /// figures must have been exported first (a blob under <c>exports/{periodId}/</c>), unless the admin confirms the loss
 /// explicitly. History goes with the instances, so the purge itself is logged and recorded in the period's partition.
 /// Every step only removes what is still there, so a purge interrupted midway is finished by asking again.
@@ -24,7 +24,6 @@ public sealed record PurgeRefusal(int Status, string Code, string Detail);
 public sealed partial class PeriodPurge(
     CatalogService catalog,
     WorkflowStore store,
-    TimerIndex index,
     BlobServiceClient blobs,
     PeopleTime time,
     ILogger<PeriodPurge> logger)
@@ -54,16 +53,31 @@ public sealed partial class PeriodPurge(
 
         LogPurging(logger, period.Id, actor, export, confirmed);
         if (orchestration is not null) await workflow.PurgeInstanceAsync(orchestration.InstanceId, cancellationToken);
+        await PurgeReportOrchestrationsAsync(period.Id, workflow, cancellationToken);
         var rows = await store.PurgeInstancesAsync(period.Id, cancellationToken);
-        foreach (var timer in rows.Timers)
-        {
-            await index.DeleteAsync(new DueEntry(timer.InstanceId, timer.Timer.Name, DueKind.Timer, timer.Timer.Due), cancellationToken);
-        }
         var removed = await DeleteAttachmentsAsync(period.Id, cancellationToken);
         var record = new PurgeRecord(period.Id, actor, HistoryChain.Storable(time.UtcNow), rows.Instances, rows.Rows, rows.Timers.Count, removed, export, confirmed);
         await store.AddPurgeRecordAsync(record, cancellationToken);
         LogPurged(logger, period.Id, rows.Instances, rows.Rows, rows.Timers.Count, removed);
         return (record, null);
+    }
+
+    /// <summary>
+    /// Stops the period's report orchestrations still waiting (for a review, a reopened report's timers) and purges them
+    /// all from the task hub; one ended meanwhile is purged all the same.
+    /// </summary>
+    private static async Task PurgeReportOrchestrationsAsync(string periodId, DurableTaskClient workflow, CancellationToken cancellationToken)
+    {
+        var query = new OrchestrationQuery { InstanceIdPrefix = periodId + "~" };
+        await foreach (var report in workflow.GetAllInstancesAsync(query).WithCancellation(cancellationToken))
+        {
+            if (!report.IsCompleted)
+            {
+                await workflow.TerminateInstanceAsync(report.InstanceId, "Kỳ báo cáo bị xoá.", cancellationToken);
+                await workflow.WaitForInstanceCompletionAsync(report.InstanceId, cancellationToken);
+            }
+            await workflow.PurgeInstanceAsync(report.InstanceId, cancellationToken);
+        }
     }
 
     private async Task<string?> FirstExportAsync(string periodId, CancellationToken cancellationToken)
@@ -89,6 +103,6 @@ public sealed partial class PeriodPurge(
     [LoggerMessage(LogLevel.Warning, "Period {PeriodId}: purge asked by {Actor} (export {Export}, confirmed {Confirmed})")]
     private static partial void LogPurging(ILogger logger, string periodId, string actor, string? export, bool confirmed);
 
-    [LoggerMessage(LogLevel.Warning, "Period {PeriodId} purged: {Instances} instances, {Rows} rows, {TimerEntries} timer index entries, {Blobs} attachment blobs")]
-    private static partial void LogPurged(ILogger logger, string periodId, int instances, int rows, int timerEntries, int blobs);
+    [LoggerMessage(LogLevel.Warning, "Period {PeriodId} purged: {Instances} instances, {Rows} rows, {Timers} timers, {Blobs} attachment blobs")]
+    private static partial void LogPurged(ILogger logger, string periodId, int instances, int rows, int timers, int blobs);
 }

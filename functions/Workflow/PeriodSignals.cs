@@ -18,9 +18,6 @@ public sealed partial class PeriodSignals(CatalogStore catalog, WorkflowStore re
     /// <summary>The app setting that holds the reconciler's NCRONTAB schedule (with seconds).</summary>
     public const string ReconcileScheduleSetting = "Baocao_PeriodReconcileSchedule";
 
-    private static readonly OrchestrationRuntimeStatus[] Alive =
-        [OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended];
-
     public Task PeriodMovedAsync(Period period, DurableTaskClient? workflow, CancellationToken cancellationToken) => (workflow, period.Status) switch
     {
         (null, _) => Task.CompletedTask,
@@ -59,26 +56,16 @@ public sealed partial class PeriodSignals(CatalogStore catalog, WorkflowStore re
             await SignalAsync(workflow, periodId, "reconcile", cancellationToken);
             return;
         }
-        var id = PeriodOrchestration.InstanceId(periodId);
-        try
-        {
-            await workflow.ScheduleNewOrchestrationInstanceAsync(nameof(PeriodOrchestration), id,
-                new StartOrchestrationOptions(id).WithDedupeStatuses(Alive), cancellationToken);
-            LogStarted(logger, id);
-        }
-        catch (Exception)
-        {
-            // Started meanwhile by another start (the open and the reconciler racing): that one is the period's.
-            if (!await IsAliveAsync(workflow, periodId, cancellationToken)) throw;
-        }
+        await Orchestrations.StartOnceAsync(workflow, nameof(PeriodOrchestration), PeriodOrchestration.InstanceId(periodId), cancellationToken);
+        LogStarted(logger, PeriodOrchestration.InstanceId(periodId));
     }
 
     /// <summary>Asks the period's orchestration to look again; <paramref name="what"/> is only for its history.</summary>
     public static async Task SignalAsync(DurableTaskClient workflow, string periodId, string what, CancellationToken cancellationToken) =>
         await workflow.RaiseEventAsync(PeriodOrchestration.InstanceId(periodId), PeriodOrchestration.Signal, what, cancellationToken);
 
-    private static async Task<bool> IsAliveAsync(DurableTaskClient workflow, string periodId, CancellationToken cancellationToken) =>
-        await workflow.GetInstanceAsync(PeriodOrchestration.InstanceId(periodId), cancellationToken) is { } instance && Alive.Contains(instance.RuntimeStatus);
+    private static Task<bool> IsAliveAsync(DurableTaskClient workflow, string periodId, CancellationToken cancellationToken) =>
+        Orchestrations.IsAliveAsync(workflow, PeriodOrchestration.InstanceId(periodId), cancellationToken);
 
     private async Task<IEnumerable<Period>> OpenPeriodsAsync(CancellationToken cancellationToken) =>
         (await catalog.ListAsync<Period>(CatalogStore.Periods, cancellationToken)).Where(p => p.Status == PeriodStatus.Open);

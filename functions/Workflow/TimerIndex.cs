@@ -8,9 +8,6 @@ namespace Baocao.Workflow;
 /// <summary>What a timer-index entry asks the sweep to do when it comes due.</summary>
 public enum DueKind
 {
-    /// <summary>Fire the durable timer named by the entry (checked against the timer row in the instance partition).</summary>
-    Timer,
-
     /// <summary>Re-announce the partition's outbox if rows are still waiting (a crash between commit and enqueue).</summary>
     Outbox,
 

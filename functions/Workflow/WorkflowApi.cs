@@ -39,7 +39,8 @@ public static class WorkflowApi
         services.AddSingleton<IWorkflowDefinition, DeclaredWorkflowDefinition>().AddSingleton<WorkflowDefinitions>();
         services.AddSingleton<WorkflowStore>().AddSingleton<TimerIndex>().AddSingleton<OutboxQueue>().AddSingleton<WorkflowEngine>();
         services.AddSingleton<PeriodActivities>().AddSingleton<ICatalogObserver, PeriodSignals>();
-        services.AddSingleton<ITimerKind, DeadlineTimer>().AddTransient<IWorkReceiver, PeriodCheckReceiver>();
+        services.AddSingleton<ITimerKind, DeadlineTimer>().AddTransient<ReportTimers>();
+        services.AddTransient<IWorkReceiver, PeriodCheckReceiver>().AddTransient<IWorkReceiver, ReportSignals>();
         services.AddTransient<OutboxDispatcher>().AddTransient<TimerSweeper>().AddTransient<PeriodPurge>();
         return services;
     }

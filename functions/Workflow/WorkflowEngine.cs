@@ -9,7 +9,7 @@ namespace Baocao.Workflow;
 /// Task back end could take its place later.
 /// </summary>
 public sealed partial class WorkflowEngine(
-    WorkflowStore store, WorkflowDefinitions definitions, TimerIndex index, OutboxQueue outbox, IEnumerable<ITimerPolicy> policies, PeopleTime time,
+    WorkflowStore store, WorkflowDefinitions definitions, OutboxQueue outbox, IEnumerable<ITimerPolicy> policies, PeopleTime time,
     BaocaoMetrics metrics,
     ILogger<WorkflowEngine> logger)
 {
@@ -37,7 +37,6 @@ public sealed partial class WorkflowEngine(
         var now = time.UtcNow;
         var instance = new WorkflowInstance(InstanceId(period, unit), period, unit, ReportState.NotStarted, definitions.Current.DefinitionVersion,
             Version: 0, Sequence: 0, Overdue: false, Late: false, now, now, StageCount: positions);
-        await IndexAheadAsync(instance.Id, timers, cancellationToken);
         if (await store.TryAddAsync(instance, cancellationToken, timers))
         {
             LogStarted(logger, instance.Id, instance.DefinitionVersion);
@@ -182,8 +181,9 @@ public sealed partial class WorkflowEngine(
 
     /// <summary>
     /// Commits a transition with what it causes: a report that finishes cancels its timers and asks its period
-    /// whether it is complete; otherwise the timer policies the transition concerns say which timers move. Index
-    /// entries for new timers and for the outbox are written ahead; the outbox is announced once the transaction stands.
+    /// whether it is complete; otherwise the timer policies the transition concerns say which timers move. A change of
+    /// timers (beyond the removal of the one that fired) tells the report's orchestration to look again. The outbox's
+    /// index entry is written ahead; the outbox is announced once the transaction stands.
     /// </summary>
     private async Task<bool> CommitAsync(TransitionCommit transition, CancellationToken cancellationToken)
     {
@@ -192,7 +192,10 @@ public sealed partial class WorkflowEngine(
         var commit = finishing
             ? transition with { Work = [.. transition.Work, PeriodActivities.CheckCompletion(next.PeriodId)], RemoveTimers = await store.TimersAsync(next.Id, cancellationToken) }
             : await WithPoliciesAsync(transition, cancellationToken);
-        await IndexAheadAsync(next.Id, commit.SetTimers, cancellationToken);
+        if (finishing || commit.SetTimers.Count > 0 || commit.RemoveTimers.Count > transition.RemoveTimers.Count)
+        {
+            commit = commit with { Work = [.. commit.Work, ReportSignals.Changed(next.Id)] };
+        }
         if (commit.Work.Count > 0) await outbox.PrepareAsync(next.Id, e.At, cancellationToken);
         if (!await store.TryCommitAsync(commit, cancellationToken)) return false;
         if (commit.Work.Count > 0) await outbox.AnnounceAsync(next.Id, cancellationToken);
@@ -220,11 +223,6 @@ public sealed partial class WorkflowEngine(
             .DistinctBy(t => t.Timer.Name)
             .ToList();
         return transition with { SetTimers = set, RemoveTimers = remove };
-    }
-
-    private async Task IndexAheadAsync(string instanceId, IReadOnlyList<DurableTimer>? timers, CancellationToken cancellationToken)
-    {
-        foreach (var timer in timers ?? []) await index.PutAsync(new DueEntry(instanceId, timer.Name, DueKind.Timer, timer.Due), cancellationToken);
     }
 
     private async Task<bool> TimerStandsAsync(StoredTimer firing, CancellationToken cancellationToken) =>

@@ -311,7 +311,7 @@ public sealed class WorkflowStore(TableServiceClient service)
             ["At"] = record.At,
             ["Instances"] = record.Instances,
             ["Rows"] = record.Rows,
-            ["TimerEntries"] = record.TimerEntries,
+            ["Timers"] = record.Timers,
             ["Blobs"] = record.Blobs,
             ["Export"] = record.Export,
             ["Confirmed"] = record.Confirmed,
@@ -320,7 +320,7 @@ public sealed class WorkflowStore(TableServiceClient service)
     /// <summary>The purges of a period, oldest first.</summary>
     public async Task<IReadOnlyList<PurgeRecord>> PurgeRecordsAsync(string periodId, CancellationToken cancellationToken) =>
         await RangeAsync(periodId, PurgePrefix, t => new PurgeRecord(t.PartitionKey, t.GetString("Actor"), t.GetDateTimeOffset("At")!.Value,
-            t.GetInt32("Instances")!.Value, t.GetInt32("Rows")!.Value, t.GetInt32("TimerEntries")!.Value, t.GetInt32("Blobs")!.Value,
+            t.GetInt32("Instances")!.Value, t.GetInt32("Rows")!.Value, (t.GetInt32("Timers") ?? t.GetInt32("TimerEntries"))!.Value, t.GetInt32("Blobs")!.Value,
             t.GetString("Export"), t.GetBoolean("Confirmed")!.Value), cancellationToken);
 
     /// <summary>Runs a conditional write; false when its condition failed (conflict, precondition, gone).</summary>

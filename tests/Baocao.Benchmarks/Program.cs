@@ -4,13 +4,10 @@ using Baocao.Benchmarks.Scenarios;
 namespace Baocao.Benchmarks;
 
 /// <summary>The sizes a run uses: the issue's figures, or a smoke size that only proves the harness still works.</summary>
-public sealed record Sizes(int Units, int Concurrency, int AttachmentBytes, long LargeBytes, int LargeRounds, int TimersSmall, int TimersLarge, int Due,
-    TimeSpan IdleWarmUp, TimeSpan Idle)
+public sealed record Sizes(int Units, int Concurrency, int AttachmentBytes, long LargeBytes, int LargeRounds, TimeSpan IdleWarmUp, TimeSpan Idle)
 {
-    public static readonly Sizes Full = new(1_000, 64, 256 * 1024, 500L * 1024 * 1024, 5, 10_000, 100_000, 100,
-        TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5));
-    public static readonly Sizes Smoke = new(24, 8, 256 * 1024, 24L * 1024 * 1024, 1, 200, 600, 10,
-        TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5));
+    public static readonly Sizes Full = new(1_000, 64, 256 * 1024, 500L * 1024 * 1024, 5, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5));
+    public static readonly Sizes Smoke = new(24, 8, 256 * 1024, 24L * 1024 * 1024, 1, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5));
 }
 
 /// <summary>One line of the report: what was measured, against which baseline of the same run, and whether the target holds.</summary>
@@ -19,7 +16,7 @@ public sealed record Result(string Scenario, double Value, string Unit, double? 
 /// <summary>
 /// Runs the scenarios of the performance issue against Azurite and the real app, each beside a baseline measured in
 /// the same run, and prints one table. Usage: <c>dotnet run -c Release --project tests/Baocao.Benchmarks [-- --smoke]
-/// [--scenario rush|upload|timers|lifecycle|dashboard|idle]</c>. Exits non-zero when a full-size target is missed.
+/// [--scenario rush|upload|lifecycle|dashboard|idle]</c>. Exits non-zero when a full-size target is missed.
 /// </summary>
 public static class Harness
 {
@@ -37,8 +34,6 @@ public static class Harness
         await using var app = await BenchmarkApp.StartAsync(root, ct);
         var results = new List<Result>();
         bool Wanted(string name) => only is null || only == name;
-        // The sweep runs first: the other scenarios leave outbox recovery entries that would come due during it.
-        if (Wanted("timers")) results.AddRange(await TimerSweep.RunAsync(app, sizes, ct));
         if (Wanted("rush")) results.AddRange(await DeadlineRush.RunAsync(app, sizes, ct));
         if (Wanted("upload")) results.AddRange(await LargeUpload.RunAsync(token => BenchmarkApp.StartAsync(root, token), sizes, ct));
         if (Wanted("lifecycle")) results.AddRange(await Lifecycle.RunAsync(app, ct));

@@ -102,19 +102,6 @@ public sealed class StoredRecords(string connectionString)
         await Table(StorageNames.WorkflowTable).QueryAsync<TableEntity>(e => e.PartitionKey == DigestStore.Partition, select: ["RowKey"], cancellationToken: Ct)
             .CountAsync(e => e.RowKey.StartsWith(NoticePrefix, StringComparison.Ordinal), Ct);
 
-    /// <summary>The timer index's entries that point into <paramref name="partition"/> (a report, or a feature's own partition).</summary>
-    public Task<List<DueEntry>> IndexEntriesForAsync(string partition) => IndexEntriesAsync(e => e.Partition == partition);
-
-    /// <summary>The timer index's entries that point into any report of a period.</summary>
-    public Task<List<DueEntry>> IndexEntriesOfPeriodAsync(string periodId) =>
-        IndexEntriesAsync(e => e.Partition.StartsWith(periodId + "~", StringComparison.Ordinal));
-
-    private async Task<List<DueEntry>> IndexEntriesAsync(Func<DueEntry, bool> which) =>
-        await Table(StorageNames.TimerIndexTable).QueryAsync<TableEntity>(cancellationToken: Ct)
-            .Select(t => new DueEntry(t.GetString("Partition"), t.GetString("Name"), Enum.Parse<DueKind>(t.GetString("Kind")), t.GetDateTimeOffset("Due")!.Value,
-                t.GetInt32("Attempt") ?? 0) { ETag = t.ETag })
-            .Where(which).ToListAsync(Ct);
-
     /// <summary>A period's record in the catalogue, as the JSON it is kept in.</summary>
     public async Task<string> PeriodRecordAsync(string periodId) =>
         (await Table(StorageNames.CatalogTable).GetEntityAsync<TableEntity>(CatalogStore.Periods, periodId, cancellationToken: Ct)).Value.GetString("Json");

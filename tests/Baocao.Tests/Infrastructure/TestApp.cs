@@ -32,6 +32,9 @@ public class TestApp : IAsyncLifetime
     /// <summary>Settings a test class wants to differ from the defaults.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>Runs on the real clock rather than on <see cref="Clock"/>, for durable timers that must come due by themselves.</summary>
+    protected virtual bool UsesRealClock => false;
+
     /// <summary>Keeps Azurite's data in a folder rather than in memory, so Azurite can be stopped and started again with it.</summary>
     protected virtual bool PersistsStorage => false;
 
@@ -132,7 +135,7 @@ public class TestApp : IAsyncLifetime
             foreach (var (key, value) in settings) web.UseSetting(key, value);
             web.ConfigureServices(services =>
             {
-                services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
+                if (!UsesRealClock) services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
                 // The SendGrid client talks to the app's own sink through the in-memory test server (or, served over
                 // HTTP, through the socket like any client).
                 services.AddHttpClient(MailSetup.HttpClientName)
@@ -190,6 +193,45 @@ public class TestApp : IAsyncLifetime
         var activities = Factory.Services.GetRequiredService<Baocao.Workflow.PeriodActivities>();
         await Eventually.UntilAsync(async () => (await activities.LookAsync(periodId, TestContext.Current.CancellationToken)).UnitsWithoutReport.Count == 0,
             $"every unit in the scope of {periodId} to have its report");
+        var reports = (await Factory.Services.GetRequiredService<Baocao.Workflow.WorkflowEngine>().ListAsync(periodId, TestContext.Current.CancellationToken))
+            .Select(i => i.Id).ToHashSet();
+        var now = Clock.GetUtcNow();
+        await Eventually.UntilAsync(async () => (await ReportClocksAsync()).Count(r => reports.Contains(r.InstanceId) && CaughtUp(r, now)) == reports.Count,
+            $"every report of {periodId} to have its orchestration waiting for its next timer");
+    }
+
+    /// <summary>Whether a report's orchestration has ended, or looked at or after <paramref name="now"/> and found nothing due.</summary>
+    private static bool CaughtUp((string InstanceId, bool Ended, Baocao.Workflow.ReportLook? Look) report, DateTimeOffset now) =>
+        report.Ended || report.Look is { } look && look.LookedAt >= now && (look.NextDue is null || look.NextDue > now);
+
+    /// <summary>Every report orchestration in the task hub, with what its last look saw (null before its first).</summary>
+    private async Task<IReadOnlyList<(string InstanceId, bool Ended, Baocao.Workflow.ReportLook? Look)>> ReportClocksAsync()
+    {
+        var client = await DurableClientAsync();
+        var found = new List<(string, bool, Baocao.Workflow.ReportLook?)>();
+        await foreach (var o in client.GetAllInstancesAsync(new OrchestrationQuery { FetchInputsAndOutputs = true }))
+        {
+            if (o.Name != nameof(Baocao.Workflow.ReportOrchestration)) continue;
+            found.Add((o.InstanceId, o.IsCompleted, o.SerializedCustomStatus is null ? null : o.ReadCustomStatusAs<Baocao.Workflow.ReportLook>()));
+        }
+        return found;
+    }
+
+    /// <summary>
+    /// Brings every report's orchestration up to the app's clock after a test moved it, as the real clock would in time:
+    /// each is told to look again, and this returns once each has looked at or after the clock's present with nothing
+    /// due (it fired what was), or has ended.
+    /// </summary>
+    public async Task ReportsCaughtUpAsync()
+    {
+        var client = await DurableClientAsync();
+        var now = Clock.GetUtcNow();
+        foreach (var report in await ReportClocksAsync())
+        {
+            if (!report.Ended) await client.RaiseEventAsync(report.InstanceId, Baocao.Workflow.ReportOrchestration.Changed, "clock-moved");
+        }
+        await Eventually.UntilAsync(async () => (await ReportClocksAsync()).All(r => CaughtUp(r, now)),
+            "every report orchestration to have fired what the moved clock made due");
     }
 
     /// <summary>Plans and opens a month period of 2026 whose scope lists <paramref name="units"/>, with one review stage; waits for its reports.</summary>
@@ -207,19 +249,34 @@ public class TestApp : IAsyncLifetime
         return period.Id;
     }
 
+    /// <summary>What the queue trigger does: every announced outbox delivered, until the queue is empty.</summary>
+    public Task DeliverOutboxAsync() => OutboxDrain.DrainAsync(Factory, Stored.OutboxQueue, TestContext.Current.CancellationToken);
+
     /// <summary>Runs the period reconciler now, as its timer would.</summary>
     public Task ReconcilePeriodsAsync() =>
         Factory.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<Baocao.LocalHost.TimerTriggers>().Single()
             .FireNowAsync("ReconcilePeriods", TestContext.Current.CancellationToken);
 
     /// <summary>Waits until the period's orchestration has ended (after the close: reports marked missed, the period complete).</summary>
-    public async Task PeriodSettledAsync(string periodId)
+    public async Task PeriodSettledAsync(string periodId) =>
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, (await OrchestrationEndedAsync(Baocao.Workflow.PeriodOrchestration.InstanceId(periodId))).RuntimeStatus);
+
+    /// <summary>Waits (a minute at most) until an orchestration has ended, and returns it with its output.</summary>
+    public async Task<OrchestrationMetadata> OrchestrationEndedAsync(string instanceId)
     {
         var client = await DurableClientAsync();
         using var patience = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         patience.CancelAfter(TimeSpan.FromSeconds(60));
-        var done = await client.WaitForInstanceCompletionAsync(Baocao.Workflow.PeriodOrchestration.InstanceId(periodId), patience.Token);
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        return await client.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true, patience.Token);
+    }
+
+    /// <summary>Starts a report with the timers given, and its orchestration, as a period's opening does; returns its id.</summary>
+    public async Task<string> StartReportAsync(string periodId, string unit, params Baocao.Workflow.DurableTimer[] timers)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var id = (await Factory.Services.GetRequiredService<Baocao.Workflow.WorkflowEngine>().StartAsync(periodId, unit, ct, timers)).Id;
+        await Baocao.Workflow.ReportSignals.StartAsync(await DurableClientAsync(), id, ct);
+        return id;
     }
 
     /// <summary>Proves a request wrote nothing, naming any row, blob or message that changed.</summary>

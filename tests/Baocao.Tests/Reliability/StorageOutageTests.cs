@@ -131,7 +131,7 @@ public abstract class StorageOutageScenario<TApp>(TApp app) where TApp : TestApp
         // storage kept without answering (so it was never released) has lapsed by then, as it would in time.
         App.Clock.Advance(new[] { OutboxQueue.RecoveryDelay, OutboxDispatcher.ClaimLease }.Max() + TimeSpan.FromMinutes(1));
         await App.Factory.Services.GetRequiredService<TimerSweeper>().SweepAsync(Ct);
-        await OutboxDrain.DrainAsync(App.Factory, App.Stored.OutboxQueue, Ct);
+        await App.DeliverOutboxAsync();
         var engine = App.Factory.Services.GetRequiredService<WorkflowEngine>();
         foreach (var unit in units) Assert.Empty(await engine.PendingWorkAsync(WorkflowEngine.InstanceId(Period, unit), Ct));
 

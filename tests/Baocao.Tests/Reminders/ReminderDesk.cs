@@ -40,8 +40,8 @@ public sealed class ReminderApp : TestApp, IAsyncLifetime
 }
 
 /// <summary>
-/// The province's side of reminders in a test: plan and open a period, move the clock to a local time, run the sweep as
-/// the timer trigger would, deliver the outbox as the queue trigger would, and read the digest mails the sink received.
+/// The province's side of reminders in a test: plan and open a period, move the clock to a local time, let the reports'
+/// orchestrations fire what came due and run the sweep as the timer trigger would, deliver the outbox as the queue trigger would, and read the digest mails the sink received.
 /// </summary>
 public sealed class ReminderDesk(TestApp app)
 {
@@ -92,22 +92,28 @@ public sealed class ReminderDesk(TestApp app)
     public DateTimeOffset Local(string text) =>
         Time.FromLocal(DateTime.ParseExact(text, "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture));
 
-    /// <summary>Moves the clock to a local time and runs one sweep, then delivers what it queued; returns the sweep.</summary>
+    /// <summary>Moves the clock to a local time and lets time do its work there (see <see cref="SweepAsync"/>); returns the sweep.</summary>
     public async Task<SweepResult> SweepAtAsync(string local)
     {
         app.Clock.SetUtcNow(Local(local));
         return await SweepAsync();
     }
 
-    public async Task<SweepResult> SweepAsync(TimerSweeper? sweeper = null)
+    /// <summary>
+    /// What the clock's present brings: every report's orchestration fires the timers now due, the outbox delivers the
+    /// notices they recorded, and one sweep gathers them into digests, which the outbox then sends.
+    /// </summary>
+    public async Task<SweepResult> SweepAsync()
     {
-        var result = await (sweeper ?? app.Factory.Services.GetRequiredService<TimerSweeper>()).SweepAsync(Ct);
+        await app.ReportsCaughtUpAsync();
+        await DeliverAllAsync();
+        var result = await app.Factory.Services.GetRequiredService<TimerSweeper>().SweepAsync(Ct);
         await DeliverAllAsync();
         return result;
     }
 
     /// <summary>What the queue trigger does: every announced outbox delivered, until the queue is empty.</summary>
-    public Task DeliverAllAsync() => OutboxDrain.DrainAsync(app.Factory, app.Stored.OutboxQueue, Ct);
+    public Task DeliverAllAsync() => app.DeliverOutboxAsync();
 
     /// <summary>The digest mails received since the last look that name the period (a digest may list other periods' items too).</summary>
     public async Task<IReadOnlyList<CapturedMail>> NewDigestsAsync(string periodId)

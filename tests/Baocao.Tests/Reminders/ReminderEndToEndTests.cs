@@ -10,8 +10,9 @@ namespace Baocao.Tests.Reminders;
 
 /// <summary>
 /// The real app end to end with minute-scale offsets: the admin plans and opens a period over HTTP, a unit submits
-/// over HTTP, every minute the host's timer trigger invokes the sweep and its queue trigger the outbox deliveries, in
-/// the Functions host's own shape, and the mails are read from the sink's JSON.
+/// over HTTP, every minute the reports' orchestrations fire what came due and the host's timer trigger invokes the
+/// sweep and its queue trigger the outbox deliveries, in the Functions host's own shape, and the mails are read from
+/// the sink's JSON.
 /// </summary>
 public sealed class ReminderEndToEndTests(ReminderApp app) : IClassFixture<ReminderApp>
 {
@@ -51,15 +52,24 @@ public sealed class ReminderEndToEndTests(ReminderApp app) : IClassFixture<Remin
         ], mails.OrderBy(m => m.At).ThenBy(m => m.To, StringComparer.Ordinal).ToList());
     }
 
-    /// <summary>What the host does each minute: fire <c>TimerSweep</c>, then run <c>OutboxDispatch</c> for each queue message.</summary>
+    /// <summary>
+    /// What a minute brings: the reports' orchestrations fire what came due, then the host runs <c>OutboxDispatch</c>
+    /// for each queue message, fires <c>TimerSweep</c>, and runs <c>OutboxDispatch</c> again for what the sweep made.
+    /// </summary>
     private async Task TriggerAsync()
     {
         var hosted = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetServices<Microsoft.Extensions.Hosting.IHostedService>(app.Factory.Services).ToList();
-        await hosted.OfType<Baocao.LocalHost.TimerTriggers>().Single().FireNowAsync("TimerSweep", Ct);
         var queue = hosted.OfType<Baocao.LocalHost.QueueTriggers>().Single();
-        while (await queue.ReceiveOnceAsync("OutboxDispatch", Ct) > 0)
+        async Task DispatchAllAsync()
         {
+            while (await queue.ReceiveOnceAsync("OutboxDispatch", Ct) > 0)
+            {
+            }
         }
+        await app.ReportsCaughtUpAsync();
+        await DispatchAllAsync();
+        await hosted.OfType<Baocao.LocalHost.TimerTriggers>().Single().FireNowAsync("TimerSweep", Ct);
+        await DispatchAllAsync();
     }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -77,14 +77,14 @@ public sealed class PeriodOrchestrationTests(DemoApp app) : IClassFixture<DemoAp
         var periodId = await OpenMonthAsync(2, "HND", "DUQS");
         var hnd = WorkflowEngine.InstanceId(periodId, "HND");
         Assert.IsType<FireResult.Applied>(await _engine.FireAsync(WorkflowEngine.InstanceId(periodId, "DUQS"), new Firing(ReportTrigger.Exempt, "quản trị viên", WorkflowChannel.Admin) { Comment = "Đơn vị sáp nhập." }, Ct));
-        await OutboxDrain.DrainAsync(app.Factory, app.Stored.OutboxQueue, Ct);
+        await app.DeliverOutboxAsync();
         Assert.Null(await _store.PeriodCompletionAsync(periodId, Ct));
 
         foreach (var trigger in new[] { ReportTrigger.Submit, ReportTrigger.Claim, ReportTrigger.Approve, ReportTrigger.Approve })
         {
             Assert.IsType<FireResult.Applied>(await _engine.FireAsync(hnd, new Firing(trigger, "cv.lan", WorkflowChannel.Link), Ct));
         }
-        await OutboxDrain.DrainAsync(app.Factory, app.Stored.OutboxQueue, Ct);
+        await app.DeliverOutboxAsync();
 
         // The finishing report signalled the period's orchestration, whose next round records the completion.
         Assert.Equal("all-finished", (await CompletionAsync(periodId)).Reason);

@@ -1,0 +1,89 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+
+namespace Baocao.Workflow;
+
+/// <summary>
+/// What a report's orchestration sees when it looks: the report's earliest timer (its name, when it is due, and how
+/// long that is from now by the app's clock), whether the report is finished, and the app's time of the look.
+/// </summary>
+public sealed record ReportLook(string? NextTimer, DateTimeOffset? NextDue, TimeSpan DueIn, bool Finished, DateTimeOffset LookedAt)
+{
+    /// <summary>Nothing left to wait for: the report is finished (or gone) and holds no timer.</summary>
+    public bool Done => Finished && NextTimer is null;
+}
+
+/// <summary>A report's timer that came due, as the firing activity takes it.</summary>
+public sealed record DueTimer(string InstanceId, string Name, DateTimeOffset Due);
+
+/// <summary>
+/// One report's clock, an orchestration with the report's id (<c>{periodId}~{unitCode}</c>) as its instance id. The
+/// report's timers (its deadline, the reminder steps before and after it, each review stage's waits) are rows in its
+/// own partition, set and removed by the decisions in the same transaction as the state they belong to; this
+/// orchestration waits on a durable timer for the earliest of them and fires it when it comes due. A decision that
+/// changes the timers signals <see cref="Changed"/>, and the next round looks again. A firing that lost to a
+/// decision, or came twice, is refused by the timer row's ETag, so it changes nothing.
+/// </summary>
+/// <remarks>
+/// How long to wait is asked of the app's clock (<see cref="ReportLook.DueIn"/>) rather than read off the timer's
+/// instant, so a test that moves the app's clock and signals gets the same answer the real clock gives in time.
+/// </remarks>
+public sealed class ReportOrchestration(ReportTimers timers)
+{
+    /// <summary>The event a decision that changed the report's timers raises; what it says is only for the history.</summary>
+    public const string Changed = "report-changed";
+
+    /// <summary>A firing that failed (storage away) is tried again this often before the round gives up and looks again.</summary>
+    private static readonly TaskOptions Retried = TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromSeconds(5), backoffCoefficient: 2));
+
+    /// <summary>How long a round that could not fire waits before it looks again.</summary>
+    private static readonly TimeSpan AfterFailure = TimeSpan.FromMinutes(5);
+
+    [Function(nameof(ReportOrchestration))]
+    public static async Task<string> RunAsync([OrchestrationTrigger] TaskOrchestrationContext context, string instanceId)
+    {
+        var look = await context.CallActivityAsync<ReportLook>(nameof(LookAtReportTimers), instanceId, Retried);
+        context.SetCustomStatus(look);
+        if (look.Done) return "finished";
+        if (look is { NextTimer: { } name, NextDue: { } due, DueIn.Ticks: <= 0 })
+        {
+            try
+            {
+                await context.CallActivityAsync(nameof(FireReportTimer), new DueTimer(instanceId, name, due), Retried);
+            }
+            catch (TaskFailedException)
+            {
+                await context.CreateTimer(context.CurrentUtcDateTime + AfterFailure, CancellationToken.None);
+            }
+        }
+        else
+        {
+            await WaitAsync(context, look);
+        }
+        // A new generation per round keeps the history short; a signal that came meanwhile is carried over.
+        context.ContinueAsNew(instanceId, preserveUnprocessedEvents: true);
+        return "waiting";
+    }
+
+    /// <summary>Waits for the earliest timer, or for a signal that the timers changed, whichever comes first.</summary>
+    private static async Task WaitAsync(TaskOrchestrationContext context, ReportLook look)
+    {
+        using var cancel = new CancellationTokenSource();
+        var changed = context.WaitForExternalEvent<string>(Changed, cancel.Token);
+        if (look.NextTimer is null)
+        {
+            await changed;
+            return;
+        }
+        var due = context.CreateTimer(context.CurrentUtcDateTime + look.DueIn, cancel.Token);
+        await Task.WhenAny(changed, due);
+        // The one that lost is cancelled: a pending timer would keep the generation from ending.
+        cancel.Cancel();
+    }
+
+    [Function(nameof(LookAtReportTimers))]
+    public Task<ReportLook> LookAtReportTimers([ActivityTrigger] string instanceId, CancellationToken ct) => timers.LookAsync(instanceId, ct);
+
+    [Function(nameof(FireReportTimer))]
+    public Task FireReportTimer([ActivityTrigger] DueTimer timer, CancellationToken ct) => timers.FireAsync(timer, ct);
+}
