@@ -3,9 +3,15 @@ using Microsoft.DurableTask.Client;
 
 namespace Baocao.Workflow;
 
-/// <summary>Starting an orchestration once under its own id, as period and report orchestrations both are.</summary>
+/// <summary>What period and report orchestrations share: how their activities are retried, and starting one once under its own id.</summary>
 public static class Orchestrations
 {
+    /// <summary>
+    /// An activity that failed (storage away, a dependency refusing) is tried again, 5 s, 10 s, 20 s and 40 s later,
+    /// before the orchestration hears of the failure: every activity here is safe to repeat.
+    /// </summary>
+    public static readonly TaskOptions Retried = TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromSeconds(5), backoffCoefficient: 2));
+
     private static readonly OrchestrationRuntimeStatus[] Alive =
         [OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended];
 

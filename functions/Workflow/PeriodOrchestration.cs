@@ -35,23 +35,23 @@ public sealed class PeriodOrchestration(PeriodActivities activities)
     [Function(nameof(PeriodOrchestration))]
     public static async Task<string> RunAsync([OrchestrationTrigger] TaskOrchestrationContext context, string periodId)
     {
-        var look = await context.CallActivityAsync<PeriodLook>(nameof(LookAtPeriod), periodId);
+        var look = await context.CallActivityAsync<PeriodLook>(nameof(LookAtPeriod), periodId, Orchestrations.Retried);
         switch (look.Status)
         {
             case PeriodStatus.Open:
                 await Task.WhenAll(look.UnitsWithoutReport.Chunk(Batch)
-                    .Select(units => context.CallActivityAsync(nameof(StartReports), new PeriodBatch(periodId, units))));
-                if (look.AllFinished) await context.CallActivityAsync(nameof(RecordAllFinished), periodId);
+                    .Select(units => context.CallActivityAsync(nameof(StartReports), new PeriodBatch(periodId, units), Orchestrations.Retried)));
+                if (look.AllFinished) await context.CallActivityAsync(nameof(RecordAllFinished), periodId, Orchestrations.Retried);
                 context.SetCustomStatus(new { open = true, started = look.UnitsWithoutReport.Count });
                 await context.WaitForExternalEvent<string>(Signal);
                 // A new generation per round keeps the history short; a signal that came meanwhile is carried over.
                 context.ContinueAsNew(periodId, preserveUnprocessedEvents: true);
                 return "open";
             case PeriodStatus.Closed:
-                var owing = await context.CallActivityAsync<IReadOnlyList<string>>(nameof(ReportsOwing), periodId);
+                var owing = await context.CallActivityAsync<IReadOnlyList<string>>(nameof(ReportsOwing), periodId, Orchestrations.Retried);
                 await Task.WhenAll(owing.Chunk(Batch)
-                    .Select(instances => context.CallActivityAsync(nameof(MarkMissed), new PeriodBatch(periodId, instances))));
-                await context.CallActivityAsync(nameof(RecordClosed), periodId);
+                    .Select(instances => context.CallActivityAsync(nameof(MarkMissed), new PeriodBatch(periodId, instances), Orchestrations.Retried)));
+                await context.CallActivityAsync(nameof(RecordClosed), periodId, Orchestrations.Retried);
                 return "closed";
             default:
                 // Planned, or gone: nothing to run until the period opens, which starts the orchestration again.

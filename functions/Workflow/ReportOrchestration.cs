@@ -33,23 +33,20 @@ public sealed class ReportOrchestration(ReportTimers timers)
     /// <summary>The event a decision that changed the report's timers raises; what it says is only for the history.</summary>
     public const string Changed = "report-changed";
 
-    /// <summary>A firing that failed (storage away) is tried again this often before the round gives up and looks again.</summary>
-    private static readonly TaskOptions Retried = TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromSeconds(5), backoffCoefficient: 2));
-
-    /// <summary>How long a round that could not fire waits before it looks again.</summary>
+    /// <summary>How long a round whose firing failed even when retried waits before it looks again.</summary>
     private static readonly TimeSpan AfterFailure = TimeSpan.FromMinutes(5);
 
     [Function(nameof(ReportOrchestration))]
     public static async Task<string> RunAsync([OrchestrationTrigger] TaskOrchestrationContext context, string instanceId)
     {
-        var look = await context.CallActivityAsync<ReportLook>(nameof(LookAtReportTimers), instanceId, Retried);
+        var look = await context.CallActivityAsync<ReportLook>(nameof(LookAtReportTimers), instanceId, Orchestrations.Retried);
         context.SetCustomStatus(look);
         if (look.Done) return "finished";
         if (look is { NextTimer: { } name, NextDue: { } due, DueIn.Ticks: <= 0 })
         {
             try
             {
-                await context.CallActivityAsync(nameof(FireReportTimer), new DueTimer(instanceId, name, due), Retried);
+                await context.CallActivityAsync(nameof(FireReportTimer), new DueTimer(instanceId, name, due), Orchestrations.Retried);
             }
             catch (TaskFailedException)
             {

@@ -1,3 +1,4 @@
+using Baocao.Storage;
 using System.Diagnostics;
 using System.Net;
 
@@ -36,6 +37,21 @@ public sealed class AppProcess : IAsyncDisposable
         ["Review__CurrentKeyId"] = "k1",
         ["Review__SigningKeys__k1"] = "app-process-test-signing-key-0123456789",
     };
+
+    /// <summary>
+    /// <see cref="HostSettings"/> on a free port with a task hub of the process's own (so a test class's in-process
+    /// engine never takes its work over) and the demo province seeded, where a message an engine took and died with
+    /// comes back after 5 seconds rather than the default five minutes: what a test that kills the engine runs on.
+    /// </summary>
+    public static Dictionary<string, string> KillableEngineSettings(string storage, string hub)
+    {
+        var settings = HostSettings(storage, LocalAzurite.FreePort());
+        settings["Baocao__SeedDemoData"] = "true";
+        settings["AzureFunctionsJobHost__extensions__durableTask__hubName"] = hub;
+        settings["AzureFunctionsJobHost__extensions__durableTask__storageProvider__controlQueueVisibilityTimeout"] = "00:00:05";
+        settings["AzureFunctionsJobHost__extensions__durableTask__storageProvider__workItemQueueVisibilityTimeout"] = "00:00:05";
+        return settings;
+    }
 
     /// <summary>Starts <paramref name="file"/> (an executable, or <c>dotnet</c> with the app's dll) and waits until it answers.</summary>
     public static async Task<AppProcess> StartAsync(string file, IEnumerable<string> arguments, string workingDirectory,

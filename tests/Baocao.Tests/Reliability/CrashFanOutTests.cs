@@ -10,12 +10,12 @@ namespace Baocao.Tests.Reliability;
 /// <summary>
 /// A period opens for a province of a few hundred units while the app, running as its own process on the real durable
 /// engine, is killed with SIGKILL in the middle of the fan-out (episodes and activities in flight) and started anew.
-/// Every unit in scope ends with exactly its one report, with its deadline timer, and the orchestration waits again.
+/// Every unit in scope ends with exactly its one report, with its deadline timer and its orchestration, and the
+/// period's orchestration waits again.
 /// </summary>
 [Collection(nameof(RunsAlone))]
 public sealed class CrashFanOutTests(TestApp storage) : IClassFixture<TestApp>
 {
-    /// <summary>A task hub of the process's own, so the test class's in-process engine never takes its work over.</summary>
     private const string Hub = "BaocaoCrash";
 
     private const string PeriodId = "2026-M01";
@@ -39,12 +39,7 @@ public sealed class CrashFanOutTests(TestApp storage) : IClassFixture<TestApp>
     public async Task Every_unit_gets_exactly_its_report_when_the_fan_out_is_killed_twice_midway()
     {
         var count = 300 * ReliabilityScale.Factor;
-        var settings = AppProcess.HostSettings(storage.Azurite.ConnectionString, LocalAzurite.FreePort());
-        settings["Baocao__SeedDemoData"] = "true";
-        settings["AzureFunctionsJobHost__extensions__durableTask__hubName"] = Hub;
-        // A message an engine took and died with comes back after this, not after the default five minutes.
-        settings["AzureFunctionsJobHost__extensions__durableTask__storageProvider__controlQueueVisibilityTimeout"] = "00:00:05";
-        settings["AzureFunctionsJobHost__extensions__durableTask__storageProvider__workItemQueueVisibilityTimeout"] = "00:00:05";
+        var settings = AppProcess.KillableEngineSettings(storage.Azurite.ConnectionString, Hub);
         // One batch of reports at a time: the fan-out then lasts long enough on a machine of its own to be killed midway.
         settings["AzureFunctionsJobHost__extensions__durableTask__maxConcurrentActivityFunctions"] = "1";
         await using var app = await AppProcess.StartBuiltAsync(settings, Ct);
@@ -73,6 +68,13 @@ public sealed class CrashFanOutTests(TestApp storage) : IClassFixture<TestApp>
         Assert.Equal(inScope, instances.Select(i => i.UnitCode).Order(StringComparer.Ordinal));
         Assert.All(instances, i => Assert.Equal((ReportState.NotStarted, 0), (i.State, i.Sequence)));
         Assert.Equal(inScope.Count, await storage.Stored.ReportsWithTimerAsync(PeriodId, DeadlineTimer.Name));
+
+        // Every report gets its orchestration: an activity a kill cut short runs again once its message is visible again.
+        foreach (var instance in instances)
+        {
+            await Eventually.UntilAsync(async () => await storage.Stored.OrchestrationAsync(Hub, instance.Id) is ("Pending" or "Running", _),
+                $"{instance.Id}'s orchestration running", TimeSpan.FromMinutes(1));
+        }
 
         // The orchestration survived both kills and waits for the period's next signal.
         await Eventually.UntilAsync(async () => await storage.Stored.OrchestrationAsync(Hub, PeriodId) is ("Running", { } custom) && custom.Contains("\"open\":true"),
