@@ -104,11 +104,22 @@ public sealed class InstanceFunctions(WorkflowEngine engine, PeriodPurge purge)
         return TypedResults.Ok(found);
     }
 
-    [Function("GetInstance"), EndpointSummary("Một báo cáo trong quy trình ({kỳ}~{đơn vị}): trạng thái và toàn bộ lịch sử")]
+    [Function("GetInstance"), EndpointSummary("Một báo cáo trong quy trình ({kỳ}~{đơn vị}): trạng thái, toàn bộ lịch sử, các hẹn giờ còn chờ và quy trình điều phối")]
+    [EndpointDescription("orchestration: trạng thái của quy trình điều phối (Durable Functions) của báo cáo, hẹn giờ nó đang chờ và đến khi nào.")]
     [ProducesProblem(StatusCodes.Status404NotFound)]
-    public async Task<Results<Ok<WorkflowView>, ProblemHttpResult>> GetInstance(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "instances/{instanceId}")] HttpRequest req, string instanceId, CancellationToken ct) =>
-        await engine.GetAsync(instanceId, ct) is { } view ? TypedResults.Ok(view) : WorkflowApi.NotFound(instanceId);
+    public async Task<Results<Ok<InstanceDetail>, ProblemHttpResult>> GetInstance(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "instances/{instanceId}")] HttpRequest req, string instanceId,
+        [DurableClient] DurableTaskClient workflow, CancellationToken ct)
+    {
+        if (await engine.GetAsync(instanceId, ct) is not { } view) return WorkflowApi.NotFound(instanceId);
+        var timers = (await engine.TimersAsync(view.Instance.Id, ct)).Select(t => new PendingTimer(t.Name, t.Kind, t.Due)).OrderBy(t => t.Due).ToList();
+        var orchestration = await workflow.GetInstanceAsync(view.Instance.Id, getInputsAndOutputs: true, ct);
+        var look = orchestration?.SerializedCustomStatus is null ? null : orchestration.ReadCustomStatusAs<ReportLook>();
+        var clock = orchestration is null ? null
+            : new ReportClock(orchestration.RuntimeStatus.ToString(), orchestration.IsCompleted ? null : look?.NextTimer,
+                orchestration.IsCompleted ? null : look?.NextDue, look?.LookedAt);
+        return TypedResults.Ok(new InstanceDetail(view.Instance, view.History, timers, clock));
+    }
 
     [Function("ReopenInstance"), EndpointSummary("Mở lại báo cáo đã duyệt: trả về đơn vị, kèm lý do")]
     [Accepts(typeof(ReopenRequest), "application/json"), ProducesValidationProblems]

@@ -238,6 +238,10 @@ public sealed partial class WorkflowEngine(
             ? new WorkflowView(read.Instance, await store.HistoryAsync(instanceId, cancellationToken))
             : null;
 
+    /// <summary>The timers the instance still holds, as its orchestration will fire them.</summary>
+    public async Task<IReadOnlyList<DurableTimer>> TimersAsync(string instanceId, CancellationToken cancellationToken) =>
+        (await store.TimersAsync(instanceId, cancellationToken)).Select(t => t.Timer).ToList();
+
     /// <summary>Recomputes the hash chain of an instance's history from the stored fields.</summary>
     public async Task<HistoryCheck> VerifyHistoryAsync(string instanceId, CancellationToken cancellationToken)
     {

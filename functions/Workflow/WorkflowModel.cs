@@ -99,6 +99,18 @@ public sealed record Preview(Verdict Verdict, InstanceRow? Read);
 /// <summary>An instance with its whole history, oldest first.</summary>
 public sealed record WorkflowView(WorkflowInstance Instance, IReadOnlyList<HistoryEvent> History);
 
+/// <summary>A timer a report still holds: its name (<c>deadline</c>, <c>remind-00</c>, <c>review-wait</c>…), its kind and when it comes due.</summary>
+public sealed record PendingTimer(string Name, string Kind, DateTimeOffset Due);
+
+/// <summary>
+/// A report's orchestration as the task hub has it: its runtime status, and from its last look the timer it waits for
+/// and until when (none while it waits only for a decision), and the time of that look.
+/// </summary>
+public sealed record ReportClock(string Status, string? WaitsFor, DateTimeOffset? Until, DateTimeOffset? LookedAt);
+
+/// <summary>What an admin reads of one report: the instance, its whole history, its pending timers and its orchestration (null if it has none).</summary>
+public sealed record InstanceDetail(WorkflowInstance Instance, IReadOnlyList<HistoryEvent> History, IReadOnlyList<PendingTimer> Timers, ReportClock? Orchestration);
+
 /// <summary>The result of checking an instance's hash chain; <see cref="FirstBrokenSequence"/> is null when it holds.</summary>
 public sealed record HistoryCheck(int Events, int? FirstBrokenSequence)
 {

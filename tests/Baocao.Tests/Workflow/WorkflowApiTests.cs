@@ -27,12 +27,36 @@ public sealed class WorkflowApiTests(TestApp app) : IClassFixture<TestApp>
     {
         var id = await ApprovedAsync("HND");
 
-        var view = await (await _admin.GetAsync($"/api/instances/{id}", Ct)).ReadAsAsync<WorkflowView>();
+        var view = await (await _admin.GetAsync($"/api/instances/{id}", Ct)).ReadAsAsync<InstanceDetail>();
 
         Assert.Equal(ReportState.Approved, view.Instance.State);
         Assert.Equal(4, view.History.Count);
+        Assert.Empty(view.Timers);
         await (await _admin.GetAsync("/api/instances/2026-Q4~KHONG", Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
         await (await app.Anonymous().GetAsync($"/api/instances/{id}", Ct)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task An_admin_reads_the_timers_a_report_still_holds_and_what_its_orchestration_waits_for()
+    {
+        var deadline = HistoryChain.Storable(app.Clock.GetUtcNow().AddDays(5));
+        var id = await app.StartReportAsync("2026-M09", "DTN", DeadlineTimer.For(deadline));
+
+        InstanceDetail? view = null;
+        await Eventually.UntilAsync(async () => (view = await (await _admin.GetAsync($"/api/instances/{id}", Ct)).ReadAsAsync<InstanceDetail>())
+            .Orchestration?.WaitsFor is not null, "the report's orchestration to wait for its deadline");
+
+        Assert.Equal([new PendingTimer(DeadlineTimer.Name, DeadlineTimer.Name, deadline)], view!.Timers);
+        Assert.Equal(("Running", DeadlineTimer.Name, deadline), (view.Orchestration!.Status, view.Orchestration.WaitsFor, view.Orchestration.Until));
+        Assert.Equal(app.Clock.GetUtcNow(), view.Orchestration.LookedAt);
+
+        // Exempted, the report finishes: its timer goes with the decision and its orchestration ends.
+        (await _admin.PostJsonAsync($"/api/instances/{id}/raise-event", """{ "event": "exempt", "reason": "Đơn vị sáp nhập." }""")).EnsureSuccessStatusCode();
+        await app.DeliverOutboxAsync();
+        await app.OrchestrationEndedAsync(id);
+        view = await (await _admin.GetAsync($"/api/instances/{id}", Ct)).ReadAsAsync<InstanceDetail>();
+        Assert.Empty(view.Timers);
+        Assert.Equal(("Completed", null), (view.Orchestration!.Status, view.Orchestration.WaitsFor));
     }
 
     [Fact]
