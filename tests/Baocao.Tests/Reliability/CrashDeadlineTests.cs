@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Baocao.Tests.Infrastructure;
 using Baocao.Workflow;
 
@@ -17,12 +16,6 @@ public sealed class CrashDeadlineTests(TestApp storage) : IClassFixture<TestApp>
     private const string PeriodId = "KIEM-TRA-HAN";
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private static string Units(int count) => JsonSerializer.Serialize(Enumerable.Range(1, count).Select(n => new
-    {
-        code = $"XA-{n:D4}", name = $"Đảng ủy xã số {n}", level = "HUYEN", parent = "BDV-TU",
-        reportingOfficer = new { name = $"Cán bộ xã {n}", email = $"canbo.xa{n:D4}@anhoa.example" },
-    }));
 
     /// <summary>A thematic period whose figures ended two days ago and whose deadline is <paramref name="deadline"/>, with no reminder step.</summary>
     private static string Period(DateTimeOffset deadline)
@@ -46,7 +39,7 @@ public sealed class CrashDeadlineTests(TestApp storage) : IClassFixture<TestApp>
         settings["AzureFunctionsJobHost__extensions__durableTask__maxConcurrentActivityFunctions"] = "1";
         await using var app = await AppProcess.StartBuiltAsync(settings, Ct);
         using var admin = app.Admin();
-        (await admin.PostJsonAsync("/api/catalog/units/import", Units(100))).EnsureSuccessStatusCode();
+        (await admin.PostJsonAsync("/api/catalog/units/import", Communes.Json(100))).EnsureSuccessStatusCode();
         (await admin.PostJsonAsync("/api/catalog/periods", Period(DateTimeOffset.UtcNow.AddSeconds(40)))).EnsureSuccessStatusCode();
         (await admin.PostAsync($"/api/catalog/periods/{PeriodId}/open", null, Ct)).EnsureSuccessStatusCode();
         var inScope = (await (await admin.GetAsync("/api/catalog/units", Ct)).ReadAsAsync<List<Baocao.Catalog.OrgUnit>>()).Count(u => u.Active && u.Parent is not null);

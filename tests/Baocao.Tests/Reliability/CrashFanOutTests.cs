@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Baocao.Catalog;
 using Baocao.Hosting;
 using Baocao.Storage;
@@ -22,12 +21,6 @@ public sealed class CrashFanOutTests(TestApp storage) : IClassFixture<TestApp>
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static string Units(int count) => JsonSerializer.Serialize(Enumerable.Range(1, count).Select(n => new
-    {
-        code = $"XA-{n:D4}", name = $"Đảng ủy xã số {n}", level = "HUYEN", parent = "BDV-TU",
-        reportingOfficer = new { name = $"Cán bộ xã {n}", email = $"canbo.xa{n:D4}@anhoa.example" },
-    }));
-
     private const string Period = """
         { "type": "month", "year": 2026, "number": 1, "templateCode": "SK6T", "deadline": "2026-12-20T17:00", "scope": { "root": "BDV-TU" },
           "stages": [ { "code": "THAM-DINH", "name": "Chuyên viên thẩm định", "assignees": [ { "name": "Nguyễn Thị Thu Hà", "email": "thuha.bdv@anhoa.example" } ] } ] }
@@ -44,7 +37,7 @@ public sealed class CrashFanOutTests(TestApp storage) : IClassFixture<TestApp>
         settings["AzureFunctionsJobHost__extensions__durableTask__maxConcurrentActivityFunctions"] = "1";
         await using var app = await AppProcess.StartBuiltAsync(settings, Ct);
         using var admin = app.Admin();
-        (await admin.PostJsonAsync("/api/catalog/units/import", Units(count))).EnsureSuccessStatusCode();
+        (await admin.PostJsonAsync("/api/catalog/units/import", Communes.Json(count))).EnsureSuccessStatusCode();
         (await admin.PostJsonAsync("/api/catalog/periods", Period)).EnsureSuccessStatusCode();
         var inScope = (await (await admin.GetAsync("/api/catalog/units", Ct)).ReadAsAsync<List<OrgUnit>>())
             .Where(u => u.Active && u.Parent is not null).Select(u => u.Code).Order(StringComparer.Ordinal).ToList();
