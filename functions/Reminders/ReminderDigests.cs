@@ -21,20 +21,20 @@ public sealed partial class ReminderDigests(DigestStore digests, OutboxQueue out
     TimerIndex index, ILogger<ReminderDigests> logger)
     : ISweepFinisher
 {
-    public async Task<int> FinishAsync(SweepFirings firings, CancellationToken cancellationToken)
+    public async Task<int> FinishAsync(SweepDigests due, CancellationToken cancellationToken)
     {
-        if (firings.Digests.Count == 0) return 0;
-        if (!hours.IsOpen(firings.Now))
+        if (due.Entries.Count == 0) return 0;
+        if (!hours.IsOpen(due.Now))
         {
-            var opening = hours.Next(firings.Now);
+            var opening = hours.Next(due.Now);
             await index.PutAsync(new DueEntry(DigestStore.Partition, DigestStore.Partition, DueKind.Digest, opening), cancellationToken);
             LogWaiting(logger, opening);
             return 0;
         }
         var waiting = await digests.WaitingAsync(cancellationToken);
         if (waiting.Count == 0) return 0;
-        var window = TimerIndex.Bucket(firings.Now);
-        await outbox.PrepareAsync(DigestStore.Partition, firings.Now, cancellationToken);
+        var window = TimerIndex.Bucket(due.Now);
+        await outbox.PrepareAsync(DigestStore.Partition, due.Now, cancellationToken);
         var made = 0;
         foreach (var recipient in waiting.GroupBy(n => n.Email.ToLowerInvariant()))
         {
@@ -42,7 +42,7 @@ public sealed partial class ReminderDigests(DigestStore digests, OutboxQueue out
             for (var part = 0; part < parts.Count; part++)
             {
                 var name = $"{window}-{DigestStore.RecipientKey(recipient.Key)}-{part}";
-                if (await digests.TryCommitAsync(name, firings.Now, mail.Digest(parts[part]), parts[part], cancellationToken)) made++;
+                if (await digests.TryCommitAsync(name, due.Now, mail.Digest(parts[part]), parts[part], cancellationToken)) made++;
             }
         }
         if (made > 0) await outbox.AnnounceAsync(DigestStore.Partition, cancellationToken);

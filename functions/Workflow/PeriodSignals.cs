@@ -56,8 +56,9 @@ public sealed partial class PeriodSignals(CatalogStore catalog, WorkflowStore re
             await SignalAsync(workflow, periodId, "reconcile", cancellationToken);
             return;
         }
-        await Orchestrations.StartOnceAsync(workflow, nameof(PeriodOrchestration), PeriodOrchestration.InstanceId(periodId), cancellationToken);
-        LogStarted(logger, PeriodOrchestration.InstanceId(periodId));
+        var id = PeriodOrchestration.InstanceId(periodId);
+        await Orchestrations.StartOnceAsync(workflow, nameof(PeriodOrchestration), id, cancellationToken);
+        LogStarted(logger, id);
     }
 
     /// <summary>Asks the period's orchestration to look again; <paramref name="what"/> is only for its history.</summary>

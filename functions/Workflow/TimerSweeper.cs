@@ -6,7 +6,7 @@ namespace Baocao.Workflow;
 public sealed record SweepResult(int Due, int Stale, int Announced, int Failed, int Finished = 0, int Expired = 0);
 
 /// <summary>What a sweep hands its finishers: its time and the digest entries that came due.</summary>
-public sealed record SweepFirings(DateTimeOffset Now, IReadOnlyList<DueEntry> Digests);
+public sealed record SweepDigests(DateTimeOffset Now, IReadOnlyList<DueEntry> Entries);
 
 /// <summary>
 /// Runs once at the end of a sweep that found a digest entry due: a feature whose timers record notices rather than
@@ -15,7 +15,7 @@ public sealed record SweepFirings(DateTimeOffset Now, IReadOnlyList<DueEntry> Di
 public interface ISweepFinisher
 {
     /// <summary>Gathers the notices waiting; returns how many pieces of work it made. Throws to leave the digest entries for the next sweep.</summary>
-    Task<int> FinishAsync(SweepFirings firings, CancellationToken cancellationToken);
+    Task<int> FinishAsync(SweepDigests due, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -111,7 +111,7 @@ public sealed partial class TimerSweeper(
     {
         try
         {
-            foreach (var finisher in finishers) tally.Finished += await finisher.FinishAsync(new SweepFirings(now, tally.Digests), cancellationToken);
+            foreach (var finisher in finishers) tally.Finished += await finisher.FinishAsync(new SweepDigests(now, tally.Digests), cancellationToken);
             foreach (var entry in tally.Digests) await index.DeleteAsync(entry, cancellationToken);
         }
         catch (Exception error) when (error is not OperationCanceledException)
