@@ -244,6 +244,33 @@ public sealed class LocalMailFaults
     private SinkFault? _fault;
     private int _remaining;
     private readonly List<int> _answered = [];
+    private int _holding;
+
+    /// <summary>How many sends the sink is holding back now for a slow answer, their clients still waiting.</summary>
+    public int Holding => Volatile.Read(ref _holding);
+
+    /// <summary>
+    /// Holds a send back for a slow answer. A client that gives up aborts the request and releases the hold at that
+    /// moment, not when the delay's continuation gets to run: nobody sees a send held that its client has given up on.
+    /// </summary>
+    public async Task HoldAsync(TimeSpan delay, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _holding);
+        var released = 0;
+        void Release()
+        {
+            if (Interlocked.Exchange(ref released, 1) == 0) Interlocked.Decrement(ref _holding);
+        }
+        using var aborted = cancellationToken.Register(Release);
+        try
+        {
+            await Task.Delay(delay, clock, cancellationToken);
+        }
+        finally
+        {
+            Release();
+        }
+    }
 
     public void Set(SinkFault? fault)
     {
@@ -304,7 +331,7 @@ public sealed class LocalMailSinkFunctions(LocalMailbox mailbox, LocalMailFaults
             (slow, acceptFirst) = (fault.Delay ?? TimeSpan.Zero, fault.AcceptBeforeDelay);
         }
         // A client that gives up while the answer is slow aborts the request: the wait ends, and nothing is kept.
-        if (slow > TimeSpan.Zero && !acceptFirst) await Task.Delay(slow, clock, ct);
+        if (slow > TimeSpan.Zero && !acceptFirst) await faults.HoldAsync(slow, clock, ct);
         JsonObject? body;
         try
         {
@@ -319,7 +346,7 @@ public sealed class LocalMailSinkFunctions(LocalMailbox mailbox, LocalMailFaults
             return Problems.Malformed(new FieldError("/personalizations", "invalid-mail", "Thư không có người nhận."));
         }
         await mailbox.AcceptAsync(body, ct);
-        if (acceptFirst) await Task.Delay(slow, clock, ct);
+        if (acceptFirst) await faults.HoldAsync(slow, clock, ct);
         return TypedResults.Accepted((string?)null);
     }
 }

@@ -138,7 +138,9 @@ public class TestApp : IAsyncLifetime
                 if (!UsesRealClock) services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
                 // The SendGrid client talks to the app's own sink through the in-memory test server (or, served over
                 // HTTP, through the socket like any client).
+                services.AddSingleton<SendGridTraffic>();
                 services.AddHttpClient(MailSetup.HttpClientName)
+                    .ConfigureAdditionalHttpMessageHandlers((handlers, provider) => provider.GetRequiredService<SendGridTraffic>().CountAround(handlers))
                     .ConfigurePrimaryHttpMessageHandler(provider =>
                         provider.GetRequiredService<IServer>() is TestServer server ? new GivesUpLikeASocket(server) : new SocketsHttpHandler());
                 AddServices(services);
