@@ -4,9 +4,10 @@ using Baocao.Hosting;
 namespace Baocao.Workflow;
 
 /// <summary>
-/// Runs report instances through <see cref="WorkflowDefinition"/>: reads an instance, decides, and commits state,
-/// history and outgoing work together. Shaped like an orchestration client (start, raise event, query) so a Durable
-/// Task back end could take its place later.
+/// Decides for report instances by <see cref="WorkflowDefinition"/>: reads an instance, decides, and commits state,
+/// history, timers and outgoing work in one transaction, so every answer (a receipt, "already decided by X") is exact
+/// and in the caller's own response. What happens later is not decided here: the report's
+/// <see cref="ReportOrchestration"/> waits for its timers, and the outbox's dispatcher delivers the work.
 /// </summary>
 public sealed partial class WorkflowEngine(
     WorkflowStore store, WorkflowDefinitions definitions, OutboxQueue outbox, IEnumerable<ITimerPolicy> policies, PeopleTime time,
