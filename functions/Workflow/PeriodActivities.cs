@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Baocao.Catalog;
 using Baocao.Hosting;
 using Microsoft.DurableTask.Client;
@@ -19,11 +18,6 @@ public sealed partial class PeriodActivities(
     PeopleTime time,
     ILogger<PeriodActivities> logger)
 {
-    public const string CheckKind = "period-check";
-
-    /// <summary>The work item a finishing report leaves, asking its period's orchestration to look whether it is now complete.</summary>
-    public static WorkItem CheckCompletion(string periodId) => new(CheckKind, JsonSerializer.SerializeToElement(new PeriodWork(periodId), JsonSerializerOptions.Web));
-
     /// <summary>
     /// The period's status, and while it is open the units in its scope that have no report yet and whether every
     /// report is finished (approved, exempted or stopped) without the period recorded complete yet.
@@ -83,24 +77,4 @@ public sealed partial class PeriodActivities(
 
     [LoggerMessage(LogLevel.Information, "Period {PeriodId} complete ({Reason})")]
     private static partial void LogCompleted(ILogger logger, string periodId, string reason);
-}
-
-/// <summary>The payload of a finishing report's work item: the period to look at.</summary>
-public sealed record PeriodWork(string PeriodId);
-
-/// <summary>
-/// Receives a finishing report's question by signalling its period's orchestration, whose next round looks whether
-/// every report is finished. A signal lost (no orchestration yet, a crash) is made up by the reconciler's next look.
-/// </summary>
-public sealed class PeriodCheckReceiver : IWorkReceiver
-{
-    public string Kind => PeriodActivities.CheckKind;
-
-    public async Task DeliverAsync(WorkDelivery delivery, CancellationToken cancellationToken)
-    {
-        var workflow = delivery.Workflow
-            ?? throw new InvalidOperationException($"Outbox item {delivery.Item.Id} of {delivery.Partition} signals an orchestration; only a dispatcher with the workflow client delivers it.");
-        var period = delivery.Item.Payload.Deserialize<PeriodWork>(JsonSerializerOptions.Web)!.PeriodId;
-        await PeriodSignals.SignalAsync(workflow, period, "report-finished", cancellationToken);
-    }
 }

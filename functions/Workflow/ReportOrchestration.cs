@@ -1,13 +1,15 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 
 namespace Baocao.Workflow;
 
 /// <summary>
 /// What a report's orchestration sees when it looks: the report's earliest timer (its name, when it is due, and how
-/// long that is from now by the app's clock), whether the report is finished, and the app's time of the look.
+/// long that is from now by the app's clock), whether the report is finished, the app's time of the look, and the
+/// report's period (null when the report is gone).
 /// </summary>
-public sealed record ReportLook(string? NextTimer, DateTimeOffset? NextDue, TimeSpan DueIn, bool Finished, DateTimeOffset LookedAt)
+public sealed record ReportLook(string? NextTimer, DateTimeOffset? NextDue, TimeSpan DueIn, bool Finished, DateTimeOffset LookedAt, string? PeriodId)
 {
     /// <summary>Nothing left to wait for: the report is finished (or gone) and holds no timer.</summary>
     public bool Done => Finished && NextTimer is null;
@@ -22,7 +24,8 @@ public sealed record DueTimer(string InstanceId, string Name, DateTimeOffset Due
 /// own partition, set and removed by the decisions in the same transaction as the state they belong to; this
 /// orchestration waits on a durable timer for the earliest of them and fires it when it comes due. A decision that
 /// changes the timers signals <see cref="Changed"/>, and the next round looks again. A firing that lost to a
-/// decision, or came twice, is refused by the timer row's ETag, so it changes nothing.
+/// decision, or came twice, is refused by the timer row's ETag, so it changes nothing. Once the report has finished
+/// (approved, exempted, stopped) the orchestration tells the period's, which looks whether the period is complete.
 /// </summary>
 /// <remarks>
 /// How long to wait is asked of the app's clock (<see cref="ReportLook.DueIn"/>) rather than read off the timer's
@@ -41,7 +44,11 @@ public sealed class ReportOrchestration(ReportTimers timers)
     {
         var look = await context.CallActivityAsync<ReportLook>(nameof(LookAtReportTimers), instanceId, Orchestrations.Retried);
         context.SetCustomStatus(look);
-        if (look.Done) return "finished";
+        if (look.Done)
+        {
+            if (look.PeriodId is { } period) await TellThePeriodAsync(context, period);
+            return "finished";
+        }
         if (look is { NextTimer: { } name, NextDue: { } due, DueIn.Ticks: <= 0 })
         {
             try
@@ -60,6 +67,21 @@ public sealed class ReportOrchestration(ReportTimers timers)
         // A new generation per round keeps the history short; a signal that came meanwhile is carried over.
         context.ContinueAsNew(instanceId, preserveUnprocessedEvents: true);
         return "waiting";
+    }
+
+    /// <summary>
+    /// Tells the period's orchestration that a report finished. A signal that cannot be raised even when retried is
+    /// left to the period reconciler, whose next look signals every open period.
+    /// </summary>
+    private static async Task TellThePeriodAsync(TaskOrchestrationContext context, string periodId)
+    {
+        try
+        {
+            await context.CallActivityAsync(nameof(TellPeriodReportFinished), periodId, Orchestrations.Retried);
+        }
+        catch (TaskFailedException)
+        {
+        }
     }
 
     /// <summary>Waits for the earliest timer, or for a signal that the timers changed, whichever comes first.</summary>
@@ -83,4 +105,8 @@ public sealed class ReportOrchestration(ReportTimers timers)
 
     [Function(nameof(FireReportTimer))]
     public Task FireReportTimer([ActivityTrigger] DueTimer timer, CancellationToken ct) => timers.FireAsync(timer, ct);
+
+    [Function(nameof(TellPeriodReportFinished))]
+    public Task TellPeriodReportFinished([ActivityTrigger] string periodId, [DurableClient] DurableTaskClient workflow, CancellationToken ct) =>
+        PeriodSignals.SignalAsync(workflow, periodId, "report-finished", ct);
 }

@@ -52,7 +52,7 @@ public sealed partial class ReportTimers(WorkflowStore store, WorkflowEngine eng
         var instance = (await store.GetAsync(instanceId, cancellationToken))?.Instance;
         var next = (await store.TimersAsync(instanceId, cancellationToken)).Select(t => t.Timer).MinBy(t => t.Due);
         var finished = instance is null || WorkflowDefinition.Finished.Contains(instance.State);
-        return new ReportLook(next?.Name, next?.Due, next is null ? TimeSpan.Zero : next.Due - now, finished, now);
+        return new ReportLook(next?.Name, next?.Due, next is null ? TimeSpan.Zero : next.Due - now, finished, now, instance?.PeriodId);
     }
 
     /// <summary>

@@ -40,7 +40,7 @@ public static class WorkflowApi
         services.AddSingleton<WorkflowStore>().AddSingleton<TimerIndex>().AddSingleton<OutboxQueue>().AddSingleton<WorkflowEngine>();
         services.AddSingleton<PeriodActivities>().AddSingleton<ICatalogObserver, PeriodSignals>();
         services.AddSingleton<ITimerKind, DeadlineTimer>().AddTransient<ReportTimers>();
-        services.AddTransient<IWorkReceiver, PeriodCheckReceiver>().AddTransient<IWorkReceiver, ReportSignals>();
+        services.AddTransient<IWorkReceiver, ReportSignals>();
         services.AddTransient<OutboxDispatcher>().AddTransient<TimerSweeper>().AddTransient<PeriodPurge>();
         return services;
     }

@@ -181,9 +181,10 @@ public sealed partial class WorkflowEngine(
         store.GetVersionAsync(instanceId, number, cancellationToken);
 
     /// <summary>
-    /// Commits a transition with what it causes: a report that finishes cancels its timers and asks its period
-    /// whether it is complete; otherwise the timer policies the transition concerns say which timers move. A change of
-    /// timers (beyond the removal of the one that fired) tells the report's orchestration to look again. The outbox's
+    /// Commits a transition with what it causes: a report that finishes cancels its timers (its orchestration, looking
+    /// again, finds it finished and tells the period); otherwise the timer policies the transition concerns say which
+    /// timers move. A change of timers (beyond the removal of the one that fired) tells the report's orchestration to
+    /// look again. The outbox's
     /// index entry is written ahead; the outbox is announced once the transaction stands.
     /// </summary>
     private async Task<bool> CommitAsync(TransitionCommit transition, CancellationToken cancellationToken)
@@ -191,7 +192,7 @@ public sealed partial class WorkflowEngine(
         var (next, e) = (transition.Next, transition.Event);
         var finishing = e.From != e.To && WorkflowDefinition.Finished.Contains(e.To);
         var commit = finishing
-            ? transition with { Work = [.. transition.Work, PeriodActivities.CheckCompletion(next.PeriodId)], RemoveTimers = await store.TimersAsync(next.Id, cancellationToken) }
+            ? transition with { RemoveTimers = await store.TimersAsync(next.Id, cancellationToken) }
             : await WithPoliciesAsync(transition, cancellationToken);
         if (finishing || commit.SetTimers.Count > 0 || commit.RemoveTimers.Count > transition.RemoveTimers.Count)
         {
