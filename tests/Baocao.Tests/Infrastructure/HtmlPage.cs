@@ -35,6 +35,15 @@ public sealed class HtmlPage(IHtmlDocument document)
     /// <summary>The units the grid lists, in its order.</summary>
     public IReadOnlyList<string> Units => All("tr[data-unit]").Select(r => r.GetAttribute("data-unit")!).ToList();
 
+    /// <summary>A row's cell in the column its table heads <paramref name="heading"/>, so a test names the column as the page does.</summary>
+    public static IElement Cell(IElement row, string heading)
+    {
+        var headings = row.Closest("table")!.QuerySelectorAll("thead th").Select(Shown).ToList();
+        var column = headings.IndexOf(heading);
+        Assert.True(column >= 0, $"no column «{heading}» among: {string.Join(" | ", headings)}");
+        return row.Children[column];
+    }
+
     /// <summary>An element's text as shown: entities decoded, white space folded to single spaces.</summary>
     public static string Shown(INode node) => string.Join(' ', node.TextContent.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 

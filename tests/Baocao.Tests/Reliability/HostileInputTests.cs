@@ -188,7 +188,7 @@ public sealed class HostileInputTests(HostileInputApp app) : IClassFixture<Hosti
         await app.AssertUnchangedSinceAsync(before);
     }
 
-    /// <summary>The dashboard's pages escape the same text (DashboardReportTests); here the mail, the link's page and the exports.</summary>
+    /// <summary>The mail, the link's page, the dashboard's page of the unit and the exports.</summary>
     [Fact]
     public async Task Markup_control_characters_and_formulas_a_unit_typed_are_harmless_in_mail_pages_and_exports()
     {
@@ -211,15 +211,23 @@ public sealed class HostileInputTests(HostileInputApp app) : IClassFixture<Hosti
         await desk.DeliverAsync(id);
         var mail = Assert.Single(await desk.MailsToAsync(ReviewDesk.Reviewer, id));
         using var admin = app.Admin();
+        // Signed in on this app's real port, where the client follows the redirect to the dashboard.
+        using var staff = desk.Browser();
+        Assert.Equal("/api/dashboard/2026-H1", (await Staff.SignInAsync(staff, TestApp.AdminKey)).RequestMessage!.RequestUri!.AbsolutePath);
         var pages = new[]
         {
             ("mail", mail.Html!),
             ("review page", await ReviewDesk.PageAsync(desk.Browser(), ReviewDesk.LinkIn(mail))),
+            ("dashboard page", await staff.GetStringAsync("/api/dashboard/2026-H1/units/HU-KIMTHANH", Ct)),
         };
         foreach (var (where, html) in pages)
         {
-            Assert.False(html.Contains("<script>alert", StringComparison.Ordinal) || html.Contains("<img src=x", StringComparison.Ordinal), $"markup runs in the {where}");
-            Assert.True(html.Contains("&lt;script&gt;", StringComparison.Ordinal), $"the {where} does not show the text escaped: {html}");
+            // Read as a browser would: had the markup gone out as markup, the parser would have made elements of it.
+            var page = HtmlPage.Parse(html);
+            Assert.True(page.All("script").All(s => s.GetAttribute("src")?.StartsWith("/api/", StringComparison.Ordinal) == true), $"a script of the unit's is in the {where}: {html}");
+            Assert.True(page.All("img[src=x]").Count == 0, $"the unit's image is in the {where}: {html}");
+            Assert.True(!page.All("*").Any(e => e.Attributes.Any(a => a.Name.StartsWith("on", StringComparison.OrdinalIgnoreCase))), $"an event handler is in the {where}: {html}");
+            Assert.True(page.Text.Contains(markup, StringComparison.Ordinal), $"the {where} does not show the unit's text as typed: {html}");
         }
         foreach (var export in new[] { "export.xlsx", "export.csv", "export.docx" })
         {

@@ -39,18 +39,6 @@ public sealed partial class PageSecurityTests(DemoApp app) : IClassFixture<DemoA
     [GeneratedRegex(@"\{([^}:?]+)[^}]*\}")]
     private static partial Regex Parameter();
 
-    [GeneratedRegex(@"<form\b([^>]*)>(.*?)</form>", RegexOptions.Singleline | RegexOptions.IgnoreCase)]
-    private static partial Regex FormElement();
-
-    [GeneratedRegex(@"\b(method|action)=""([^""]*)""", RegexOptions.IgnoreCase)]
-    private static partial Regex FormAttribute();
-
-    [GeneratedRegex(@"<(input|button|textarea|select)\b([^>]*)>", RegexOptions.IgnoreCase)]
-    private static partial Regex Field();
-
-    [GeneratedRegex(@"\b(name|value|type)=""([^""]*)""|\b(checked)\b", RegexOptions.IgnoreCase)]
-    private static partial Regex FieldAttribute();
-
     /// <summary>The unit's report with one file, submitted and mailed to its reviewer: the values the walk puts in routes.</summary>
     private async Task<Dictionary<string, string>> ArrangeAsync(string unit)
     {
@@ -182,26 +170,23 @@ public sealed partial class PageSecurityTests(DemoApp app) : IClassFixture<DemoA
     /// <summary>The forms of a page, each with the fields a browser would send by its first button.</summary>
     private static IEnumerable<Form> Forms(string page, string html)
     {
-        foreach (Match form in FormElement().Matches(html))
+        foreach (var form in HtmlPage.Parse(html).All("form"))
         {
-            var attributes = FormAttribute().Matches(form.Groups[1].Value).ToDictionary(m => m.Groups[1].Value.ToLowerInvariant(), m => WebUtility.HtmlDecode(m.Groups[2].Value));
             var fields = new List<KeyValuePair<string, string>>();
             var pressed = false;
-            foreach (Match field in Field().Matches(form.Groups[2].Value))
+            foreach (var field in form.QuerySelectorAll("input, button, textarea, select"))
             {
-                var a = FieldAttribute().Matches(field.Groups[2].Value)
-                    .ToDictionary(m => m.Groups[3].Success ? "checked" : m.Groups[1].Value.ToLowerInvariant(), m => WebUtility.HtmlDecode(m.Groups[2].Value));
-                if (!a.TryGetValue("name", out var name)) continue;
-                var type = a.GetValueOrDefault("type", "");
-                if (type is "checkbox" or "radio" && !a.ContainsKey("checked")) continue;
-                if (field.Groups[1].Value.Equals("button", StringComparison.OrdinalIgnoreCase) || type == "submit")
+                if (field.GetAttribute("name") is not { } name) continue;
+                var type = field.GetAttribute("type") ?? "";
+                if (type is "checkbox" or "radio" && !field.HasAttribute("checked")) continue;
+                if (field.LocalName == "button" || type == "submit")
                 {
                     if (pressed) continue;
                     pressed = true;
                 }
-                fields.Add(new(name, a.GetValueOrDefault("value", "")));
+                fields.Add(new(name, field.GetAttribute("value") ?? ""));
             }
-            yield return new Form(page, attributes.GetValueOrDefault("method", "get").ToLowerInvariant(), attributes.GetValueOrDefault("action", page), fields);
+            yield return new Form(page, (form.GetAttribute("method") ?? "get").ToLowerInvariant(), form.GetAttribute("action") ?? page, fields);
         }
     }
 }

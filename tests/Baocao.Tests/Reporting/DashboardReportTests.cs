@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using System.Text.RegularExpressions;
 using Baocao.Reporting;
 using Baocao.Tests.Infrastructure;
 using Baocao.Workflow;
@@ -23,20 +22,26 @@ public sealed class DashboardReportTests(DemoApp app) : IClassFixture<DemoApp>, 
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    /// <summary>The grid's columns: unit, state, timeliness, submitted (first and latest), versions, who holds it.</summary>
-    private const int Timeliness = 2, Submitted = 3, Holder = 5;
+    /// <summary>The grid's columns the tests read, headed as the page heads them.</summary>
+    private const string Timeliness = "Đúng hạn", Submitted = "Nộp lúc", Holder = "Đang xử lý";
 
-    private static string Cell(HtmlPage page, string unit, int column) => HtmlPage.Shown(page.RowOf(unit).Children[column]);
+    private static string Cell(HtmlPage page, string unit, string column) => HtmlPage.Shown(HtmlPage.Cell(page.RowOf(unit), column));
 
     /// <summary>A cell's main line and, beneath it, its muted line.</summary>
-    private static IReadOnlyList<string> Stacked(HtmlPage page, string unit, int column)
+    private static IReadOnlyList<string> Stacked(HtmlPage page, string unit, string column)
     {
-        var cell = page.RowOf(unit).Children[column];
+        var cell = HtmlPage.Cell(page.RowOf(unit), column);
         Assert.Equal(HtmlPage.Lines(cell)[^1], HtmlPage.Shown(Assert.Single(cell.QuerySelectorAll("span.muted"))));
         return HtmlPage.Lines(cell);
     }
 
-    private static string FigureRow(string page, string indicator) => Regex.Match(page, $"<tr data-indicator=\"{indicator}\".*?</tr>", RegexOptions.Singleline).Value;
+    /// <summary>What the consolidated table shows for an indicator in a column.</summary>
+    private static string Figure(HtmlPage page, string indicator, string column) =>
+        HtmlPage.Shown(HtmlPage.Cell(page.Single($"tr[data-indicator=\"{indicator}\"]"), column));
+
+    /// <summary>The province's total of an indicator, which the table sets in bold.</summary>
+    private static string BoldTotal(HtmlPage page, string indicator) =>
+        HtmlPage.Shown(Assert.Single(HtmlPage.Cell(page.Single($"tr[data-indicator=\"{indicator}\"]"), "Toàn tỉnh").QuerySelectorAll("strong")));
 
     [Fact]
     public async Task The_period_read_is_every_instance_of_that_period_with_its_versions_and_no_other_period()
@@ -104,20 +109,23 @@ public sealed class DashboardReportTests(DemoApp app) : IClassFixture<DemoApp>, 
     public async Task Consolidated_figures_add_up_approved_reports_by_level_and_compare_with_the_previous_half_year()
     {
         using var browser = await Staff.SignedInAsync(app);
-        var approved = await browser.GetStringAsync("/api/dashboard/2026-H1/figures", Ct);
-        var submitted = await browser.GetStringAsync("/api/dashboard/2026-H1/figures?basis=Submitted", Ct);
+        var approved = HtmlPage.Parse(await browser.GetStringAsync("/api/dashboard/2026-H1/figures", Ct));
+        var submitted = HtmlPage.Parse(await browser.GetStringAsync("/api/dashboard/2026-H1/figures?basis=Submitted", Ct));
 
-        Assert.Contains("Tính trên báo cáo đã duyệt</strong>: 2/13 đơn vị", approved);
-        var models = FigureRow(approved, "DVK_TONG");
-        Assert.Contains($"<td class=\"num total\"><strong>{ApprovedModels}</strong></td><td class=\"num\">{DemoReports.PreviousModels}</td><td class=\"num\">+76</td>", models);
-        Assert.Contains("<td class=\"num\">126</td><td class=\"num\">—</td><td class=\"num\">50</td>", models); // huyện, LLVT, MTTQ
-        Assert.Contains("<strong>14</strong>", FigureRow(approved, "KT_TONG")); // derived: (1 + 6) × 2
-        Assert.Contains("So sánh với kỳ trước: Báo cáo 6 tháng cuối năm 2025", approved);
-        Assert.Contains("<title>Kỳ trước: 100</title>", approved); // the chart's light bar
+        Assert.Equal("Tính trên báo cáo đã duyệt", approved.TextOf("#basis strong"));
+        Assert.StartsWith("Tính trên báo cáo đã duyệt: 2/13 đơn vị.", approved.TextOf("#basis"));
+        Assert.Equal($"{ApprovedModels}", BoldTotal(approved, "DVK_TONG"));
+        Assert.Equal(($"{DemoReports.PreviousModels}", "+76"), (Figure(approved, "DVK_TONG", "Kỳ trước"), Figure(approved, "DVK_TONG", "Thay đổi")));
+        Assert.Equal(("126", "—", "50"), (Figure(approved, "DVK_TONG", "Ban Dân vận huyện ủy, thị ủy, thành ủy"),
+            Figure(approved, "DVK_TONG", "Đảng ủy lực lượng vũ trang"), Figure(approved, "DVK_TONG", "Mặt trận Tổ quốc")));
+        Assert.Equal("14", BoldTotal(approved, "KT_TONG")); // derived: (1 + 6) × 2
+        Assert.Contains("So sánh với kỳ trước: Báo cáo 6 tháng cuối năm 2025", approved.Text);
+        Assert.Contains("Kỳ trước: 100", approved.All("svg rect > title").Select(HtmlPage.Shown)); // the chart's light bar
 
-        Assert.Contains("Tính trên tất cả báo cáo đã nộp (kể cả chưa duyệt)</strong>: 7/13 đơn vị", submitted);
-        Assert.Contains($"<strong>{SubmittedModels}</strong>", FigureRow(submitted, "DVK_TONG"));
-        Assert.Contains("<strong>49</strong>", FigureRow(submitted, "KT_TONG"));
+        Assert.Equal("Tính trên tất cả báo cáo đã nộp (kể cả chưa duyệt)", submitted.TextOf("#basis strong"));
+        Assert.StartsWith("Tính trên tất cả báo cáo đã nộp (kể cả chưa duyệt): 7/13 đơn vị.", submitted.TextOf("#basis"));
+        Assert.Equal($"{SubmittedModels}", BoldTotal(submitted, "DVK_TONG"));
+        Assert.Equal("49", BoldTotal(submitted, "KT_TONG"));
     }
 
     [Fact]
@@ -125,32 +133,37 @@ public sealed class DashboardReportTests(DemoApp app) : IClassFixture<DemoApp>, 
     {
         using var browser = await Staff.SignedInAsync(app);
         var response = await browser.GetAsync("/api/dashboard/2026-H1/units/HU-KIMTHANH", Ct);
-        var page = await response.Content.ReadAsStringAsync(Ct);
-
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("Ban Dân vận Huyện ủy Kim Thành", page);
-        Assert.Contains("II. Phong trào thi đua &quot;Dân vận khéo&quot;", page);
-        Assert.Contains("Tình hình ổn định; đã bổ sung mô hình cấp cơ sở.", page);
-        Assert.Contains("Tổng số mô hình &quot;Dân vận khéo&quot;: <del>100</del> → <ins>110</ins>", page);
-        Assert.Contains("<del>Tình hình ổn định.</del>", page);
-        Assert.Contains(DemoReports.ReturnComment, page);
-        Assert.Contains("trả lại (phiên bản 1)", page);
-        var link = Regex.Match(page, "href=\"(/api/dashboard/2026-H1/units/HU-KIMTHANH/versions/2/attachments/1)\"").Groups[1].Value;
-        Assert.NotEmpty(link);
+        var page = HtmlPage.Parse(await response.Content.ReadAsStringAsync(Ct));
+
+        Assert.Equal("Ban Dân vận Huyện ủy Kim Thành", page.TextOf("h1"));
+        Assert.Contains("II. Phong trào thi đua \"Dân vận khéo\"", page.All("h2").Select(HtmlPage.Shown));
+        Assert.Equal("Tình hình ổn định; đã bổ sung mô hình cấp cơ sở.", page.TextOf("p.narrative[data-section=TINH-HINH]"));
+        // What changed: the old value struck out, the new one inserted.
+        var change = Assert.Single(page.All(".diff li"), li => HtmlPage.Shown(li) == "Tổng số mô hình \"Dân vận khéo\": 100 → 110");
+        Assert.Equal(("100", "110"), (HtmlPage.Shown(Assert.Single(change.QuerySelectorAll("del"))), HtmlPage.Shown(Assert.Single(change.QuerySelectorAll("ins")))));
+        Assert.Contains("Tình hình ổn định.", page.All(".diff del").Select(HtmlPage.Shown));
+        Assert.Contains(DemoReports.ReturnComment, page.Text);
+        Assert.Contains("trả lại (phiên bản 1)", page.Text);
+        const string link = "/api/dashboard/2026-H1/units/HU-KIMTHANH/versions/2/attachments/1";
+        Assert.Contains(link, page.Links);
         Assert.Equal(Submitter.Pdf(2000), await browser.GetByteArrayAsync(link, Ct));
 
-        var first = await browser.GetStringAsync("/api/dashboard/2026-H1/units/HU-KIMTHANH?version=1", Ct);
-        Assert.Contains("Phiên bản 1, nhận lúc", first);
-        Assert.Contains("<p class=\"narrative\" data-section=\"TINH-HINH\">Tình hình ổn định.</p>", first);
+        var first = HtmlPage.Parse(await browser.GetStringAsync("/api/dashboard/2026-H1/units/HU-KIMTHANH?version=1", Ct));
+        Assert.Contains("Phiên bản 1, nhận lúc", first.Text);
+        Assert.Equal("Tình hình ổn định.", first.TextOf("p.narrative[data-section=TINH-HINH]"));
     }
 
     [Fact]
-    public async Task Text_a_unit_wrote_is_escaped_on_the_pages()
+    public async Task Text_a_unit_wrote_is_shown_as_text_on_the_pages()
     {
         using var browser = await Staff.SignedInAsync(app);
-        var page = await browser.GetStringAsync("/api/dashboard/2026-H1/units/MTTQ", Ct);
-        Assert.Contains("=HYPERLINK(&quot;http://tan-cong.example&quot;,&quot;Bấm vào&quot;)", page);
-        Assert.DoesNotContain(DemoReports.FormulaNarrative, page);
+        var page = HtmlPage.Parse(await browser.GetStringAsync("/api/dashboard/2026-H1/units/MTTQ", Ct));
+        // Shown as the unit typed it, a paragraph of text: no link made of it, nothing put before it as in the exports.
+        var narrative = page.Single("p.narrative[data-section=TINH-HINH]");
+        Assert.Equal(DemoReports.FormulaNarrative, narrative.TextContent);
+        Assert.Empty(narrative.Children);
+        Assert.DoesNotContain(page.Links, l => l.Contains("tan-cong.example", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -34,7 +34,8 @@ public sealed class ReviewByEmailTests(DemoApp app) : IClassFixture<DemoApp>
         Assert.Contains("đúng hạn", first.Text, StringComparison.Ordinal);
         Assert.Contains("Tổng số mô hình \"Dân vận khéo\": 126 mô hình", first.Text, StringComparison.Ordinal);
         Assert.Contains("Báo cáo sơ kết – Đông Sơn.pdf (2 KB)", first.Text, StringComparison.Ordinal);
-        Assert.Contains("Tổng số mô hình &quot;Dân vận khéo&quot;", first.Html, StringComparison.Ordinal);
+        var figure = Assert.Single(HtmlPage.Parse(first.Html!).All("tr"), r => HtmlPage.Shown(r.Children[0]) == "Tổng số mô hình \"Dân vận khéo\"");
+        Assert.StartsWith("126", HtmlPage.Shown(figure.Children[1]), StringComparison.Ordinal);
         Assert.Equal(Id("HU-DONGSON"), first.CustomArgs["instanceId"]);
         Assert.Equal(["baocao", ReviewMail.RequestCategory], first.Categories);
         var oldLink = ReviewDesk.LinkIn(first);
@@ -154,7 +155,8 @@ public sealed class ReviewByEmailTests(DemoApp app) : IClassFixture<DemoApp>
             Assert.Contains("- Số liệu chưa chính xác hoặc chưa khớp", returned.Text, StringComparison.Ordinal);
             Assert.Contains("- Số cuộc tiếp xúc, đối thoại: Chưa khớp với biên bản.", returned.Text, StringComparison.Ordinal);
             Assert.Contains("/api/periods/2026-H1/reports/TXU-BINHMINH/submissions", returned.Text, StringComparison.Ordinal);
-            Assert.Contains("&lt;tiếp xúc&gt;", returned.Html, StringComparison.Ordinal);
+            // As in the text part: markup in the comment would have been made an element, not shown.
+            Assert.Equal("Đề nghị bổ sung số liệu <tiếp xúc> tháng 6.", HtmlPage.Parse(returned.Html!).TextOf("blockquote"));
         }
         var history = (await app.Factory.Services.GetRequiredService<WorkflowEngine>().GetAsync(Id("TXU-BINHMINH"), Ct))!.History;
         var returnedEvent = history[^1];
@@ -230,12 +232,13 @@ public sealed class ReviewByEmailTests(DemoApp app) : IClassFixture<DemoApp>
             ReviewDesk.PostAsync(viet, links[1], pages[1], ("decision", "return"), ("comment", "Thiếu phụ lục số liệu.")));
 
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], results.Select(r => r.Status).Order());
-        var loser = results.Single(r => r.Status == HttpStatusCode.Conflict).Html;
-        Assert.Contains("Báo cáo đã được xử lý", loser, StringComparison.Ordinal);
-        Assert.Contains("không được ghi nhận", loser, StringComparison.Ordinal);
+        var loser = HtmlPage.Parse(results.Single(r => r.Status == HttpStatusCode.Conflict).Html);
+        Assert.Equal("Báo cáo đã được xử lý", loser.TextOf("h1"));
+        Assert.Contains("không được ghi nhận", loser.Text, StringComparison.Ordinal);
         var history = (await app.Factory.Services.GetRequiredService<WorkflowEngine>().GetAsync(id, Ct))!.History;
         var decision = Assert.Single(history, e => e.Channel == WorkflowChannel.Link);
-        Assert.Contains(decision.Actor.Split(" <")[0] + " &lt;", loser, StringComparison.Ordinal);
+        // Who decided, name and address as recorded: an address left unescaped would have been parsed as a tag.
+        Assert.StartsWith($"{decision.Actor} đã ", loser.TextOf("h1 + p"), StringComparison.Ordinal);
         Assert.Equal(decision.Trigger == ReportTrigger.Approve ? ReportState.AwaitingApproval : ReportState.Returned, history[^1].To);
     }
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using AngleSharp.Html.Parser;
 using Baocao.Tests.Infrastructure;
 using Baocao.Workflow;
 using Microsoft.Extensions.DependencyInjection;
@@ -59,13 +58,13 @@ public sealed class StateSpellingTests(DemoApp app) : IClassFixture<DemoApp>
     public async Task The_dashboard_filters_by_the_same_spelling()
     {
         using var browser = await Staff.SignedInAsync(app);
-        var page = await new HtmlParser().ParseDocumentAsync(await browser.GetStringAsync($"/api/dashboard/{app.DemoPeriodId}", Ct));
+        var page = HtmlPage.Parse(await browser.GetStringAsync($"/api/dashboard/{app.DemoPeriodId}", Ct));
 
-        var options = page.QuerySelectorAll("select[name=state] option").Select(o => o.GetAttribute("value")).Where(v => v != "");
+        var options = page.All("select[name=state] option").Select(o => o.GetAttribute("value")).Where(v => v != "");
         Assert.Equal(Spelling, options);
-        var chip = page.QuerySelector("a[data-state-count]")!;
+        var chip = page.All("a[data-state-count]").First();
         Assert.Contains($"state={chip.GetAttribute("data-state-count")}", chip.GetAttribute("href"));
-        Assert.All(page.QuerySelectorAll("tr[data-state]"), row => Assert.Contains(row.GetAttribute("data-state"), Spelling));
+        Assert.All(page.All("tr[data-state]"), row => Assert.Contains(row.GetAttribute("data-state"), Spelling));
     }
 
     /// <summary>A state under the enum's own name, in code font or as a node of a diagram.</summary>
