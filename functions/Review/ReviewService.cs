@@ -105,7 +105,7 @@ public sealed partial class ReviewService(
         var instanceId = WorkflowEngine.InstanceId(period.Id, unit.Code);
         var previous = version.Number > 1 ? await engine.GetVersionAsync(instanceId, version.Number - 1, cancellationToken) : null;
         return new ReportFacts(period, template, unit, version.Number, version.ReceivedAt, version.Late, version.Receipt,
-            SubmittedReport.Read(version), previous?.Number, previous is null ? null : SubmittedReport.Read(previous));
+            VersionContent.Read(version), previous?.Number, previous is null ? null : VersionContent.Read(previous));
     }
 
     /// <summary>
@@ -125,7 +125,7 @@ public sealed partial class ReviewService(
         var reviewers = (await people.OfAsync(stage, unit.Code, history, cancellationToken)).On(time.Today);
         var receivedAt = time.UtcNow;
         return number => mail.Requests(instanceId, new ReportFacts(period, template, unit, number, receivedAt, draft.Late, draft.Receipt, report,
-            previous?.Number, previous is null ? null : SubmittedReport.Read(previous)), stage, reviewers);
+            previous?.Number, previous is null ? null : VersionContent.Read(previous)), stage, reviewers);
     }
 
     /// <summary>
