@@ -125,14 +125,14 @@ public sealed partial class SubmissionService(
     }
 
     /// <summary>Commits the files, then the workflow's Submit with the version, its mail and its idempotency key.</summary>
-    private async Task<(FireResult Result, VersionDraft Version)> CommitAsync(SubmissionTarget target, EarlyAnswer early, StagedReport staged, CancellationToken cancellationToken)
+    private async Task<(FireResult Result, NewVersion Version)> CommitAsync(SubmissionTarget target, EarlyAnswer early, StagedReport staged, CancellationToken cancellationToken)
     {
         // Files become visible before the version that names them, so no version can ever lack its files.
         foreach (var file in staged.Files) await attachments.CommitAsync(file, cancellationToken);
         var (period, unitCode) = (target.Period, target.UnitCode);
         var receipt = staged.Content.Receipt(period.Id, unitCode);
         var operation = target.IdempotencyKey is { } key ? new OperationKey(key, receipt, idempotency.Value.IdempotencyKeyLifetime) : null;
-        var version = new VersionDraft(staged.Body, receipt, Late: time.UtcNow > early.Deadline);
+        var version = new NewVersion(staged.Body, receipt, Late: time.UtcNow > early.Deadline);
         var submit = new Firing(ReportTrigger.Submit, unitCode, WorkflowChannel.Api) { Window = early.Window, Operation = operation };
         // The first stage's people get their mail in the Submit's own transaction: no accepted report goes unannounced.
         var work = await firstStageMail.ForAsync(new NewSubmission(period, target.Template, unitCode, staged.Content, version, early.Preview.Read?.Instance), cancellationToken);
@@ -147,14 +147,14 @@ public sealed partial class SubmissionService(
     }
 
     /// <summary>The receipt of the version made, or of the one an earlier request with the same key made; otherwise why not.</summary>
-    private async Task<Outcome<SubmissionOutcome>> AnswerAsync(SubmissionTarget target, StagedReport staged, VersionDraft version, FireResult result,
+    private async Task<Outcome<SubmissionOutcome>> AnswerAsync(SubmissionTarget target, StagedReport staged, NewVersion version, FireResult result,
         CancellationToken cancellationToken)
     {
         var (period, unitCode) = (target.Period, target.UnitCode);
         if (result is FireResult.Applied applied)
         {
             LogAccepted(logger, target.InstanceId, applied.Instance.Version, version.Late, staged.Content.Attachments.Count);
-            var stored = new ReportVersion(applied.Instance.Version, applied.Event.At, version.Late, version.Receipt, version.Body);
+            var stored = version.Numbered(applied.Instance.Version, applied.Event.At);
             return new SubmissionOutcome(SubmissionReceipt.From(period.Id, unitCode, stored, time), Replayed: false);
         }
         // Nothing was written for this request: its files must not outlive it.
