@@ -4,7 +4,9 @@ using Baocao.Catalog;
 namespace Baocao.Workflow;
 
 /// <summary>
-/// One report's workflow: a period × unit, its state, the report version and the number of its last history event.
+/// One report's workflow: a period × unit, its state, the version of the workflow definition it runs under
+/// (<see cref="DefinitionVersion"/>), the number of the report's latest version (<see cref="Version"/>, 0 before any
+/// submission) and the number of its last history event.
 /// Overdue (the deadline passed unsubmitted), Late (submitted after it) and Missed (never submitted before the close) are flags.
 /// <see cref="Deadline"/> is the unit's own deadline once an extension (gia hạn) was granted; null means the period's.
 /// <see cref="Stage"/> is the position of the review stage that decides the report now (0 for the first), out of
