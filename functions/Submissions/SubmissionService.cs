@@ -16,6 +16,11 @@ public sealed record SubmissionOutcome(SubmissionReceipt Receipt, bool Replayed)
 /// stream, the figures checked, the files committed, and the workflow's Submit, which alone decides whether the unit
 /// may submit now and commits the version with its history event and idempotency key in one transaction.
 /// </summary>
+/// <remarks>
+/// The report on its way: <see cref="ReportDraft"/> as sent, <see cref="ValidatedReport"/> once its template passed it,
+/// <see cref="VersionContent"/> with its attachments, <see cref="NewVersion"/> as JSON with its receipt, and
+/// <see cref="ReportVersion"/> once the Submit numbered it.
+/// </remarks>
 public sealed partial class SubmissionService(
     CatalogService catalog,
     WorkflowEngine engine,
