@@ -9,7 +9,7 @@ namespace Baocao.Reporting;
 /// One unit in scope of a period: its level, where its report stands (its state, and in review the position of the
 /// stage deciding it), its versions and, when read, its latest content.
 /// </summary>
-public sealed record UnitReport(OrgUnit Unit, OrgLevel Level, ReportState State, IReadOnlyList<ReportVersion> Versions, SubmittedReport? Latest, int Stage = 0)
+public sealed record UnitReport(OrgUnit Unit, OrgLevel Level, ReportState State, IReadOnlyList<ReportVersion> Versions, VersionContent? Latest, int Stage = 0)
 {
     /// <summary>Submitted in the DHIS2 sense: anything beyond not started, and not exempted.</summary>
     public bool Submitted => State is not (ReportState.NotStarted or ReportState.Exempted);
@@ -40,7 +40,7 @@ public sealed record PeriodReports(Period Period, ReportTemplate Template, IRead
             .Select(u =>
             {
                 var found = byUnit.GetValueOrDefault(u.Unit.Code);
-                var latest = found?.Versions.LastOrDefault() is { Body.Length: > 0 } version ? SubmittedReport.Read(version) : null;
+                var latest = found?.Versions.LastOrDefault() is { Body.Length: > 0 } version ? VersionContent.Read(version) : null;
                 return new UnitReport(u.Unit, u.Level, found?.Instance.State ?? ReportState.NotStarted, found?.Versions ?? [], latest, found?.Instance.Stage ?? 0);
             })
             .ToList();

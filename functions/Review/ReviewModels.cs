@@ -47,9 +47,9 @@ public sealed record ReportFacts(
     DateTimeOffset ReceivedAt,
     bool Late,
     string Receipt,
-    SubmittedReport Report,
+    VersionContent Report,
     int? PreviousVersion,
-    SubmittedReport? Previous)
+    VersionContent? Previous)
 {
     /// <summary>The figures a reviewer looks at first: every required numeric indicator, and totals.</summary>
     private static bool IsKey(Indicator i) => i.IsNumeric && (i.Required || i.IsDerived);

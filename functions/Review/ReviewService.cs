@@ -105,7 +105,7 @@ public sealed partial class ReviewService(
         var instanceId = WorkflowEngine.InstanceId(period.Id, unit.Code);
         var previous = version.Number > 1 ? await engine.GetVersionAsync(instanceId, version.Number - 1, cancellationToken) : null;
         return new ReportFacts(period, template, unit, version.Number, version.ReceivedAt, version.Late, version.Receipt,
-            SubmittedReport.Read(version), previous?.Number, previous is null ? null : SubmittedReport.Read(previous));
+            VersionContent.Read(version), previous?.Number, previous is null ? null : VersionContent.Read(previous));
     }
 
     /// <summary>
@@ -116,7 +116,7 @@ public sealed partial class ReviewService(
     /// </summary>
     public async Task<Func<int, IReadOnlyList<WorkItem>>> ForAsync(NewSubmission submission, CancellationToken cancellationToken)
     {
-        var (period, template, unitCode, report, draft, current) = submission;
+        var (period, template, unitCode, content, version, current) = submission;
         var unit = await catalog.GetUnitAsync(unitCode, cancellationToken) ?? throw new InvalidOperationException($"Unit {unitCode} is not in the catalogue.");
         var instanceId = WorkflowEngine.InstanceId(period.Id, unitCode);
         var previous = current is { Version: > 0 } ? await engine.GetVersionAsync(instanceId, current.Version, cancellationToken) : null;
@@ -124,8 +124,8 @@ public sealed partial class ReviewService(
         var history = current is { Version: > 0 } ? (await engine.GetAsync(instanceId, cancellationToken))?.History ?? [] : [];
         var reviewers = (await people.OfAsync(stage, unit.Code, history, cancellationToken)).On(time.Today);
         var receivedAt = time.UtcNow;
-        return number => mail.Requests(instanceId, new ReportFacts(period, template, unit, number, receivedAt, draft.Late, draft.Receipt, report,
-            previous?.Number, previous is null ? null : SubmittedReport.Read(previous)), stage, reviewers);
+        return number => mail.Requests(instanceId, new ReportFacts(period, template, unit, number, receivedAt, version.Late, version.Receipt, content,
+            previous?.Number, previous is null ? null : VersionContent.Read(previous)), stage, reviewers);
     }
 
     /// <summary>

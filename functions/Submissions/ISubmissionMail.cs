@@ -4,10 +4,10 @@ using Baocao.Workflow;
 namespace Baocao.Submissions;
 
 /// <summary>
-/// A submission about to commit: its period and template, the unit, the report as read, the version it brings, and
-/// the instance as the submission read it (null before it exists).
+/// A submission about to commit: its period and template, the unit, what its version says, the version it brings to
+/// store, and the instance as the submission read it (null before it exists).
 /// </summary>
-public sealed record NewSubmission(Period Period, ReportTemplate Template, string UnitCode, SubmittedReport Report, VersionDraft Draft, WorkflowInstance? Current);
+public sealed record NewSubmission(Period Period, ReportTemplate Template, string UnitCode, VersionContent Content, NewVersion Version, WorkflowInstance? Current);
 
 /// <summary>
 /// The mail a submission commits with its version, for its first review stage's people. The review feature makes it;

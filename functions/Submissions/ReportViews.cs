@@ -22,7 +22,7 @@ public sealed record SubmissionReceipt(
 {
     public static SubmissionReceipt From(string periodId, string unitCode, ReportVersion version, PeopleTime time) =>
         new(periodId, unitCode, version.Number, time.ToLocal(version.ReceivedAt), version.Late, version.Receipt,
-            Links(periodId, unitCode, version.Number, SubmittedReport.Read(version).Attachments));
+            Links(periodId, unitCode, version.Number, VersionContent.Read(version).Attachments));
 
     public static IReadOnlyList<AttachmentLink> Links(string periodId, string unitCode, int version, IReadOnlyList<StoredAttachment> attachments) =>
         attachments.Select((a, i) => new AttachmentLink(i + 1, a.FileName, a.ContentType, a.Size, a.Sha256,

@@ -16,6 +16,11 @@ public sealed record SubmissionOutcome(SubmissionReceipt Receipt, bool Replayed)
 /// stream, the figures checked, the files committed, and the workflow's Submit, which alone decides whether the unit
 /// may submit now and commits the version with its history event and idempotency key in one transaction.
 /// </summary>
+/// <remarks>
+/// The report on its way: <see cref="ReportDraft"/> as sent, <see cref="ValidatedReport"/> once its template passed it,
+/// <see cref="VersionContent"/> with its attachments, <see cref="NewVersion"/> as JSON with its receipt, and
+/// <see cref="ReportVersion"/> once the Submit numbered it.
+/// </remarks>
 public sealed partial class SubmissionService(
     CatalogService catalog,
     WorkflowEngine engine,
@@ -52,7 +57,7 @@ public sealed partial class SubmissionService(
         }
         var read = await ReadAsync(target, request, cancellationToken);
         if (read.Problem is { } unreadable) return unreadable;
-        var staged = await StageAsync(target, read.Value.Submission, read.Value.Content, cancellationToken);
+        var staged = await StageAsync(target, read.Value.Submission, read.Value.Validated, cancellationToken);
         if (staged.Problem is { } unacceptable) return unacceptable;
 
         var (result, version) = await CommitAsync(target, early, staged.Value!, cancellationToken);
@@ -69,8 +74,8 @@ public sealed partial class SubmissionService(
     /// <summary>What the workflow says before the body is read: the window the unit submits in, its deadline, and the row it read.</summary>
     private sealed record EarlyAnswer(SubmissionWindow Window, DateTimeOffset Deadline, Preview Preview);
 
-    /// <summary>A report ready to commit: the figures with every file it names, the body its version keeps, and the files this request staged.</summary>
-    private sealed record StagedReport(SubmittedReport Report, string Body, IReadOnlyList<StagedAttachment> Files);
+    /// <summary>A report ready to commit: what its version will say, that as the JSON the version keeps, and the files this request staged.</summary>
+    private sealed record StagedReport(VersionContent Content, string Body, IReadOnlyList<StagedAttachment> Files);
 
     /// <summary>
     /// Asks the workflow before reading a body that may be hundreds of megabytes; it is asked again when committing.
@@ -95,47 +100,47 @@ public sealed partial class SubmissionService(
         engine.PreviewAsync(target.InstanceId, new Proposal(ReportTrigger.Submit, WorkflowChannel.Api, null, null, window), target.IdempotencyKey, cancellationToken);
 
     /// <summary>The multipart body read, its files staged as they stream by, and its figures checked against the period's template.</summary>
-    private async Task<Outcome<(ReadSubmission Submission, ReportContent Content)>> ReadAsync(SubmissionTarget target, HttpRequest request, CancellationToken cancellationToken)
+    private async Task<Outcome<(ReadSubmission Submission, ValidatedReport Validated)>> ReadAsync(SubmissionTarget target, HttpRequest request, CancellationToken cancellationToken)
     {
         request.HttpContext.AllowBodyOf(limits.Value.MaxSubmissionBytes + SubmissionReader.MaxReportBytes);
         var read = await reader.ReadAsync(request, $"{target.Period.Id}/{target.UnitCode}", cancellationToken);
         if (read.Problem is { } unreadable) return unreadable;
-        var (content, errors) = ReportValidator.Validate(read.Value!.Report, target.Template);
+        var (validated, errors) = ReportValidator.Validate(read.Value!.Report, target.Template);
         if (errors.Any) return Problems.Validation(errors.Items.Select(e => e with { Pointer = "/" + SubmissionReader.ReportPart + e.Pointer }).ToList());
-        return (read.Value, content!);
+        return (read.Value, validated!);
     }
 
     /// <summary>The files this request streamed joined by the resumable uploads it names, within the submission's limits.</summary>
-    private async Task<Outcome<StagedReport>> StageAsync(SubmissionTarget target, ReadSubmission read, ReportContent content, CancellationToken cancellationToken)
+    private async Task<Outcome<StagedReport>> StageAsync(SubmissionTarget target, ReadSubmission read, ValidatedReport validated, CancellationToken cancellationToken)
     {
         var uploaded = await uploads.AttachAsync(target.Period.Id, target.UnitCode, read.Report.Uploads ?? [], cancellationToken);
         if (uploaded.Problem is { } notReady) return notReady;
-        var report = SubmittedReport.From(content, [.. read.Attachments.Select(f => f.Attachment), .. uploaded.Value!]);
-        if (report.Attachments.Sum(a => a.Size) > limits.Value.MaxSubmissionBytes)
+        var content = VersionContent.From(validated, [.. read.Attachments.Select(f => f.Attachment), .. uploaded.Value!]);
+        if (content.Attachments.Sum(a => a.Size) > limits.Value.MaxSubmissionBytes)
         {
             return Problems.Create(StatusCodes.Status413PayloadTooLarge, "submission-too-large", "Quá lớn",
                 $"Tổng dung lượng tệp đính kèm vượt quá {limits.Value.MaxSubmissionBytes / (1024 * 1024)} MiB.");
         }
-        var body = report.ToJson();
+        var body = content.ToJson();
         if (System.Text.Encoding.UTF8.GetByteCount(body) > WorkflowStore.MaxBodyBytes)
         {
             return Problems.Create(StatusCodes.Status413PayloadTooLarge, "report-too-large", "Quá lớn", "Nội dung báo cáo (số liệu, thuyết minh và danh sách tệp) quá lớn để lưu thành một phiên bản.");
         }
-        return new StagedReport(report, body, read.Attachments);
+        return new StagedReport(content, body, read.Attachments);
     }
 
     /// <summary>Commits the files, then the workflow's Submit with the version, its mail and its idempotency key.</summary>
-    private async Task<(FireResult Result, VersionDraft Version)> CommitAsync(SubmissionTarget target, EarlyAnswer early, StagedReport staged, CancellationToken cancellationToken)
+    private async Task<(FireResult Result, NewVersion Version)> CommitAsync(SubmissionTarget target, EarlyAnswer early, StagedReport staged, CancellationToken cancellationToken)
     {
         // Files become visible before the version that names them, so no version can ever lack its files.
         foreach (var file in staged.Files) await attachments.CommitAsync(file, cancellationToken);
         var (period, unitCode) = (target.Period, target.UnitCode);
-        var receipt = staged.Report.Receipt(period.Id, unitCode);
+        var receipt = staged.Content.Receipt(period.Id, unitCode);
         var operation = target.IdempotencyKey is { } key ? new OperationKey(key, receipt, idempotency.Value.IdempotencyKeyLifetime) : null;
-        var version = new VersionDraft(staged.Body, receipt, Late: time.UtcNow > early.Deadline);
+        var version = new NewVersion(staged.Body, receipt, Late: time.UtcNow > early.Deadline);
         var submit = new Firing(ReportTrigger.Submit, unitCode, WorkflowChannel.Api) { Window = early.Window, Operation = operation };
         // The first stage's people get their mail in the Submit's own transaction: no accepted report goes unannounced.
-        var work = await firstStageMail.ForAsync(new NewSubmission(period, target.Template, unitCode, staged.Report, version, early.Preview.Read?.Instance), cancellationToken);
+        var work = await firstStageMail.ForAsync(new NewSubmission(period, target.Template, unitCode, staged.Content, version, early.Preview.Read?.Instance), cancellationToken);
         var result = await engine.SubmitAsync(target.InstanceId, submit, version, work, early.Preview.Read, cancellationToken);
         if (result is FireResult.NotFound)
         {
@@ -147,14 +152,14 @@ public sealed partial class SubmissionService(
     }
 
     /// <summary>The receipt of the version made, or of the one an earlier request with the same key made; otherwise why not.</summary>
-    private async Task<Outcome<SubmissionOutcome>> AnswerAsync(SubmissionTarget target, StagedReport staged, VersionDraft version, FireResult result,
+    private async Task<Outcome<SubmissionOutcome>> AnswerAsync(SubmissionTarget target, StagedReport staged, NewVersion version, FireResult result,
         CancellationToken cancellationToken)
     {
         var (period, unitCode) = (target.Period, target.UnitCode);
         if (result is FireResult.Applied applied)
         {
-            LogAccepted(logger, target.InstanceId, applied.Instance.Version, version.Late, staged.Report.Attachments.Count);
-            var stored = new ReportVersion(applied.Instance.Version, applied.Event.At, version.Late, version.Receipt, version.Body);
+            LogAccepted(logger, target.InstanceId, applied.Instance.Version, version.Late, staged.Content.Attachments.Count);
+            var stored = version.Numbered(applied.Instance.Version, applied.Event.At);
             return new SubmissionOutcome(SubmissionReceipt.From(period.Id, unitCode, stored, time), Replayed: false);
         }
         // Nothing was written for this request: its files must not outlive it.
@@ -209,7 +214,7 @@ public sealed partial class SubmissionService(
     public async Task<StoredAttachment?> AttachmentAsync(string periodId, string unitCode, int version, int number, CancellationToken cancellationToken)
     {
         var stored = await engine.GetVersionAsync(WorkflowEngine.InstanceId(periodId, unitCode), version, cancellationToken);
-        var files = stored is null ? [] : SubmittedReport.Read(stored).Attachments;
+        var files = stored is null ? [] : VersionContent.Read(stored).Attachments;
         return number >= 1 && number <= files.Count ? files[number - 1] : null;
     }
 
@@ -224,7 +229,7 @@ public sealed partial class SubmissionService(
 
     private VersionView VersionView(string periodId, string unitCode, ReportVersion version)
     {
-        var report = SubmittedReport.Read(version);
+        var report = VersionContent.Read(version);
         return new VersionView(version.Number, time.ToLocal(version.ReceivedAt), version.Late, version.Receipt, report.Values, report.Narratives, report.Note,
             SubmissionReceipt.Links(periodId, unitCode, version.Number, report.Attachments));
     }

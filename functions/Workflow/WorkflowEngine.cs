@@ -64,11 +64,11 @@ public sealed partial class WorkflowEngine(
     /// submission costs one read; if anything changed since, the ETag refuses the batch and the instance is read again.
     /// </remarks>
     public Task<FireResult> SubmitAsync(
-        string instanceId, Firing submit, VersionDraft version, Func<int, IReadOnlyList<WorkItem>>? work, InstanceRow? seen, CancellationToken cancellationToken) =>
+        string instanceId, Firing submit, NewVersion version, Func<int, IReadOnlyList<WorkItem>>? work, InstanceRow? seen, CancellationToken cancellationToken) =>
         TransitionAsync(instanceId, submit, work ?? (_ => []), version, seen, cancellationToken);
 
     private async Task<FireResult> TransitionAsync(
-        string instanceId, Firing firing, Func<int, IReadOnlyList<WorkItem>> workFor, VersionDraft? version, InstanceRow? firstRead,
+        string instanceId, Firing firing, Func<int, IReadOnlyList<WorkItem>> workFor, NewVersion? version, InstanceRow? firstRead,
         CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(firing.Actor);
@@ -136,7 +136,7 @@ public sealed partial class WorkflowEngine(
     }
 
     /// <summary>The event a decision records, chained to the instance's last one, and the instance it leaves.</summary>
-    private (WorkflowInstance Next, HistoryEvent Event) Step(InstanceRow read, Firing firing, Proposal proposal, ReportState to, int number, VersionDraft? version)
+    private (WorkflowInstance Next, HistoryEvent Event) Step(InstanceRow read, Firing firing, Proposal proposal, ReportState to, int number, NewVersion? version)
     {
         var current = read.Instance;
         var at = HistoryChain.Storable(time.UtcNow);

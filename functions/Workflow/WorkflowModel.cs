@@ -4,7 +4,9 @@ using Baocao.Catalog;
 namespace Baocao.Workflow;
 
 /// <summary>
-/// One report's workflow: a period × unit, its state, the report version and the number of its last history event.
+/// One report's workflow: a period × unit, its state, the version of the workflow definition it runs under
+/// (<see cref="DefinitionVersion"/>), the number of the report's latest version (<see cref="Version"/>, 0 before any
+/// submission) and the number of its last history event.
 /// Overdue (the deadline passed unsubmitted), Late (submitted after it) and Missed (never submitted before the close) are flags.
 /// <see cref="Deadline"/> is the unit's own deadline once an extension (gia hạn) was granted; null means the period's.
 /// <see cref="Stage"/> is the position of the review stage that decides the report now (0 for the first), out of
@@ -75,16 +77,20 @@ public sealed record WorkItem(string Kind, JsonElement Payload);
 public sealed record OutboxItem(string Id, int Sequence, string Kind, JsonElement Payload, DateTimeOffset CreatedAt);
 
 /// <summary>
-/// One submitted version of a report, immutable once written: when it arrived, whether after the deadline, the
-/// receipt (a hash over its content) and the content itself as JSON, whose shape belongs to the submissions feature.
+/// What a Submit brings to store: the version's content as JSON (whose shape belongs to the submissions feature), its
+/// receipt (a hash over that content) and whether it comes after the deadline.
 /// </summary>
+public sealed record NewVersion(string Body, string Receipt, bool Late)
+{
+    /// <summary>The version as stored, once its Submit has given it the next number and the time it was received.</summary>
+    public ReportVersion Numbered(int number, DateTimeOffset receivedAt) => new(number, receivedAt, Late, Receipt, Body);
+}
+
+/// <summary>One stored version of a report, immutable once written: a <see cref="NewVersion"/> with its number and the time it arrived.</summary>
 public sealed record ReportVersion(int Number, DateTimeOffset ReceivedAt, bool Late, string Receipt, string Body);
 
 /// <summary>An instance of a period with its versions, oldest first, as the province's read of the whole period returns them.</summary>
 public sealed record PeriodInstance(WorkflowInstance Instance, IReadOnlyList<ReportVersion> Versions);
-
-/// <summary>What a Submit brings with it: the content of the new version, its receipt and whether it is late.</summary>
-public sealed record VersionDraft(string Body, string Receipt, bool Late);
 
 /// <summary>
 /// A caller's key for one operation (the <c>Idempotency-Key</c> header) and a hash of what it asked: the same key

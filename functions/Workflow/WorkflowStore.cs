@@ -27,7 +27,7 @@ public sealed record TransitionCommit(
     IReadOnlyList<WorkItem> Work,
     IReadOnlyList<DurableTimer> SetTimers,
     IReadOnlyList<StoredTimer> RemoveTimers,
-    VersionDraft? Version,
+    NewVersion? Version,
     OperationKey? Operation);
 
 /// <summary>
@@ -174,7 +174,7 @@ public sealed class WorkflowStore(TableServiceClient service)
             .. commit.RemoveTimers.Select(t => new TableTransactionAction(TableTransactionActionType.Delete, TimerEntity(next.Id, t.Timer), t.ETag)),
             .. commit.SetTimers.Select(t => new TableTransactionAction(TableTransactionActionType.UpsertReplace, TimerEntity(next.Id, t))),
         ];
-        if (commit.Version is { } version) actions.Add(new(TableTransactionActionType.Add, VersionEntity(next.Id, next.Version, e.At, version)));
+        if (commit.Version is { } version) actions.Add(new(TableTransactionActionType.Add, VersionEntity(next.Id, version.Numbered(next.Version, e.At))));
         if (commit.Operation is { } operation)
         {
             var entity = OperationEntity(next.Id, operation, next.Version, e.At);
@@ -356,14 +356,14 @@ public sealed class WorkflowStore(TableServiceClient service)
     private static string OperationRowKey(string key) =>
         OperationPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
-    private static TableEntity VersionEntity(string instanceId, int number, DateTimeOffset at, VersionDraft version)
+    private static TableEntity VersionEntity(string instanceId, ReportVersion version)
     {
         var body = Encoding.UTF8.GetBytes(version.Body);
         if (body.Length > MaxBodyBytes) throw new ArgumentException($"A version body holds at most {MaxBodyBytes} bytes (got {body.Length}).", nameof(version));
-        var entity = new TableEntity(instanceId, VersionKey(number))
+        var entity = new TableEntity(instanceId, VersionKey(version.Number))
         {
-            ["Number"] = number,
-            ["ReceivedAt"] = at,
+            ["Number"] = version.Number,
+            ["ReceivedAt"] = version.ReceivedAt,
             ["Late"] = version.Late,
             ["Receipt"] = version.Receipt,
         };

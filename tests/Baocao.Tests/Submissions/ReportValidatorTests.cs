@@ -15,7 +15,7 @@ public sealed class ReportValidatorTests
         "narratives": { "TINH-HINH": "Tình hình Nhân dân ổn định.", "PHUONG-HUONG": "Tiếp tục nhân rộng mô hình Dân vận khéo." }
         """;
 
-    private static (ReportContent? Content, ValidationErrors Errors) Validate(string json) =>
+    private static (ValidatedReport? Report, ValidationErrors Errors) Validate(string json) =>
         ReportValidator.Validate(JsonBody.Parse<ReportDraft>(System.Text.Encoding.UTF8.GetBytes(json)).Value!, SixMonth);
 
     private static FieldError Only(ValidationErrors errors) => Assert.Single(errors.Items);

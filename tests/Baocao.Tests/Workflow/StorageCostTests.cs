@@ -85,7 +85,7 @@ public sealed class StorageCostTests(TestApp app) : IClassFixture<TestApp>
             await MeasureAsync($"nhắc nộp (còn {days} ngày)", async () => Assert.True(await timers.FireAsync(due, Ct)));
         }
         await MeasureAsync("nộp", async () => Assert.IsType<FireResult.Applied>(await engine.SubmitAsync(id, new Firing(ReportTrigger.Submit, Unit, WorkflowChannel.Api),
-            new VersionDraft(Submitter.GoodReport, "receipt", Late: false), _ => [Mail("Đã nhận báo cáo")], seen: null, Ct)));
+            new NewVersion(Submitter.GoodReport, "receipt", Late: false), _ => [Mail("Đã nhận báo cáo")], seen: null, Ct)));
         await MeasureAsync("nhận thẩm định", () => DecideAsync(ReportTrigger.Claim, "Báo cáo đang được thẩm định"));
         await MeasureAsync("chuyên viên duyệt", () => DecideAsync(ReportTrigger.Approve, "Báo cáo chờ lãnh đạo duyệt"));
         await MeasureAsync("lãnh đạo duyệt (kết thúc, hỏi kỳ đã xong chưa)", () => DecideAsync(ReportTrigger.Approve, "Báo cáo đã được duyệt"));

@@ -12,9 +12,9 @@ public sealed class WorkflowEvolutionTests(TestApp app) : IClassFixture<TestApp>
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>
-    /// The next version of the workflow, as a later deployment would register it beside the current one: a new
-    /// stage, the deputy head's countersignature (a state of its own), between the review and the leader's approval.
-    /// A real version would name the state in <see cref="ReportState"/>; a test cannot add a member to the enum, so it
+    /// The next definition version of the workflow, as a later deployment would register it beside the current one: a
+    /// new stage, the deputy head's countersignature (a state of its own), between the review and the leader's approval.
+    /// A real definition would name the state in <see cref="ReportState"/>; a test cannot add a member to the enum, so it
     /// uses a value the enum does not name, which storage and history carry the same way.
     /// </summary>
     private sealed class CountersignedWorkflow : IWorkflowDefinition
@@ -43,7 +43,7 @@ public sealed class WorkflowEvolutionTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
-    public async Task A_report_in_flight_finishes_under_its_own_version_after_the_definition_gains_a_stage()
+    public async Task A_report_in_flight_finishes_under_its_own_definition_version_after_the_definition_gains_a_stage()
     {
         var current = app.Factory.Services.GetRequiredService<WorkflowEngine>();
         var old = (await current.StartAsync(Period, "HND", Ct)).Id;
@@ -65,14 +65,14 @@ public sealed class WorkflowEvolutionTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
-    public async Task A_deployment_that_lacks_an_instances_version_refuses_to_decide_it_and_writes_nothing()
+    public async Task A_deployment_that_lacks_an_instances_definition_version_refuses_to_decide_it_and_writes_nothing()
     {
         await using var upgraded = app.Factory.WithWebHostBuilder(web =>
             web.ConfigureTestServices(services => services.AddSingleton<IWorkflowDefinition, CountersignedWorkflow>()));
         var newer = (await upgraded.Services.GetRequiredService<WorkflowEngine>().StartAsync(Period, "MTTQ", Ct)).Id;
         var before = await app.SnapshotAsync();
 
-        // As after rolling back to the deployment that knows only the current version.
+        // As after rolling back to the deployment that knows only the current definition version.
         var refused = await app.Factory.Services.GetRequiredService<WorkflowEngine>()
             .FireAsync(newer, new Firing(ReportTrigger.Submit, "vp.mttq", WorkflowChannel.Api), Ct);
 

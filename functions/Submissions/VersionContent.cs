@@ -7,10 +7,10 @@ using Baocao.Workflow;
 namespace Baocao.Submissions;
 
 /// <summary>
-/// The content of one report version, as the workflow keeps it in the version's row: figures (derived totals
-/// included), narrative by section, the note, and the attachments.
+/// What one report version says, as the workflow keeps it (<see cref="ReportVersion.Body"/>): a
+/// <see cref="ValidatedReport"/> with the attachments its files and uploads became, its figures as stored JSON.
 /// </summary>
-public sealed record SubmittedReport(
+public sealed record VersionContent(
     IReadOnlyDictionary<string, JsonElement> Values,
     IReadOnlyDictionary<string, string> Narratives,
     string? Note,
@@ -19,15 +19,15 @@ public sealed record SubmittedReport(
     /// <summary>Stored as read: Vietnamese letters kept as they are rather than escaped, which would triple the size.</summary>
     private static readonly JsonSerializerOptions Stored = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static SubmittedReport From(ReportContent content, IEnumerable<StoredAttachment> attachments) => new(
-        content.Values.ToDictionary(v => v.Key, v => JsonSerializer.SerializeToElement(v.Value)),
-        content.Narratives,
-        content.Note,
+    public static VersionContent From(ValidatedReport report, IEnumerable<StoredAttachment> attachments) => new(
+        report.Values.ToDictionary(v => v.Key, v => JsonSerializer.SerializeToElement(v.Value)),
+        report.Narratives,
+        report.Note,
         attachments.ToList());
 
     public string ToJson() => JsonSerializer.Serialize(this, Stored);
 
-    public static SubmittedReport Read(ReportVersion version) => JsonSerializer.Deserialize<SubmittedReport>(version.Body, Stored)!;
+    public static VersionContent Read(ReportVersion version) => JsonSerializer.Deserialize<VersionContent>(version.Body, Stored)!;
 
     /// <summary>
     /// The receipt: SHA-256 over what the unit declared (period, unit, figures, narratives, note, and each file's

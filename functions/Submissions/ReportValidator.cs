@@ -5,9 +5,9 @@ using Baocao.Hosting;
 namespace Baocao.Submissions;
 
 /// <summary>
-/// The <c>report</c> part of a submission: indicator values by code, narrative text by section code, an optional
-/// note to the reviewer, and the ids of finished resumable uploads to attach. Values stay raw JSON until checked
-/// against the template, so a wrong type is named precisely.
+/// A report as the unit sent it, the <c>report</c> part of a submission: indicator values by code, narrative text by
+/// section code, an optional note to the reviewer, and the ids of finished resumable uploads to attach. Values stay raw
+/// JSON until checked against the template, so a wrong type is named precisely.
 /// </summary>
 public sealed record ReportDraft(
     Dictionary<string, JsonElement>? Values = null,
@@ -15,8 +15,11 @@ public sealed record ReportDraft(
     string? Note = null,
     IReadOnlyList<string>? Uploads = null);
 
-/// <summary>A report that passed its template: typed values (derived totals computed), clean narratives.</summary>
-public sealed record ReportContent(
+/// <summary>
+/// A <see cref="ReportDraft"/> that passed its template: what it adds is values typed as the indicators say, derived
+/// totals computed, narratives and note cleaned; the upload ids are left behind for the files they name.
+/// </summary>
+public sealed record ValidatedReport(
     IReadOnlyDictionary<string, object> Values,
     IReadOnlyDictionary<string, string> Narratives,
     string? Note);
@@ -32,7 +35,7 @@ public static class ReportValidator
     public const int MaxNarrativeLength = 50_000;
     public const int MaxNoteLength = 4_000;
 
-    public static (ReportContent? Content, ValidationErrors Errors) Validate(ReportDraft draft, ReportTemplate template)
+    public static (ValidatedReport? Report, ValidationErrors Errors) Validate(ReportDraft draft, ReportTemplate template)
     {
         var errors = new ValidationErrors();
         var indicators = template.Indicators.ToDictionary(i => i.Code);
@@ -78,7 +81,7 @@ public static class ReportValidator
             var sum = Sum(total, indicators, values);
             values[total.Code] = total.Type == IndicatorType.Integer ? (object)decimal.ToInt64(sum) : sum;
         }
-        return (new ReportContent(values, narratives, note), errors);
+        return (new ValidatedReport(values, narratives, note), errors);
     }
 
     private static object? Read(Indicator indicator, JsonElement raw, string at, ValidationErrors errors)
