@@ -24,7 +24,7 @@ public sealed partial class WorkflowEngine(
 
     /// <summary>
     /// Creates the instance of a period × unit in <see cref="ReportState.NotStarted"/> under the newest workflow
-    /// version, with its first timers (the deadline) and the review <paramref name="positions"/> its period's stages
+    /// definition, with its first timers (the deadline) and the review <paramref name="positions"/> its period's stages
     /// give it; if it exists, returns it unchanged.
     /// </summary>
     public async Task<WorkflowInstance> StartAsync(string periodId, string unitCode, CancellationToken cancellationToken, IReadOnlyList<DurableTimer>? timers = null,
