@@ -88,7 +88,7 @@ public sealed class StorageCostTests(TestApp app) : IClassFixture<TestApp>
             new NewVersion(Submitter.GoodReport, "receipt", Late: false), _ => [Mail("Đã nhận báo cáo")], seen: null, Ct)));
         await MeasureAsync("nhận thẩm định", () => DecideAsync(ReportTrigger.Claim, "Báo cáo đang được thẩm định"));
         await MeasureAsync("chuyên viên duyệt", () => DecideAsync(ReportTrigger.Approve, "Báo cáo chờ lãnh đạo duyệt"));
-        await MeasureAsync("lãnh đạo duyệt (kết thúc, hỏi kỳ đã xong chưa)", () => DecideAsync(ReportTrigger.Approve, "Báo cáo đã được duyệt"));
+        await MeasureAsync("lãnh đạo duyệt (kết thúc)", () => DecideAsync(ReportTrigger.Approve, "Báo cáo đã được duyệt"));
         // The sweep drops the outbox recovery entries the life left (each outbox was delivered long before they came due).
         var sweeper = factory.Services.GetRequiredService<TimerSweeper>();
         await MeasureAsync("quét: bỏ các mục phục hồi outbox đã giao", () => sweeper.SweepAsync(Ct));
