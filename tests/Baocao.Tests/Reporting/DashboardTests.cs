@@ -49,7 +49,7 @@ public sealed class DashboardTests(DemoApp app) : IClassFixture<DemoApp>
         using var browser = Browser();
         var response = await SignInAsync(browser, "sai-khoa-quan-tri-roi");
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Contains("Khoá quản trị không đúng", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Contains("Khoá quản trị không đúng", HtmlPage.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).TextOf("[role=alert]"));
         Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/api/dashboard/2026-H1", TestContext.Current.CancellationToken)).StatusCode);
     }
 
@@ -69,6 +69,6 @@ public sealed class DashboardTests(DemoApp app) : IClassFixture<DemoApp>
         await SignInAsync(browser, TestApp.AdminKey);
         var response = await browser.GetAsync("/api/dashboard/2030-H9", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Contains("Không có kỳ báo cáo", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Contains("Không có kỳ báo cáo", HtmlPage.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).TextOf("h1 + p"));
     }
 }

@@ -121,7 +121,8 @@ public sealed class ReviewAssignmentTests(DemoApp app) : IClassFixture<DemoApp>
 
         using var browser = _desk.Browser();
         var page = await ReviewDesk.PageAsync(browser, ReviewDesk.LinkIn(acting));
-        Assert.Contains("Lê Thị Hồng (thay mặt Nguyễn Thị Thu Hà, theo ủy quyền)", page, StringComparison.Ordinal);
+        // The line above the heading names the stage and who decides it.
+        Assert.Contains("Lê Thị Hồng (thay mặt Nguyễn Thị Thu Hà, theo ủy quyền)", HtmlPage.Parse(page).TextOf("main > p:first-child"), StringComparison.Ordinal);
         var (status, _) = await ReviewDesk.PostAsync(browser, ReviewDesk.LinkIn(acting), page, ("decision", "approve"));
         Assert.Equal(HttpStatusCode.OK, status);
         var decided = (await ViewAsync("CD-UY-QUYEN~HU-PHULOC")).History[^1];
@@ -130,7 +131,7 @@ public sealed class ReviewAssignmentTests(DemoApp app) : IClassFixture<DemoApp>
 
         // The holder's link from before the delegation still decides, as the holder.
         var holderPage = await ReviewDesk.PageAsync(browser, holderLink);
-        Assert.DoesNotContain("thay mặt", holderPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("thay mặt", HtmlPage.Parse(holderPage).TextOf("main > p:first-child"), StringComparison.Ordinal);
         (status, _) = await ReviewDesk.PostAsync(browser, holderLink, holderPage, ("decision", "approve"));
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("Nguyễn Thị Thu Hà <thuha.bdv@anhoa.example>", (await ViewAsync("CD-UY-QUYEN~HU-KIMTHANH")).History[^1].Actor);
@@ -157,14 +158,15 @@ public sealed class ReviewAssignmentTests(DemoApp app) : IClassFixture<DemoApp>
 
         using var browser = _desk.Browser();
         var gone = await ReviewDesk.PageAsync(browser, oldLink, HttpStatusCode.Forbidden);
-        Assert.Contains("Anh/chị không còn được giao bước này", gone, StringComparison.Ordinal);
+        Assert.Equal("Anh/chị không còn được giao bước này", HtmlPage.Parse(gone).TextOf("h1"));
         Assert.Equal(HttpStatusCode.Forbidden, (await browser.PostAsync(oldLink, new FormUrlEncodedContent([new("decision", "approve")]), Ct)).StatusCode);
 
         var fresh = Assert.Single(await _desk.MailsToAsync(Viet, id));
         Assert.Contains("Kính gửi Phạm Quốc Việt,", fresh.Text, StringComparison.Ordinal);
         var (status, done) = await _desk.DecideAsync(ReviewDesk.LinkIn(fresh), ("decision", "approve"));
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Contains("Trần Văn Dũng đã được gửi thư", done, StringComparison.Ordinal);
+        // The outcome's last line says what happens next.
+        Assert.Contains("Trần Văn Dũng đã được gửi thư", HtmlPage.Parse(done).TextOf("li:last-child"), StringComparison.Ordinal);
 
         var history = (await ViewAsync(id)).History;
         var note = Assert.Single(history, e => e.Trigger == ReportTrigger.Note);
@@ -222,14 +224,15 @@ public sealed class ReviewAssignmentTests(DemoApp app) : IClassFixture<DemoApp>
         const string approved = "CD-TAT-CA~HLHPN";
         var (status, first) = await _desk.DecideAsync(ReviewDesk.LinkIn(Assert.Single(await _desk.MailsToAsync(ReviewDesk.Reviewer, approved))), ("decision", "approve"));
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Contains("còn chờ: Phạm Quốc Việt", first, StringComparison.Ordinal);
+        // The outcome's last line says what happens next: here, who the stage still waits for.
+        Assert.Contains("còn chờ: Phạm Quốc Việt", HtmlPage.Parse(first).TextOf("li:last-child"), StringComparison.Ordinal);
         Assert.Equal(ReportState.Submitted, (await ViewAsync(approved)).Instance.State);
         await _desk.DeliverAsync(approved);
         Assert.Empty(await _desk.MailsToAsync(ReviewDesk.Leader, approved));
 
         (status, var last) = await _desk.DecideAsync(ReviewDesk.LinkIn(Assert.Single(await _desk.MailsToAsync(Viet, approved))), ("decision", "approve"));
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Contains("Lãnh đạo Ban phê duyệt", last, StringComparison.Ordinal);
+        Assert.Contains("Lãnh đạo Ban phê duyệt", HtmlPage.Parse(last).TextOf("li:last-child"), StringComparison.Ordinal);
         Assert.Equal(ReportState.AwaitingApproval, (await ViewAsync(approved)).Instance.State);
         await _desk.DeliverAsync(approved);
         Assert.Single(await _desk.MailsToAsync(ReviewDesk.Leader, approved));
@@ -242,14 +245,14 @@ public sealed class ReviewAssignmentTests(DemoApp app) : IClassFixture<DemoApp>
         (status, var back) = await _desk.DecideAsync(ReviewDesk.LinkIn(Assert.Single(await _desk.MailsToAsync(Viet, returned))),
             ("decision", "return"), ("comment", "Thiếu số liệu khen thưởng."));
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Contains("Đã ghi nhận: trả lại", back, StringComparison.Ordinal);
+        Assert.Equal("Đã ghi nhận: trả lại", HtmlPage.Parse(back).TextOf("h1"));
         var view = await ViewAsync(returned);
         Assert.Equal(ReportState.Returned, view.Instance.State);
         Assert.Equal([ReportTrigger.Submit, ReportTrigger.Note, ReportTrigger.Return], view.History.Select(e => e.Trigger));
         using var browser = _desk.Browser();
         var haPage = await ReviewDesk.PageAsync(browser, haLink);
         // Both decisions carry the same instant (the clock stands still): the page must still show her own.
-        Assert.True(haPage.Contains("Anh/chị đã đồng ý báo cáo này", StringComparison.Ordinal), haPage);
+        Assert.Equal("Anh/chị đã đồng ý báo cáo này", HtmlPage.Parse(haPage).TextOf("h1"));
         await _desk.DeliverAsync(returned);
         Assert.Empty(await _desk.MailsToAsync(ReviewDesk.Leader, returned));
     }

@@ -73,7 +73,7 @@ public sealed class ReviewBrowserTests(BrowserApp app) : IClassFixture<BrowserAp
         var second = await MailAsync(page, ReviewDesk.Reviewer, ReviewMail.RequestCategory);
         Assert.Contains("phiên bản 2", second.Subject, StringComparison.Ordinal);
         await page.GotoAsync(app.BaseUrl + ReviewDesk.LinkIn(second));
-        Assert.Contains("Thay đổi so với phiên bản 1", await page.ContentAsync(), StringComparison.Ordinal);
+        Assert.Contains("Thay đổi so với phiên bản 1", await page.Locator("h2").AllInnerTextsAsync());
         await ShotAsync(page, "04-review-page-version-2");
         await page.ClickAsync("button[value='approve']");
         Assert.Contains("Đã ghi nhận: duyệt", await page.InnerTextAsync("h1"), StringComparison.Ordinal);
@@ -85,7 +85,8 @@ public sealed class ReviewBrowserTests(BrowserApp app) : IClassFixture<BrowserAp
         await page.GotoAsync(app.BaseUrl + ReviewDesk.LinkIn(leader));
         await ShotAsync(page, "06-leader-page");
         await page.ClickAsync("button[value='approve']");
-        Assert.Contains("đã được phê duyệt", await page.ContentAsync(), StringComparison.Ordinal);
+        // The outcome's last line says what happens next.
+        Assert.Contains("đã được phê duyệt", await page.InnerTextAsync("li:last-child"), StringComparison.Ordinal);
         await ShotAsync(page, "07-leader-approved");
 
         // A second click on the same link shows the decision.

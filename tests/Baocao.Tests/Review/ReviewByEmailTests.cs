@@ -53,9 +53,9 @@ public sealed class ReviewByEmailTests(DemoApp app) : IClassFixture<DemoApp>
 
         // The first mail's link now leads to version 1, which is no longer current: a clear page, nothing decided.
         var before = await app.SnapshotAsync();
-        var superseded = await ReviewDesk.PageAsync(browser, oldLink, HttpStatusCode.Conflict);
-        Assert.Contains("Đã có phiên bản mới", superseded, StringComparison.Ordinal);
-        Assert.Contains("phiên bản 2 thay cho phiên bản 1", superseded, StringComparison.Ordinal);
+        var superseded = HtmlPage.Parse(await ReviewDesk.PageAsync(browser, oldLink, HttpStatusCode.Conflict));
+        Assert.Equal("Đã có phiên bản mới", superseded.TextOf("h1"));
+        Assert.Contains("phiên bản 2 thay cho phiên bản 1", superseded.TextOf("h1 + p"), StringComparison.Ordinal);
         await app.AssertUnchangedSinceAsync(before);
     }
 
@@ -100,28 +100,28 @@ public sealed class ReviewByEmailTests(DemoApp app) : IClassFixture<DemoApp>
         var tampered = $"{parts[0]}.{Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(real with { InstanceId = Id("HU-DONGSON") }, JsonSerializerOptions.Web)).TrimEnd('=').Replace('+', '-').Replace('/', '_')}.{parts[2]}";
         foreach (var bad in new[] { forged, tampered, $"khac.{parts[1]}.{parts[2]}", "khong-phai-lien-ket" })
         {
-            var page = await ReviewDesk.PageAsync(browser, $"/api/review/{bad}", HttpStatusCode.NotFound);
-            Assert.Contains("Liên kết không hợp lệ", page, StringComparison.Ordinal);
+            var page = HtmlPage.Parse(await ReviewDesk.PageAsync(browser, $"/api/review/{bad}", HttpStatusCode.NotFound));
+            Assert.Equal("Liên kết không hợp lệ", page.TextOf("h1"));
             var post = await browser.PostAsync($"/api/review/{bad}", new FormUrlEncodedContent([new("decision", "approve")]), Ct);
             Assert.Equal(HttpStatusCode.NotFound, post.StatusCode);
         }
 
         // Expired: signed by the app, but its time is over.
         var expired = tokens.Sign(real with { ExpiresUnix = TestApp.Start.AddMinutes(-1).ToUnixTimeSeconds() });
-        Assert.Contains("Liên kết đã hết hạn", await ReviewDesk.PageAsync(browser, $"/api/review/{expired}", HttpStatusCode.Gone), StringComparison.Ordinal);
+        Assert.Equal("Liên kết đã hết hạn", HtmlPage.Parse(await ReviewDesk.PageAsync(browser, $"/api/review/{expired}", HttpStatusCode.Gone)).TextOf("h1"));
 
         // Wrong stage: the leader's stage while the report still waits for the reviewer.
         var leaderLink = tokens.Sign(tokens.NewLink(real.InstanceId, real.Version, "PHE-DUYET", ReviewDesk.Leader));
-        Assert.Contains("Báo cáo chưa đến bước này", await ReviewDesk.PageAsync(browser, $"/api/review/{leaderLink}", HttpStatusCode.Conflict), StringComparison.Ordinal);
+        Assert.Equal("Báo cáo chưa đến bước này", HtmlPage.Parse(await ReviewDesk.PageAsync(browser, $"/api/review/{leaderLink}", HttpStatusCode.Conflict)).TextOf("h1"));
         // Someone the stage does not name, holding a well-signed link.
         var stranger = tokens.Sign(tokens.NewLink(real.InstanceId, real.Version, "THAM-DINH", "nguoi.la@anhoa.example"));
-        Assert.Contains("không còn được giao", await ReviewDesk.PageAsync(browser, $"/api/review/{stranger}", HttpStatusCode.Forbidden), StringComparison.Ordinal);
+        Assert.Contains("không còn được giao", HtmlPage.Parse(await ReviewDesk.PageAsync(browser, $"/api/review/{stranger}", HttpStatusCode.Forbidden)).TextOf("h1"), StringComparison.Ordinal);
 
         // A POST without the page's anti-forgery field (a form on another site, a script) decides nothing.
         var page2 = await ReviewDesk.PageAsync(browser, link);
         var noField = await browser.PostAsync(link, new FormUrlEncodedContent([new("decision", "approve")]), Ct);
         Assert.Equal(HttpStatusCode.BadRequest, noField.StatusCode);
-        Assert.Contains("Biểu mẫu không hợp lệ", await noField.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal("Biểu mẫu không hợp lệ", HtmlPage.Parse(await noField.Content.ReadAsStringAsync(Ct)).TextOf("h1"));
 
         // Return without a comment: the page again, saying what is missing, keeping what was ticked.
         var (status, html) = await ReviewDesk.PostAsync(browser, link, page2, ("decision", "return"), ("reason", "so-lieu"), ("comment", "   "));
@@ -166,11 +166,11 @@ public sealed class ReviewByEmailTests(DemoApp app) : IClassFixture<DemoApp>
         // The same link again, opened or posted: the decision it made, never an error, and nothing more written.
         var before = await app.SnapshotAsync();
         using var browser = _desk.Browser();
-        var again = await ReviewDesk.PageAsync(browser, link);
-        Assert.Contains("Anh/chị đã trả lại báo cáo này", again, StringComparison.Ordinal);
+        var again = HtmlPage.Parse(await ReviewDesk.PageAsync(browser, link));
+        Assert.Equal("Anh/chị đã trả lại báo cáo này", again.TextOf("h1"));
         var repost = await browser.PostAsync(link, new FormUrlEncodedContent([new("decision", "approve")]), Ct);
         Assert.Equal(HttpStatusCode.OK, repost.StatusCode);
-        Assert.Contains("Anh/chị đã trả lại báo cáo này", await repost.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal("Anh/chị đã trả lại báo cáo này", HtmlPage.Parse(await repost.Content.ReadAsStringAsync(Ct)).TextOf("h1"));
         await app.AssertUnchangedSinceAsync(before);
     }
 
@@ -180,14 +180,15 @@ public sealed class ReviewByEmailTests(DemoApp app) : IClassFixture<DemoApp>
         var unit = "TPU-ANHOA";
         var (status, done) = await _desk.DecideAsync(ReviewDesk.LinkIn(await SubmittedAsync(unit)), ("decision", "approve"));
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Contains("Lãnh đạo Ban phê duyệt", done, StringComparison.Ordinal);
+        // The outcome's last line says what happens next.
+        Assert.Contains("Lãnh đạo Ban phê duyệt", HtmlPage.Parse(done).TextOf("li:last-child"), StringComparison.Ordinal);
 
         await _desk.DeliverAsync(Id(unit));
         var leaderMail = Assert.Single(await _desk.MailsToAsync(ReviewDesk.Leader, Id(unit)));
         Assert.Contains("Kính gửi Trần Văn Dũng", leaderMail.Text, StringComparison.Ordinal);
         (status, done) = await _desk.DecideAsync(ReviewDesk.LinkIn(leaderMail), ("decision", "approve"), ("comment", "Đồng ý."));
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Contains("đã được phê duyệt", done, StringComparison.Ordinal);
+        Assert.Contains("đã được phê duyệt", HtmlPage.Parse(done).TextOf("li:last-child"), StringComparison.Ordinal);
 
         await _desk.DeliverAsync(Id(unit));
         var receipt = Assert.Single(await _desk.MailsToAsync("trang.thanhpho@anhoa.example", Id(unit)));

@@ -53,12 +53,6 @@ public sealed partial class ReviewDesk(TestApp app)
     [GeneratedRegex(@"https?://\S+/api/review/[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+(?=\s)")]
     private static partial Regex ActionLink();
 
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex FormToken();
-
-    [GeneratedRegex("name=\"seen\" value=\"([^\"]+)\"")]
-    private static partial Regex SeenState();
-
     /// <summary>A browser: it keeps the anti-forgery cookie between the page and the form it posts.</summary>
     public HttpClient Browser() => app.Factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false, BaseAddress = app.Factory.ClientOptions.BaseAddress });
 
@@ -74,8 +68,9 @@ public sealed partial class ReviewDesk(TestApp app)
     public static async Task<(HttpStatusCode Status, string Html)> PostAsync(HttpClient browser, string link, string page, params (string Name, string Value)[] fields)
     {
         // As a browser does: the page's hidden fields (the anti-forgery token, the state the page showed), then the choices.
-        var form = new List<KeyValuePair<string, string>> { new("__RequestVerificationToken", WebUtility.HtmlDecode(FormToken().Match(page).Groups[1].Value)) };
-        if (SeenState().Match(page) is { Success: true } seen) form.Add(new("seen", seen.Groups[1].Value));
+        var shown = HtmlPage.Parse(page);
+        var form = new List<KeyValuePair<string, string>> { new("__RequestVerificationToken", shown.Single("input[name=__RequestVerificationToken]").GetAttribute("value")!) };
+        if (shown.All("input[name=seen]") is [var seen]) form.Add(new("seen", seen.GetAttribute("value")!));
         form.AddRange(fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)));
         var response = await browser.PostAsync(link, new FormUrlEncodedContent(form), Ct);
         return (response.StatusCode, await response.Content.ReadAsStringAsync(Ct));

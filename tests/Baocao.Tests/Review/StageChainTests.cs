@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using AngleSharp.Html.Parser;
 using Baocao.Tests.Infrastructure;
 using Baocao.Workflow;
 using Microsoft.Extensions.DependencyInjection;
@@ -68,8 +67,8 @@ public sealed class StageChainTests(DemoApp app) : IClassFixture<DemoApp>
     private async Task<string> HolderOnDashboardAsync(string periodId)
     {
         using var staff = await Staff.SignedInAsync(app);
-        var page = await new HtmlParser().ParseDocumentAsync(await staff.GetStringAsync($"/api/dashboard/{periodId}", Ct));
-        return page.QuerySelector("tr[data-unit='HND']")!.Children[^1].TextContent;
+        var page = HtmlPage.Parse(await staff.GetStringAsync($"/api/dashboard/{periodId}", Ct));
+        return HtmlPage.Shown(HtmlPage.Cell(page.RowOf("HND"), "Đang xử lý"));
     }
 
     [Fact]
@@ -78,19 +77,20 @@ public sealed class StageChainTests(DemoApp app) : IClassFixture<DemoApp>
         var id = await SubmittedAsync("CD-BA-BUOC");
         Assert.Empty((await _desk.MailsToAsync(Deputy, id)));
 
+        // The outcome's last line says what happens next.
         var done = await ApproveByMailAsync(ReviewDesk.Reviewer, id);
-        Assert.Contains("Báo cáo được chuyển sang bước «Phó Trưởng ban xem xét»; Nguyễn Thị Lan đã được gửi thư để xem xét.", done, StringComparison.Ordinal);
+        Assert.Equal("Báo cáo được chuyển sang bước «Phó Trưởng ban xem xét»; Nguyễn Thị Lan đã được gửi thư để xem xét.", HtmlPage.Parse(done).TextOf("li:last-child"));
         Assert.Equal((ReportState.InReview, 1), ((await InstanceAsync(id)).State, (await InstanceAsync(id)).Stage));
         Assert.StartsWith("Phó Trưởng ban xem xét", await HolderOnDashboardAsync("CD-BA-BUOC"), StringComparison.Ordinal);
         Assert.Empty((await _desk.MailsToAsync(ReviewDesk.Leader, id)));
 
         done = await ApproveByMailAsync(Deputy, id);
-        Assert.Contains("Báo cáo được chuyển sang bước «Trưởng ban phê duyệt»; Trần Văn Dũng đã được gửi thư để phê duyệt.", done, StringComparison.Ordinal);
+        Assert.Equal("Báo cáo được chuyển sang bước «Trưởng ban phê duyệt»; Trần Văn Dũng đã được gửi thư để phê duyệt.", HtmlPage.Parse(done).TextOf("li:last-child"));
         Assert.Equal((ReportState.AwaitingApproval, 2), ((await InstanceAsync(id)).State, (await InstanceAsync(id)).Stage));
         Assert.StartsWith("Trưởng ban phê duyệt", await HolderOnDashboardAsync("CD-BA-BUOC"), StringComparison.Ordinal);
 
         done = await ApproveByMailAsync(ReviewDesk.Leader, id);
-        Assert.Contains("đã được phê duyệt", done, StringComparison.Ordinal);
+        Assert.Contains("đã được phê duyệt", HtmlPage.Parse(done).TextOf("li:last-child"), StringComparison.Ordinal);
         Assert.Equal(ReportState.Approved, (await InstanceAsync(id)).State);
         Assert.Single((await _desk.MailsToAsync(Officer, id)), m => m.Subject.StartsWith("[Baocao] Báo cáo đã được phê duyệt", StringComparison.Ordinal));
         var approvals = (await app.Factory.Services.GetRequiredService<WorkflowEngine>().GetAsync(id, Ct))!.History
@@ -120,7 +120,8 @@ public sealed class StageChainTests(DemoApp app) : IClassFixture<DemoApp>
 
         // The report is still in review, one stage further: the stale page's decision is not recorded.
         Assert.Equal(HttpStatusCode.Conflict, status);
-        Assert.Contains("không được ghi nhận", html, StringComparison.Ordinal);
+        // The outcome's first line says what became of the click.
+        Assert.Contains("không được ghi nhận", HtmlPage.Parse(html).TextOf("li:first-child"), StringComparison.Ordinal);
         Assert.Equal((ReportState.InReview, 2), ((await InstanceAsync(id)).State, (await InstanceAsync(id)).Stage));
         Assert.Single((await _desk.MailsToAsync(ReviewDesk.Leader, id)));
         Assert.Empty((await _desk.MailsToAsync("buoc4@anhoa.example", id)));
