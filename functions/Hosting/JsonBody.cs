@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Baocao.Hosting;
 
@@ -29,6 +28,10 @@ public static class JsonBody
         return options;
     }
 
+    /// <summary>
+    /// The request's body as <typeparamref name="T"/>, for a function that reads its body itself since it may be other
+    /// than JSON; a function that only takes JSON takes it as a <see cref="JsonBodyAttribute"/> parameter.
+    /// </summary>
     public static async Task<Outcome<T>> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken) where T : class
     {
         var read = await ReadAsync(request, typeof(T), cancellationToken);
@@ -45,17 +48,6 @@ public static class JsonBody
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, cancellationToken);
         return Parse(buffer.ToArray(), type);
-    }
-
-    /// <summary>
-    /// The answer of an endpoint that takes a body and returns a value: the body read as <typeparamref name="TBody"/>
-    /// (or why it cannot be), then 200 OK with what <paramref name="handle"/> makes of it, or its problem.
-    /// </summary>
-    public static async Task<Results<Ok<TResult>, ProblemHttpResult>> AnswerAsync<TBody, TResult>(
-        HttpRequest request, Func<TBody, Task<Outcome<TResult>>> handle, CancellationToken cancellationToken) where TBody : class
-    {
-        var body = await ReadAsync<TBody>(request, cancellationToken);
-        return body.Problem is { } problem ? problem : (await handle(body.Value!)).ToOk();
     }
 
     public static Outcome<T> Parse<T>(ReadOnlySpan<byte> utf8) where T : class
