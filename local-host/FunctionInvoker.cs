@@ -8,19 +8,20 @@ namespace Baocao.LocalHost;
 /// <summary>
 /// Calls a function method as the worker does: its class made per invocation from the invocation's services, the
 /// trigger value in the trigger parameter, binding data (route values, or a queue message's metadata) by parameter
-/// name, a <see cref="CancellationToken"/>, the durable engine's client in a <c>[DurableClient]</c> parameter, and
-/// nothing else (a parameter left unbound gets its default or null).
+/// name, a <see cref="CancellationToken"/>, the durable engine's client in a <c>[DurableClient]</c> parameter, the body
+/// the pipeline read in a <c>[JsonBody]</c> parameter, and nothing else (a parameter left unbound gets its default or null).
 /// </summary>
 internal sealed class FunctionInvoker
 {
     public Task<object?> InvokeHttpAsync(FunctionDescriptor function, HttpContext http)
     {
         var bindingData = http.Request.RouteValues.ToDictionary(v => v.Key, v => v.Value, StringComparer.OrdinalIgnoreCase);
-        return InvokeAsync(function, http.RequestServices, http.Request, bindingData, http.RequestAborted);
+        var body = function.BodyParameter is null ? null : JsonBodyBinding.ValueOf(http);
+        return InvokeAsync(function, http.RequestServices, http.Request, bindingData, http.RequestAborted, body);
     }
 
     public async Task<object?> InvokeAsync(FunctionDescriptor function, IServiceProvider services, object? trigger,
-        IReadOnlyDictionary<string, object?> bindingData, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, object?> bindingData, CancellationToken cancellationToken, object? body = null)
     {
         var method = function.Method;
         var client = function.DurableClientParameter is { } clientParameter
@@ -31,6 +32,7 @@ internal sealed class FunctionInvoker
         // filled lazily, and two threads can each fill it), so reference equality once left a trigger unbound.
         var arguments = method.GetParameters().Select(parameter => parameter.Position == function.TriggerParameter.Position ? trigger
             : parameter.Position == client.Position ? client.Value
+            : parameter.Position == function.BodyParameter?.Position ? body
             : parameter.ParameterType == typeof(CancellationToken) ? cancellationToken
             : bindingData.TryGetValue(parameter.Name!, out var value) && value is not null ? Convert(value, parameter)
             : parameter.HasDefaultValue ? parameter.DefaultValue

@@ -30,21 +30,20 @@ public sealed class LevelFunctions(CatalogService catalog)
         TypedResults.Ok(await catalog.GetLevelsAsync(ct));
 
     [Function("ReplaceLevels"), EndpointSummary("Thay danh sách cấp")]
-    [Accepts(typeof(List<OrgLevel>), "application/json"), ProducesValidationProblems, ProducesProblem(StatusCodes.Status409Conflict)]
-    public Task<Results<Ok<IReadOnlyList<OrgLevel>>, ProblemHttpResult>> Replace(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "catalog/levels")] HttpRequest req, CancellationToken ct) =>
-        JsonBody.AnswerAsync<List<OrgLevel>, IReadOnlyList<OrgLevel>>(req, levels => catalog.ReplaceLevelsAsync(levels, ct), ct);
+    [ProducesValidationProblems, ProducesProblem(StatusCodes.Status409Conflict)]
+    public async Task<Results<Ok<IReadOnlyList<OrgLevel>>, ProblemHttpResult>> Replace(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "catalog/levels")] HttpRequest req, [JsonBody] List<OrgLevel> levels, CancellationToken ct) =>
+        (await catalog.ReplaceLevelsAsync(levels, ct)).ToOk();
 
     [Function("SaveLevel"), EndpointSummary("Thêm một cấp, hoặc đổi tên, thứ tự của một cấp, cho cấp thôi sử dụng")]
     [EndpointDescription("Các cấp khác giữ nguyên. Cấp thôi sử dụng (retired) vẫn giữ cho các đơn vị đã ngừng hoạt động thuộc cấp đó; đơn vị đang hoạt động không được thuộc cấp này.")]
-    [Accepts(typeof(OrgLevel), "application/json"), ProducesValidationProblems, ProducesProblem(StatusCodes.Status409Conflict)]
+    [ProducesValidationProblems, ProducesProblem(StatusCodes.Status409Conflict)]
     public async Task<Results<Created<OrgLevel>, Ok<OrgLevel>, ProblemHttpResult>> Save(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "catalog/levels/{code}")] HttpRequest req, string code, CancellationToken ct)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "catalog/levels/{code}")] HttpRequest req, string code, [JsonBody] OrgLevel body,
+        CancellationToken ct)
     {
-        var body = await JsonBody.ReadAsync<OrgLevel>(req, ct);
-        if (body.Problem is { } problem) return problem;
-        if (PathCode.Mismatch("Mã cấp", body.Value!.Code, code) is { } mismatch) return mismatch;
-        var saved = await catalog.SaveLevelAsync(body.Value, ct);
+        if (PathCode.Mismatch("Mã cấp", body.Code, code) is { } mismatch) return mismatch;
+        var saved = await catalog.SaveLevelAsync(body, ct);
         if (saved.Problem is { } refused) return refused;
         var (level, created) = saved.Value;
         return created ? TypedResults.Created($"/api/catalog/levels/{level.Code}", level) : TypedResults.Ok(level);
@@ -76,29 +75,25 @@ public sealed class UnitFunctions(CatalogService catalog)
         await catalog.GetUnitAsync(code, ct) is { } unit ? TypedResults.Ok(unit) : Problems.NotFound($"Không có đơn vị '{code}'.");
 
     [Function("CreateUnit"), EndpointSummary("Thêm một đơn vị")]
-    [Accepts(typeof(OrgUnit), "application/json"), ProducesValidationProblems, ProducesProblem(StatusCodes.Status409Conflict)]
+    [ProducesValidationProblems, ProducesProblem(StatusCodes.Status409Conflict)]
     public async Task<Results<Created<OrgUnit>, ProblemHttpResult>> Create(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "catalog/units")] HttpRequest req, [DurableClient] DurableTaskClient workflow,
-        CancellationToken ct)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "catalog/units")] HttpRequest req, [JsonBody] OrgUnit body,
+        [DurableClient] DurableTaskClient workflow, CancellationToken ct)
     {
-        var body = await JsonBody.ReadAsync<OrgUnit>(req, ct);
-        if (body.Problem is { } problem) return problem;
-        var saved = await catalog.SaveUnitsAsync([body.Value!], createOnly: true, _ => "", null, workflow, ct);
+        var saved = await catalog.SaveUnitsAsync([body], createOnly: true, _ => "", null, workflow, ct);
         if (saved.Problem is { } refused) return refused;
-        var unit = (await catalog.GetUnitAsync(body.Value!.Code, ct))!;
+        var unit = (await catalog.GetUnitAsync(body.Code, ct))!;
         return TypedResults.Created($"/api/catalog/units/{unit.Code}", unit);
     }
 
     [Function("ReplaceUnit"), EndpointSummary("Sửa (hoặc thêm) một đơn vị; đặt active=false để ngừng")]
-    [Accepts(typeof(OrgUnit), "application/json"), ProducesValidationProblems]
+    [ProducesValidationProblems]
     public async Task<Results<Ok<OrgUnit>, ProblemHttpResult>> Replace(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "catalog/units/{code}")] HttpRequest req, string code,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "catalog/units/{code}")] HttpRequest req, string code, [JsonBody] OrgUnit body,
         [DurableClient] DurableTaskClient workflow, CancellationToken ct)
     {
-        var body = await JsonBody.ReadAsync<OrgUnit>(req, ct);
-        if (body.Problem is { } problem) return problem;
-        if (PathCode.Mismatch("Mã đơn vị", body.Value!.Code, code) is { } mismatch) return mismatch;
-        var saved = await catalog.SaveUnitsAsync([body.Value], createOnly: false, _ => "", null, workflow, ct);
+        if (PathCode.Mismatch("Mã đơn vị", body.Code, code) is { } mismatch) return mismatch;
+        var saved = await catalog.SaveUnitsAsync([body], createOnly: false, _ => "", null, workflow, ct);
         return saved.Problem is { } refused ? refused : TypedResults.Ok((await catalog.GetUnitAsync(code, ct))!);
     }
 
@@ -160,14 +155,13 @@ public sealed class PostFunctions(CatalogService catalog)
 
     [Function("SavePost"), EndpointSummary("Thêm hoặc sửa chức vụ: đơn vị phụ trách (cả cây bên dưới), người giữ, các lần ủy quyền")]
     [EndpointDescription("Ủy quyền (delegations) tính theo ngày giờ Việt Nam, tính cả ngày đầu và ngày cuối; các lần ủy quyền không được trùng ngày.")]
-    [Accepts(typeof(Post), "application/json"), ProducesValidationProblems, ProducesProblem(StatusCodes.Status409Conflict)]
+    [ProducesValidationProblems, ProducesProblem(StatusCodes.Status409Conflict)]
     public async Task<Results<Created<Post>, Ok<Post>, ProblemHttpResult>> Save(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "catalog/posts/{code}")] HttpRequest req, string code, CancellationToken ct)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "catalog/posts/{code}")] HttpRequest req, string code, [JsonBody] Post body,
+        CancellationToken ct)
     {
-        var body = await JsonBody.ReadAsync<Post>(req, ct);
-        if (body.Problem is { } problem) return problem;
-        if (PathCode.Mismatch("Mã chức vụ", body.Value!.Code, code) is { } mismatch) return mismatch;
-        var saved = await catalog.SavePostAsync(body.Value, ct);
+        if (PathCode.Mismatch("Mã chức vụ", body.Code, code) is { } mismatch) return mismatch;
+        var saved = await catalog.SavePostAsync(body, ct);
         if (saved.Problem is { } refused) return refused;
         var (post, created) = saved.Value;
         return created ? TypedResults.Created($"/api/catalog/posts/{post.Code}", post) : TypedResults.Ok(post);
@@ -215,13 +209,11 @@ public sealed class TemplateFunctions(CatalogService catalog)
     }
 
     [Function("CreateTemplate"), EndpointSummary("Tạo mẫu, hoặc phiên bản mới của mẫu đã có")]
-    [Accepts(typeof(TemplateDraft), "application/json"), ProducesValidationProblems]
+    [ProducesValidationProblems]
     public async Task<Results<Created<ReportTemplate>, ProblemHttpResult>> Create(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "catalog/templates")] HttpRequest req, CancellationToken ct)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "catalog/templates")] HttpRequest req, [JsonBody] TemplateDraft draft, CancellationToken ct)
     {
-        var body = await JsonBody.ReadAsync<TemplateDraft>(req, ct);
-        if (body.Problem is { } problem) return problem;
-        var saved = await catalog.CreateTemplateVersionAsync(body.Value!, ct);
+        var saved = await catalog.CreateTemplateVersionAsync(draft, ct);
         if (saved.Problem is { } refused) return refused;
         var template = saved.Value!;
         return TypedResults.Created($"/api/catalog/templates/{template.Code}?version={template.Version}", template);
@@ -258,13 +250,11 @@ public sealed class PeriodFunctions(CatalogService catalog)
 
     [Function("CreatePeriod"), EndpointSummary("Lập kỳ báo cáo (trạng thái dự kiến)")]
     [EndpointDescription("Mã kỳ, tên và khoảng số liệu theo quy ước nếu không ghi: số liệu tính từ ngày 15 tháng trước kỳ đến ngày 14 tháng cuối kỳ. Hạn nộp theo giờ Việt Nam nếu không ghi múi giờ.")]
-    [Accepts(typeof(PeriodDraft), "application/json"), ProducesValidationProblems, ProducesProblem(StatusCodes.Status409Conflict)]
+    [ProducesValidationProblems, ProducesProblem(StatusCodes.Status409Conflict)]
     public async Task<Results<Created<Period>, ProblemHttpResult>> Create(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "catalog/periods")] HttpRequest req, CancellationToken ct)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "catalog/periods")] HttpRequest req, [JsonBody] PeriodDraft draft, CancellationToken ct)
     {
-        var body = await JsonBody.ReadAsync<PeriodDraft>(req, ct);
-        if (body.Problem is { } problem) return problem;
-        var saved = await catalog.CreatePeriodAsync(body.Value!, ct);
+        var saved = await catalog.CreatePeriodAsync(draft, ct);
         return saved.Problem is { } refused ? refused : TypedResults.Created($"/api/catalog/periods/{saved.Value!.Id}", saved.Value);
     }
 

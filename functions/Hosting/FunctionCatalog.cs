@@ -25,11 +25,12 @@ public sealed record OrchestrationFunctionTrigger() : FunctionTrigger("orchestra
 public sealed record ActivityFunctionTrigger() : FunctionTrigger("activityTrigger");
 
 /// <summary>
-/// One function of the app as the Worker SDK declares it: its name, its trigger, the method that runs it, and the
-/// parameter that takes a <c>[DurableClient]</c> (the only way a function reaches orchestrations in Azure), if any.
+/// One function of the app as the Worker SDK declares it: its name, its trigger, the method that runs it, the
+/// parameter that takes a <c>[DurableClient]</c> (the only way a function reaches orchestrations in Azure), if any, and
+/// the one that takes the request's JSON body (<see cref="JsonBodyAttribute"/>), if any.
 /// </summary>
 public sealed record FunctionDescriptor(string Name, FunctionTrigger Trigger, MethodInfo Method, ParameterInfo TriggerParameter,
-    ParameterInfo? DurableClientParameter = null);
+    ParameterInfo? DurableClientParameter = null, ParameterInfo? BodyParameter = null);
 
 /// <summary>
 /// The app's functions, read from their <c>[Function]</c> attributes the way the Worker SDK reads them to write
@@ -96,25 +97,39 @@ public sealed class FunctionCatalog
             if (trigger is not null)
             {
                 var client = method.GetParameters().FirstOrDefault(p => p.GetCustomAttribute<DurableClientAttribute>() is not null);
-                return new FunctionDescriptor(function.Name, trigger, method, parameter, client);
+                var bodies = method.GetParameters().Where(p => p.GetCustomAttribute<JsonBodyAttribute>() is not null).ToList();
+                if (bodies.Count > (trigger is HttpFunctionTrigger ? 1 : 0))
+                {
+                    throw new InvalidOperationException($"Function {function.Name} has {bodies.Count} [JsonBody] parameters; only an HTTP function takes one, and only one.");
+                }
+                return new FunctionDescriptor(function.Name, trigger, method, parameter, client, bodies.SingleOrDefault());
             }
         }
         throw new InvalidOperationException($"Function {function.Name} has no trigger this app knows (HTTP, timer, queue, orchestration or activity).");
     }
+
+    /// <summary>A parameter the Functions host binds (<see cref="BindingAttribute"/>) or the pipeline reads (<see cref="JsonBodyAttribute"/>).</summary>
+    private static bool IsBoundOutsideMinimalApis(ParameterInfo parameter) =>
+        parameter.GetCustomAttributes<BindingAttribute>().Any() || parameter.GetCustomAttribute<JsonBodyAttribute>() is not null;
 
     private static RouteEndpoint EndpointOf(FunctionDescriptor function, string routePrefix)
     {
         var http = (HttpFunctionTrigger)function.Trigger;
         var method = function.Method;
         var metadata = new List<object> { method };
-        // A function reads its body by hand and names it with [Accepts]. Minimal APIs would take a parameter the Functions
-        // host binds (a [DurableClient]) for a JSON body, and OpenAPI would describe that client as the request.
-        metadata.AddRange(RequestDelegateFactory.InferMetadata(method).EndpointMetadata.Where(m => m switch
+        // A function's body is its [JsonBody] parameter, or one it reads by hand and names with [Accepts]. Minimal APIs
+        // would take a parameter the Functions host binds (a [DurableClient]) for a JSON body, refuse a method with it
+        // and a [JsonBody] as one with two bodies, and OpenAPI would describe that client as the request: to them such
+        // parameters are services, and their descriptions are left out.
+        var bound = method.GetParameters().Where(IsBoundOutsideMinimalApis).Select(p => p.ParameterType).ToHashSet();
+        var options = new RequestDelegateFactoryOptions { ServiceProvider = new ServicesNamed(bound) };
+        metadata.AddRange(RequestDelegateFactory.InferMetadata(method, options).EndpointMetadata.Where(m => m switch
         {
             IAcceptsMetadata => false,
-            IParameterBindingMetadata parameter => !parameter.ParameterInfo.GetCustomAttributes<BindingAttribute>().Any(),
+            IParameterBindingMetadata parameter => !IsBoundOutsideMinimalApis(parameter.ParameterInfo),
             _ => true,
         }));
+        if (function.BodyParameter is { } body) metadata.Add(new AcceptsMetadata(["application/json"], body.ParameterType));
         foreach (var attribute in method.DeclaringType!.GetCustomAttributes(inherit: true).Concat(method.GetCustomAttributes(inherit: true)))
         {
             if (attribute is IExpandsToMetadata expands) metadata.AddRange(expands.Metadata());
@@ -129,6 +144,14 @@ public sealed class FunctionCatalog
             // One order for all, so a literal segment wins over a parameter (sign-in over {periodId}) by route precedence.
             pattern, order: 0, new EndpointMetadataCollection(metadata), function.Name);
     }
+}
+
+/// <summary>Tells minimal APIs that these types, and nothing else, are services.</summary>
+file sealed class ServicesNamed(IReadOnlySet<Type> types) : IServiceProvider, IServiceProviderIsService
+{
+    public object? GetService(Type serviceType) => serviceType == typeof(IServiceProviderIsService) ? this : null;
+
+    public bool IsService(Type serviceType) => types.Contains(serviceType);
 }
 
 /// <summary>The HTTP functions' endpoints, as the data source that OpenAPI (through ApiExplorer) describes.</summary>

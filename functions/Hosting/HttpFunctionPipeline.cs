@@ -8,7 +8,7 @@ namespace Baocao.Hosting;
 /// Everything the app does around an HTTP function, in one ASP.NET Core pipeline that both hosts run: under the
 /// Functions host <see cref="HttpFunctionsWorkerMiddleware"/> runs it around the worker's invocation; under the local
 /// host its invoker does. At its end the function's caller checks (<see cref="IEndpointFilter"/> attributes on the
-/// function and its class) run, then the function, then its result.
+/// function and its class) run, then its JSON body is read (<see cref="JsonBodyBinding"/>), then the function, then its result.
 /// </summary>
 public sealed class HttpFunctionPipeline
 {
@@ -36,7 +36,9 @@ public sealed class HttpFunctionPipeline
     {
         var invocation = http.Features.Get<Invocation>() ?? throw new InvalidOperationException("No function to invoke.");
         var filters = http.GetEndpoint()?.Metadata.GetOrderedMetadata<IEndpointFilter>() ?? [];
-        EndpointFilterDelegate call = async _ => await invocation.Invoke();
+        // The body is read after the caller checks, so nobody unchecked has it parsed, and a body that cannot be read is
+        // answered here without running the function.
+        EndpointFilterDelegate call = async _ => await JsonBodyBinding.BindAsync(http) ?? await invocation.Invoke();
         for (var i = filters.Count - 1; i >= 0; i--)
         {
             var (filter, next) = (filters[i], call);

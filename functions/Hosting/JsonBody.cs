@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Baocao.Hosting;
 
@@ -29,44 +28,50 @@ public static class JsonBody
         return options;
     }
 
+    /// <summary>
+    /// The request's body as <typeparamref name="T"/>, for a function that reads its body itself since it may be other
+    /// than JSON; a function that only takes JSON takes it as a <see cref="JsonBodyAttribute"/> parameter.
+    /// </summary>
     public static async Task<Outcome<T>> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken) where T : class
+    {
+        var read = await ReadAsync(request, typeof(T), cancellationToken);
+        return read.Problem is { } problem ? problem : (T)read.Value!;
+    }
+
+    /// <summary>The request's body as <paramref name="type"/>, or the 415 or 400 that says why it cannot be.</summary>
+    public static async Task<Outcome<object>> ReadAsync(HttpRequest request, Type type, CancellationToken cancellationToken)
     {
         if (!IsJson(request.ContentType))
         {
-            return Problems.UnsupportedMediaType("Nội dung phải là JSON (Content-Type: application/json).");
+            return new(null, Problems.UnsupportedMediaType("Nội dung phải là JSON (Content-Type: application/json)."));
         }
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, cancellationToken);
-        return Parse<T>(buffer.ToArray());
-    }
-
-    /// <summary>
-    /// The answer of an endpoint that takes a body and returns a value: the body read as <typeparamref name="TBody"/>
-    /// (or why it cannot be), then 200 OK with what <paramref name="handle"/> makes of it, or its problem.
-    /// </summary>
-    public static async Task<Results<Ok<TResult>, ProblemHttpResult>> AnswerAsync<TBody, TResult>(
-        HttpRequest request, Func<TBody, Task<Outcome<TResult>>> handle, CancellationToken cancellationToken) where TBody : class
-    {
-        var body = await ReadAsync<TBody>(request, cancellationToken);
-        return body.Problem is { } problem ? problem : (await handle(body.Value!)).ToOk();
+        return Parse(buffer.ToArray(), type);
     }
 
     public static Outcome<T> Parse<T>(ReadOnlySpan<byte> utf8) where T : class
     {
+        var parsed = Parse(utf8, typeof(T));
+        return parsed.Problem is { } problem ? problem : (T)parsed.Value!;
+    }
+
+    public static Outcome<object> Parse(ReadOnlySpan<byte> utf8, Type type)
+    {
         if (utf8.Trim("\t\n\r "u8).IsEmpty)
         {
-            return Problems.Malformed(new FieldError("", "empty-body", "Thiếu nội dung JSON."));
+            return new(null, Problems.Malformed(new FieldError("", "empty-body", "Thiếu nội dung JSON.")));
         }
         try
         {
-            var value = JsonSerializer.Deserialize<T>(utf8, Strict);
+            var value = JsonSerializer.Deserialize(utf8, type, Strict);
             return value is null
-                ? Problems.Malformed(new FieldError("", "empty-body", "Nội dung JSON là null."))
-                : new Outcome<T>(value, null);
+                ? new(null, Problems.Malformed(new FieldError("", "empty-body", "Nội dung JSON là null.")))
+                : new(value, null);
         }
         catch (JsonException exception)
         {
-            return Problems.Malformed(Describe(exception));
+            return new(null, Problems.Malformed(Describe(exception)));
         }
     }
 

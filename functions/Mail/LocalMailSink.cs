@@ -368,13 +368,10 @@ public sealed class LocalMailboxFunctions(LocalMailbox mailbox, LocalMailFaults 
         TypedResults.Ok(faults.State);
 
     [Function("SetMailSinkFaults"), EndpointSummary("Giả lập SendGrid gặp sự cố: trả 429/5xx hoặc trả lời chậm cho một số lần gửi")]
-    [Accepts(typeof(SinkFault), "application/json")]
-    public async Task<Results<Ok<SinkFaultState>, ProblemHttpResult>> SetFaults(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "dev/mail/faults")] HttpRequest req, CancellationToken ct)
+    public Ok<SinkFaultState> SetFaults(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "dev/mail/faults")] HttpRequest req, [JsonBody] SinkFault fault)
     {
-        var fault = await JsonBody.ReadAsync<SinkFault>(req, ct);
-        if (fault.Problem is { } problem) return problem;
-        faults.Set(fault.Value);
+        faults.Set(fault);
         return TypedResults.Ok(faults.State);
     }
 

@@ -27,12 +27,12 @@ public sealed class ExtensionRequestFunctions(DeadlineExtensions extensions)
 {
     [Function("RequestExtension"), RequireUnitKey]
     [EndpointSummary("Đơn vị đề nghị gia hạn hoặc cho nộp muộn, kèm hạn đề nghị và lý do; quản trị viên chấp nhận hoặc từ chối")]
-    [Accepts(typeof(ExtensionRequest), "application/json"), ProducesValidationProblems]
+    [ProducesValidationProblems]
     [ProducesProblem(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)]
-    public Task<Results<Ok<FiledRequest>, ProblemHttpResult>> RequestExtension(
+    public async Task<Results<Ok<FiledRequest>, ProblemHttpResult>> RequestExtension(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "periods/{periodId}/reports/{unitId}/extension-requests")] HttpRequest req,
-        string periodId, string unitId, CancellationToken ct) =>
-        JsonBody.AnswerAsync<ExtensionRequest, FiledRequest>(req, body => extensions.RequestAsync(periodId, CallingUnit.From(req.HttpContext).Code, body, ct), ct);
+        string periodId, string unitId, [JsonBody] ExtensionRequest body, CancellationToken ct) =>
+        (await extensions.RequestAsync(periodId, CallingUnit.From(req.HttpContext).Code, body, ct)).ToOk();
 }
 
 /// <summary>An admin grants a unit more time, or refuses the unit's request.</summary>
@@ -42,15 +42,17 @@ public sealed class ExtensionFunctions(DeadlineExtensions extensions)
 {
     [Function("GrantExtension")]
     [EndpointSummary("Gia hạn nộp báo cáo cho một đơn vị, kèm lý do: dời hạn, nhắc hạn và hạn quá hạn theo hạn mới")]
-    [Accepts(typeof(ExtensionGrant), "application/json"), ProducesValidationProblems]
-    public Task<Results<Ok<WorkflowInstance>, ProblemHttpResult>> GrantExtension(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "instances/{instanceId}/extension")] HttpRequest req, string instanceId, CancellationToken ct) =>
-        JsonBody.AnswerAsync<ExtensionGrant, WorkflowInstance>(req, grant => extensions.GrantAsync(instanceId, grant, ct), ct);
+    [ProducesValidationProblems]
+    public async Task<Results<Ok<WorkflowInstance>, ProblemHttpResult>> GrantExtension(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "instances/{instanceId}/extension")] HttpRequest req, string instanceId,
+        [JsonBody] ExtensionGrant grant, CancellationToken ct) =>
+        (await extensions.GrantAsync(instanceId, grant, ct)).ToOk();
 
     [Function("RefuseExtension")]
     [EndpointSummary("Từ chối đề nghị gia hạn đang chờ của đơn vị, kèm lý do")]
-    [Accepts(typeof(ExtensionRefusal), "application/json"), ProducesValidationProblems]
-    public Task<Results<Ok<WorkflowInstance>, ProblemHttpResult>> RefuseExtension(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "instances/{instanceId}/extension/refusal")] HttpRequest req, string instanceId, CancellationToken ct) =>
-        JsonBody.AnswerAsync<ExtensionRefusal, WorkflowInstance>(req, refusal => extensions.RefuseAsync(instanceId, refusal, ct), ct);
+    [ProducesValidationProblems]
+    public async Task<Results<Ok<WorkflowInstance>, ProblemHttpResult>> RefuseExtension(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "instances/{instanceId}/extension/refusal")] HttpRequest req, string instanceId,
+        [JsonBody] ExtensionRefusal refusal, CancellationToken ct) =>
+        (await extensions.RefuseAsync(instanceId, refusal, ct)).ToOk();
 }

@@ -105,24 +105,23 @@ public sealed class ReviewAdminFunctions(ReviewService review)
     [Function("ReassignInstance")]
     [EndpointSummary("Giao bước duyệt hiện tại của báo cáo cho người khác: liên kết của người cũ hết dùng được, người mới nhận thư")]
     [EndpointDescription("Bỏ trống from để giao cả bước cho một người; ghi from (email) để thay đúng một người trong bước «tất cả cùng duyệt». Việc giao lại được ghi vào lịch sử kèm lý do và giữ cho các phiên bản sau của báo cáo.")]
-    [Accepts(typeof(ReassignRequest), "application/json"), ProducesValidationProblems]
+    [ProducesValidationProblems]
     [ProducesProblem(StatusCodes.Status404NotFound), ProducesProblem(StatusCodes.Status409Conflict)]
     public async Task<Results<Ok<WorkflowInstance>, ProblemHttpResult>> Reassign(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "instances/{instanceId}/reassign")] HttpRequest req, string instanceId, CancellationToken ct)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "instances/{instanceId}/reassign")] HttpRequest req, string instanceId,
+        [JsonBody] ReassignRequest body, CancellationToken ct)
     {
-        var body = await JsonBody.ReadAsync<ReassignRequest>(req, ct);
-        if (body.Problem is { } problem) return problem;
         var errors = new ValidationErrors();
-        var to = body.Value!.To is { } given ? UnitRules.Normalize(given)! : null;
+        var to = body.To is { } given ? UnitRules.Normalize(given)! : null;
         if (to is null) errors.Add("/to", "to-required", "Cần nêu người được giao (to: name, email).");
         else
         {
             UnitRules.CheckContact(errors, "/to", to, null);
             if (to.Name.IndexOfAny(['<', '>']) >= 0) errors.Add("/to/name", "invalid-name", "Tên người được giao không được chứa '<' hay '>'.");
         }
-        var from = CatalogText.CleanOptional(body.Value.From)?.ToLowerInvariant();
+        var from = CatalogText.CleanOptional(body.From)?.ToLowerInvariant();
         if (from is not null && !CatalogText.IsEmail(from)) errors.Add("/from", "invalid-email", $"Địa chỉ email '{from}' không hợp lệ.");
-        var reason = WorkflowApi.Reason(body.Value.Reason, errors);
+        var reason = WorkflowApi.Reason(body.Reason, errors);
         if (errors.Any) return errors.ToProblem();
         var outcome = await review.ReassignAsync(instanceId, to!, from, reason!, WorkflowApi.AdminActor, ct);
         return outcome.Problem is { } refused ? refused : WorkflowApi.Answer(instanceId, outcome.Value!);

@@ -122,44 +122,39 @@ public sealed class InstanceFunctions(WorkflowEngine engine, PeriodPurge purge)
     }
 
     [Function("ReopenInstance"), EndpointSummary("Mở lại báo cáo đã duyệt: trả về đơn vị, kèm lý do")]
-    [Accepts(typeof(ReopenRequest), "application/json"), ProducesValidationProblems]
+    [ProducesValidationProblems]
     [ProducesProblem(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)]
     public async Task<Results<Ok<WorkflowInstance>, ProblemHttpResult>> Reopen(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "instances/{instanceId}/reopen")] HttpRequest req, string instanceId, CancellationToken ct)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "instances/{instanceId}/reopen")] HttpRequest req, string instanceId,
+        [JsonBody] ReopenRequest body, CancellationToken ct)
     {
-        var body = await JsonBody.ReadAsync<ReopenRequest>(req, ct);
-        if (body.Problem is { } problem) return problem;
         var result = await engine.FireAsync(instanceId, WorkflowApi.ByAdmin(ReportTrigger.Reopen) with
         {
-            Comment = body.Value!.Reason, ReasonCode = body.Value.ReasonCode, SeenState = ReportState.Approved,
+            Comment = body.Reason, ReasonCode = body.ReasonCode, SeenState = ReportState.Approved,
         }, ct);
         return WorkflowApi.Answer(instanceId, result);
     }
 
     [Function("RaiseInstanceEvent"), EndpointSummary("Ghi một sự kiện vào quy trình của báo cáo (note, exempt, return), kèm lý do")]
     [EndpointDescription("Chỉ nhận các sự kiện note (ghi chú), exempt (miễn nộp) và return (trả lại); sự kiện khác bị từ chối (422).")]
-    [Accepts(typeof(RaiseEventRequest), "application/json"), ProducesValidationProblems]
+    [ProducesValidationProblems]
     [ProducesProblem(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)]
     public async Task<Results<Ok<WorkflowInstance>, ProblemHttpResult>> RaiseEvent(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "instances/{instanceId}/raise-event")] HttpRequest req, string instanceId, CancellationToken ct)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "instances/{instanceId}/raise-event")] HttpRequest req, string instanceId,
+        [JsonBody] RaiseEventRequest body, CancellationToken ct)
     {
-        var body = await JsonBody.ReadAsync<RaiseEventRequest>(req, ct);
-        if (body.Problem is { } problem) return problem;
         var errors = new ValidationErrors();
-        var trigger = RaisableEvent(body.Value!.Event, errors);
-        return await FireAsAdminAsync(instanceId, trigger, body.Value.Reason, body.Value.ReasonCode, errors, ct);
+        var trigger = RaisableEvent(body.Event, errors);
+        return await FireAsAdminAsync(instanceId, trigger, body.Reason, body.ReasonCode, errors, ct);
     }
 
     [Function("TerminateInstance"), EndpointSummary("Dừng một báo cáo đang trong quy trình, kèm lý do: huỷ các hẹn giờ, ghi vào lịch sử")]
-    [Accepts(typeof(AdminReason), "application/json"), ProducesValidationProblems]
+    [ProducesValidationProblems]
     [ProducesProblem(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)]
-    public async Task<Results<Ok<WorkflowInstance>, ProblemHttpResult>> Terminate(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "instances/{instanceId}/terminate")] HttpRequest req, string instanceId, CancellationToken ct)
-    {
-        var body = await JsonBody.ReadAsync<AdminReason>(req, ct);
-        if (body.Problem is { } problem) return problem;
-        return await FireAsAdminAsync(instanceId, ReportTrigger.Terminate, body.Value!.Reason, body.Value.ReasonCode, new ValidationErrors(), ct);
-    }
+    public Task<Results<Ok<WorkflowInstance>, ProblemHttpResult>> Terminate(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "instances/{instanceId}/terminate")] HttpRequest req, string instanceId,
+        [JsonBody] AdminReason body, CancellationToken ct) =>
+        FireAsAdminAsync(instanceId, ReportTrigger.Terminate, body.Reason, body.ReasonCode, new ValidationErrors(), ct);
 
     /// <summary>An admin's event on an instance: its reason checked with the request's other errors, then fired and answered.</summary>
     private async Task<Results<Ok<WorkflowInstance>, ProblemHttpResult>> FireAsAdminAsync(

@@ -32,6 +32,17 @@ public sealed class FunctionMetadataTests
     }
 
     [Fact]
+    public void A_json_body_is_no_binding_of_the_hosts_since_the_pipeline_reads_it()
+    {
+        using var metadata = JsonDocument.Parse(File.ReadAllText(MetadataFile));
+        var bindings = metadata.RootElement.EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!,
+            f => f.GetProperty("bindings").EnumerateArray().Select(b => b.GetProperty("name").GetString()!).ToList());
+        var bodies = FunctionCatalog.Of(typeof(BaocaoApp).Assembly, Repository.Root).Functions.Where(f => f.BodyParameter is not null).ToList();
+        Assert.NotEmpty(bodies);
+        foreach (var function in bodies) Assert.DoesNotContain(function.BodyParameter!.Name!, bindings[function.Name]);
+    }
+
+    [Fact]
     public void The_route_prefix_is_the_one_host_json_gives_the_host()
     {
         Assert.Equal("api", FunctionCatalog.Of(typeof(BaocaoApp).Assembly, Repository.Root).RoutePrefix);
