@@ -33,10 +33,7 @@ public static class JsonBody
     /// than JSON; a function that only takes JSON takes it as a <see cref="JsonBodyAttribute"/> parameter.
     /// </summary>
     public static async Task<Outcome<T>> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken) where T : class
-    {
-        var read = await ReadAsync(request, typeof(T), cancellationToken);
-        return read.Problem is { } problem ? problem : (T)read.Value!;
-    }
+        => As<T>(await ReadAsync(request, typeof(T), cancellationToken));
 
     /// <summary>The request's body as <paramref name="type"/>, or the 415 or 400 that says why it cannot be.</summary>
     public static async Task<Outcome<object>> ReadAsync(HttpRequest request, Type type, CancellationToken cancellationToken)
@@ -50,11 +47,9 @@ public static class JsonBody
         return Parse(buffer.ToArray(), type);
     }
 
-    public static Outcome<T> Parse<T>(ReadOnlySpan<byte> utf8) where T : class
-    {
-        var parsed = Parse(utf8, typeof(T));
-        return parsed.Problem is { } problem ? problem : (T)parsed.Value!;
-    }
+    public static Outcome<T> Parse<T>(ReadOnlySpan<byte> utf8) where T : class => As<T>(Parse(utf8, typeof(T)));
+
+    private static Outcome<T> As<T>(Outcome<object> read) where T : class => read.Problem is { } problem ? problem : (T)read.Value!;
 
     public static Outcome<object> Parse(ReadOnlySpan<byte> utf8, Type type)
     {

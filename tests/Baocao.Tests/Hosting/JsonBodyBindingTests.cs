@@ -42,13 +42,15 @@ public sealed partial class JsonBodyBindingTests(DemoApp app) : IClassFixture<De
             var keyed = forUnit || metadata.GetMetadata<RequireAdminKeyAttribute>() is not null;
             var list = function.BodyParameter!.ParameterType.IsAssignableTo(typeof(IEnumerable));
 
-            Task<HttpResponseMessage> Send(string? key, string contentType, string body)
+            async Task<HttpResponseMessage> Send(string? key, string contentType, string body)
             {
                 // From this machine, as the local-only tools ask.
-                var server = app.Factory.Server.CreateHandler(context => context.Connection.RemoteIpAddress = IPAddress.Loopback);
-                var client = new HttpClient(server) { BaseAddress = app.Factory.Server.BaseAddress };
+                using var client = new HttpClient(app.Factory.Server.CreateHandler(context => context.Connection.RemoteIpAddress = IPAddress.Loopback))
+                {
+                    BaseAddress = app.Factory.Server.BaseAddress,
+                };
                 if (key is not null) client.Presenting(key);
-                return client.SendAsync(new HttpRequestMessage(method, path) { Content = new StringContent(body, Encoding.UTF8, contentType) }, Ct);
+                return await client.SendAsync(new HttpRequestMessage(method, path) { Content = new StringContent(body, Encoding.UTF8, contentType) }, Ct);
             }
 
             var key = forUnit ? unitKey : TestApp.AdminKey;
