@@ -1,6 +1,7 @@
 using Baocao.Catalog;
 using Baocao.Hosting;
 using Baocao.Workflow;
+using Microsoft.DurableTask.Client;
 
 namespace Baocao.Reminders;
 
@@ -43,7 +44,7 @@ public sealed class DeadlineExtensions(WorkflowEngine engine, CatalogService cat
         history.LastOrDefault(e => e.ReasonCode is Requested or LateRequested or Granted or Refused) is { ReasonCode: Requested or LateRequested } pending
             ? pending : null;
 
-    public async Task<Outcome<FiledRequest>> RequestAsync(string periodId, string unitCode, ExtensionRequest request, CancellationToken cancellationToken)
+    public async Task<Outcome<FiledRequest>> RequestAsync(string periodId, string unitCode, ExtensionRequest request, DurableTaskClient workflow, CancellationToken cancellationToken)
     {
         var found = await ReportAsync(WorkflowEngine.InstanceId(periodId, unitCode), cancellationToken);
         if (found.Problem is { } missing) return missing;
@@ -60,13 +61,13 @@ public sealed class DeadlineExtensions(WorkflowEngine engine, CatalogService cat
         var result = await engine.FireAsync(view.Instance.Id, new Firing(ReportTrigger.Note, unitCode, WorkflowChannel.Api)
         {
             Comment = $"Đề nghị {asked.What} đến {time.Describe(asked.Until)}. Lý do: {asked.Reason}", ReasonCode = code, Work = work, SeenState = view.Instance.State,
-        }, cancellationToken);
+        }, workflow, cancellationToken);
         return result is FireResult.Applied applied
             ? new FiledRequest(applied.Instance.Id, applied.Event.Sequence, kind, asked.Until, asked.Reason)
             : Conflict(result);
     }
 
-    public async Task<Outcome<WorkflowInstance>> GrantAsync(string instanceId, ExtensionGrant grant, CancellationToken cancellationToken)
+    public async Task<Outcome<WorkflowInstance>> GrantAsync(string instanceId, ExtensionGrant grant, DurableTaskClient workflow, CancellationToken cancellationToken)
     {
         var found = await ReportAsync(instanceId, cancellationToken);
         if (found.Problem is { } missing) return missing;
@@ -81,11 +82,11 @@ public sealed class DeadlineExtensions(WorkflowEngine engine, CatalogService cat
         {
             Comment = $"Gia hạn nộp báo cáo đến {time.Describe(until.Value)}. Lý do: {reason}", ReasonCode = Granted, Work = work,
             SeenState = view.Instance.State, Deadline = until,
-        }, cancellationToken);
+        }, workflow, cancellationToken);
         return result is FireResult.Applied applied ? applied.Instance : Conflict(result);
     }
 
-    public async Task<Outcome<WorkflowInstance>> RefuseAsync(string instanceId, ExtensionRefusal refusal, CancellationToken cancellationToken)
+    public async Task<Outcome<WorkflowInstance>> RefuseAsync(string instanceId, ExtensionRefusal refusal, DurableTaskClient workflow, CancellationToken cancellationToken)
     {
         var found = await ReportAsync(instanceId, cancellationToken);
         if (found.Problem is { } missing) return missing;
@@ -99,7 +100,7 @@ public sealed class DeadlineExtensions(WorkflowEngine engine, CatalogService cat
         var result = await engine.FireAsync(view.Instance.Id, WorkflowApi.ByAdmin(ReportTrigger.Note) with
         {
             Comment = $"Không chấp nhận đề nghị gia hạn. Lý do: {reason}", ReasonCode = Refused, Work = work, SeenSequence = view.Instance.Sequence,
-        }, cancellationToken);
+        }, workflow, cancellationToken);
         return result is FireResult.Applied applied ? applied.Instance : Conflict(result);
     }
 

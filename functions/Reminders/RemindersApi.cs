@@ -3,6 +3,7 @@ using Baocao.Hosting;
 using Baocao.Workflow;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 
 namespace Baocao.Reminders;
 
@@ -31,8 +32,8 @@ public sealed class ExtensionRequestFunctions(DeadlineExtensions extensions)
     [ProducesProblem(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)]
     public async Task<Results<Ok<FiledRequest>, ProblemHttpResult>> RequestExtension(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "periods/{periodId}/reports/{unitId}/extension-requests")] HttpRequest req,
-        string periodId, string unitId, [JsonBody] ExtensionRequest body, CancellationToken ct) =>
-        (await extensions.RequestAsync(periodId, CallingUnit.From(req.HttpContext).Code, body, ct)).ToOk();
+        string periodId, string unitId, [JsonBody] ExtensionRequest body, [DurableClient] DurableTaskClient workflow, CancellationToken ct) =>
+        (await extensions.RequestAsync(periodId, CallingUnit.From(req.HttpContext).Code, body, workflow, ct)).ToOk();
 }
 
 /// <summary>An admin grants a unit more time, or refuses the unit's request.</summary>
@@ -45,14 +46,14 @@ public sealed class ExtensionFunctions(DeadlineExtensions extensions)
     [ProducesValidationProblems]
     public async Task<Results<Ok<WorkflowInstance>, ProblemHttpResult>> GrantExtension(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "instances/{instanceId}/extension")] HttpRequest req, string instanceId,
-        [JsonBody] ExtensionGrant grant, CancellationToken ct) =>
-        (await extensions.GrantAsync(instanceId, grant, ct)).ToOk();
+        [JsonBody] ExtensionGrant grant, [DurableClient] DurableTaskClient workflow, CancellationToken ct) =>
+        (await extensions.GrantAsync(instanceId, grant, workflow, ct)).ToOk();
 
     [Function("RefuseExtension")]
     [EndpointSummary("Từ chối đề nghị gia hạn đang chờ của đơn vị, kèm lý do")]
     [ProducesValidationProblems]
     public async Task<Results<Ok<WorkflowInstance>, ProblemHttpResult>> RefuseExtension(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "instances/{instanceId}/extension/refusal")] HttpRequest req, string instanceId,
-        [JsonBody] ExtensionRefusal refusal, CancellationToken ct) =>
-        (await extensions.RefuseAsync(instanceId, refusal, ct)).ToOk();
+        [JsonBody] ExtensionRefusal refusal, [DurableClient] DurableTaskClient workflow, CancellationToken ct) =>
+        (await extensions.RefuseAsync(instanceId, refusal, workflow, ct)).ToOk();
 }

@@ -5,6 +5,7 @@ using Baocao.Workflow;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 
 namespace Baocao.Review;
 
@@ -53,7 +54,8 @@ public sealed class ReviewFunctions(ReviewService review, SubmissionService subm
     [Function("DecideReview"), EndpointSummary("Quyết định từ trang duyệt: duyệt, hoặc trả lại kèm nhận xét (biểu mẫu có trường chống giả mạo)")]
     [Accepts(typeof(IFormCollection), "application/x-www-form-urlencoded"), Produces(StatusCodes.Status200OK, "text/html")]
     public async Task<IResult> Decide(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "review/{token}")] HttpRequest req, string token, CancellationToken ct)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "review/{token}")] HttpRequest req, string token,
+        [DurableClient] DurableTaskClient workflow, CancellationToken ct)
     {
         var context = req.HttpContext;
         var opened = await review.OpenAsync(token, ct);
@@ -79,7 +81,7 @@ public sealed class ReviewFunctions(ReviewService review, SubmissionService subm
             var error = decision is null ? "Hãy chọn «Duyệt» hoặc «Trả lại»." : "Trả lại báo cáo phải kèm nhận xét để đơn vị biết cần sửa gì.";
             return ReviewPages.Review(open, token, antiforgery.GetAndStoreTokens(context), error, decision, time);
         }
-        var result = await review.DecideAsync(open, decision, ct);
+        var result = await review.DecideAsync(open, decision, workflow, ct);
         return result.Next is { } next ? ReviewPages.Done(result.Case, next, time) : ReviewPages.Outcome(result.Case, posted: true, time);
     }
 
@@ -109,7 +111,7 @@ public sealed class ReviewAdminFunctions(ReviewService review)
     [ProducesProblem(StatusCodes.Status404NotFound), ProducesProblem(StatusCodes.Status409Conflict)]
     public async Task<Results<Ok<WorkflowInstance>, ProblemHttpResult>> Reassign(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "instances/{instanceId}/reassign")] HttpRequest req, string instanceId,
-        [JsonBody] ReassignRequest body, CancellationToken ct)
+        [JsonBody] ReassignRequest body, [DurableClient] DurableTaskClient workflow, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var to = body.To is { } given ? UnitRules.Normalize(given)! : null;
@@ -123,7 +125,7 @@ public sealed class ReviewAdminFunctions(ReviewService review)
         if (from is not null && !CatalogText.IsEmail(from)) errors.Add("/from", "invalid-email", $"Địa chỉ email '{from}' không hợp lệ.");
         var reason = WorkflowApi.Reason(body.Reason, errors);
         if (errors.Any) return errors.ToProblem();
-        var outcome = await review.ReassignAsync(instanceId, to!, from, reason!, WorkflowApi.AdminActor, ct);
+        var outcome = await review.ReassignAsync(instanceId, to!, from, reason!, workflow, ct);
         return outcome.Problem is { } refused ? refused : WorkflowApi.Answer(instanceId, outcome.Value!);
     }
 }

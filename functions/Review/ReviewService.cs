@@ -2,6 +2,7 @@ using Baocao.Catalog;
 using Baocao.Hosting;
 using Baocao.Submissions;
 using Baocao.Workflow;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 
 namespace Baocao.Review;
@@ -132,7 +133,7 @@ public sealed partial class ReviewService(
     /// Decides from an open link. The result is either the decision made, or the case the link turned out to be in
     /// when somebody else got there first (or when this same link decided a moment ago).
     /// </summary>
-    public async Task<DecisionResult> DecideAsync(OpenedLink first, ReviewDecision decision, CancellationToken cancellationToken)
+    public async Task<DecisionResult> DecideAsync(OpenedLink first, ReviewDecision decision, DurableTaskClient workflow, CancellationToken cancellationToken)
     {
         var opened = first;
         for (var attempt = 1; ; attempt++)
@@ -147,7 +148,7 @@ public sealed partial class ReviewService(
                 InStage = new StageFact(opened.Stage.Code, Decider: opened.Reviewer),
                 Work = work, SeenState = instance.State, SeenSequence = instance.Sequence,
                 Operation = opened.Link.UseKey(decision.Name, options.Value.LinkLifetime + TimeSpan.FromDays(1)),
-            }, cancellationToken);
+            }, workflow, cancellationToken);
             if (result is FireResult.Applied applied)
             {
                 LogDecided(logger, instance.Id, opened.Stage.Code, trigger, applied.Event.Sequence);
@@ -208,8 +209,10 @@ public sealed partial class ReviewService(
     /// or of everybody. The note in history (which is where the report's assignment lives), and the new person's mail
     /// with a fresh link, commit together, for the exact event the admin saw; the old person's link then reads as no
     /// longer assigned. Refused when the report waits for no review decision, or the people named do not fit the stage.
+    /// Only an admin reassigns, so the history names the admin.
     /// </summary>
-    public async Task<Outcome<FireResult>> ReassignAsync(string instanceId, Contact to, string? replaces, string reason, string actor, CancellationToken cancellationToken)
+    public async Task<Outcome<FireResult>> ReassignAsync(string instanceId, Contact to, string? replaces, string reason, DurableTaskClient workflow,
+        CancellationToken cancellationToken)
     {
         var view = await engine.GetAsync(instanceId, cancellationToken);
         if (view is null) return new FireResult.NotFound(instanceId);
@@ -235,12 +238,12 @@ public sealed partial class ReviewService(
         var version = (await engine.GetVersionAsync(instance.Id, instance.Version, cancellationToken))!;
         var facts = await FactsAsync(period, template, unit, version, cancellationToken);
         var before = replaces ?? string.Join(", ", assigned);
-        var result = await engine.FireAsync(instance.Id, new Firing(ReportTrigger.Note, actor, WorkflowChannel.Admin)
+        var result = await engine.FireAsync(instance.Id, new Firing(ReportTrigger.Note, WorkflowApi.AdminActor, WorkflowChannel.Admin)
         {
             Comment = $"Giao bước «{stage.Name}» cho {to.Name} <{to.Email}> thay {before}. Lý do: {reason}", ReasonCode = ReviewStages.Reassigned,
             InStage = new StageFact(stage.Code, Reassigned: new Reassignment(replaces, to)),
             Work = mail.Requests(instance.Id, facts, stage, [new Reviewer(to)]), SeenState = instance.State, SeenSequence = instance.Sequence,
-        }, cancellationToken);
+        }, workflow, cancellationToken);
         if (result is FireResult.Applied applied) LogReassigned(logger, instance.Id, stage.Code, applied.Event.Sequence);
         return result;
     }

@@ -4,6 +4,7 @@ using Baocao.Hosting;
 using Baocao.Storage;
 using Baocao.Workflow;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 
 namespace Baocao.Submissions;
@@ -38,7 +39,7 @@ public sealed partial class SubmissionService(
     public const int MaxIdempotencyKeyLength = 255;
 
     public async Task<Outcome<SubmissionOutcome>> SubmitAsync(
-        string periodId, string unitCode, HttpRequest request, string? idempotencyKey, CancellationToken cancellationToken)
+        string periodId, string unitCode, HttpRequest request, string? idempotencyKey, DurableTaskClient workflow, CancellationToken cancellationToken)
     {
         if (idempotencyKey is not null && !IsValidKey(idempotencyKey))
         {
@@ -60,7 +61,7 @@ public sealed partial class SubmissionService(
         var staged = await StageAsync(target, read.Value.Submission, read.Value.Validated, cancellationToken);
         if (staged.Problem is { } unacceptable) return unacceptable;
 
-        var (result, version) = await CommitAsync(target, early, staged.Value!, cancellationToken);
+        var (result, version) = await CommitAsync(target, early, staged.Value!, workflow, cancellationToken);
         metrics.Submission(accepted: result is FireResult.Applied);
         return await AnswerAsync(target, staged.Value!, version, result, cancellationToken);
     }
@@ -130,7 +131,8 @@ public sealed partial class SubmissionService(
     }
 
     /// <summary>Commits the files, then the workflow's Submit with the version, its mail and its idempotency key.</summary>
-    private async Task<(FireResult Result, NewVersion Version)> CommitAsync(SubmissionTarget target, EarlyAnswer early, StagedReport staged, CancellationToken cancellationToken)
+    private async Task<(FireResult Result, NewVersion Version)> CommitAsync(SubmissionTarget target, EarlyAnswer early, StagedReport staged, DurableTaskClient workflow,
+        CancellationToken cancellationToken)
     {
         // Files become visible before the version that names them, so no version can ever lack its files.
         foreach (var file in staged.Files) await attachments.CommitAsync(file, cancellationToken);
@@ -141,12 +143,12 @@ public sealed partial class SubmissionService(
         var submit = new Firing(ReportTrigger.Submit, unitCode, WorkflowChannel.Api) { Window = early.Window, Operation = operation };
         // The first stage's people get their mail in the Submit's own transaction: no accepted report goes unannounced.
         var work = await firstStageMail.ForAsync(new NewSubmission(period, target.Template, unitCode, staged.Content, version, early.Preview.Read?.Instance), cancellationToken);
-        var result = await engine.SubmitAsync(target.InstanceId, submit, version, work, early.Preview.Read, cancellationToken);
+        var result = await engine.SubmitAsync(target.InstanceId, submit, version, work, early.Preview.Read, workflow, cancellationToken);
         if (result is FireResult.NotFound)
         {
             // The period's fan-out has not reached this unit yet; a good submission starts its instance.
             await engine.StartAsync(period.Id, unitCode, cancellationToken);
-            result = await engine.SubmitAsync(target.InstanceId, submit, version, work, seen: null, cancellationToken);
+            result = await engine.SubmitAsync(target.InstanceId, submit, version, work, seen: null, workflow, cancellationToken);
         }
         return (result, version);
     }

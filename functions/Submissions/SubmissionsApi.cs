@@ -5,6 +5,7 @@ using Baocao.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 using Microsoft.OpenApi;
 
 namespace Baocao.Submissions;
@@ -36,11 +37,11 @@ public sealed class SubmissionFunctions(SubmissionService submissions)
         StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity)]
     public async Task<Results<Created<SubmissionReceipt>, ProblemHttpResult>> Submit(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Report + "/submissions")] HttpRequest req,
-        string periodId, string unitId, CancellationToken ct)
+        string periodId, string unitId, [DurableClient] DurableTaskClient workflow, CancellationToken ct)
     {
         var context = req.HttpContext;
         var key = req.Headers.TryGetValue(SubmissionsApi.IdempotencyHeader, out var header) ? header.ToString() : null;
-        var outcome = await submissions.SubmitAsync(periodId, CallingUnit.From(context).Code, req, key, ct);
+        var outcome = await submissions.SubmitAsync(periodId, CallingUnit.From(context).Code, req, key, workflow, ct);
         if (outcome.Problem is { } problem) return problem;
         var (receipt, replayed) = outcome.Value!;
         if (replayed) context.Response.Headers[SubmissionsApi.ReplayedHeader] = "true";

@@ -58,12 +58,12 @@ public sealed partial class PeriodActivities(
             .Where(i => WorkflowDefinition.NotSubmitted.Contains(i.State) && !i.Missed).Select(i => i.Id).ToList();
 
     /// <summary>Marks a batch of reports missed, naming the close in their history; a report submitted meanwhile is left alone.</summary>
-    public async Task MarkMissedAsync(PeriodBatch batch, CancellationToken cancellationToken)
+    public async Task MarkMissedAsync(PeriodBatch batch, DurableTaskClient workflow, CancellationToken cancellationToken)
     {
         var period = (await catalog.GetAsync<Period>(CatalogStore.Periods, batch.PeriodId, cancellationToken))?.Value;
         var comment = $"Kỳ báo cáo đã đóng lúc {time.Describe(period?.ClosedAt ?? time.UtcNow)} mà đơn vị chưa nộp báo cáo.";
         var missed = WorkflowApi.ByAdmin(ReportTrigger.MarkMissed) with { Comment = comment, ReasonCode = "period-closed" };
-        await Task.WhenAll(batch.Items.Select(id => engine.FireAsync(id, missed, cancellationToken)));
+        await Task.WhenAll(batch.Items.Select(id => engine.FireAsync(id, missed, workflow, cancellationToken)));
     }
 
     /// <summary>Records the period complete, once: a period complete already keeps its first record.</summary>

@@ -70,7 +70,8 @@ public sealed class PeriodOrchestration(PeriodActivities activities)
     public Task<IReadOnlyList<string>> ReportsOwing([ActivityTrigger] string periodId, CancellationToken ct) => activities.OwingAsync(periodId, ct);
 
     [Function(nameof(MarkMissed))]
-    public Task MarkMissed([ActivityTrigger] PeriodBatch batch, CancellationToken ct) => activities.MarkMissedAsync(batch, ct);
+    public Task MarkMissed([ActivityTrigger] PeriodBatch batch, [DurableClient] DurableTaskClient workflow, CancellationToken ct) =>
+        activities.MarkMissedAsync(batch, workflow, ct);
 
     [Function(nameof(RecordAllFinished))]
     public Task RecordAllFinished([ActivityTrigger] string periodId, CancellationToken ct) => activities.CompleteAsync(periodId, "all-finished", ct);

@@ -36,7 +36,7 @@ public sealed class DeadlineTimer(PeopleTime time) : ITimerKind
 /// The activities behind <see cref="ReportOrchestration"/>: a look at a report's timer rows, and the firing of one
 /// that came due. A firing goes through the engine, which deletes the timer row under the ETag it was read with in the
 /// firing's own transaction, so a firing repeated (an activity run again after a crash) or overtaken by a decision
-/// records nothing.
+/// records nothing. A firing signals nobody: the orchestration that fired looks again in its next round.
 /// </summary>
 public sealed partial class ReportTimers(WorkflowStore store, WorkflowEngine engine, IEnumerable<ITimerKind> kinds, PeopleTime time, ILogger<ReportTimers> logger)
 {
@@ -52,7 +52,7 @@ public sealed partial class ReportTimers(WorkflowStore store, WorkflowEngine eng
         var instance = (await store.GetAsync(instanceId, cancellationToken))?.Instance;
         var next = (await store.TimersAsync(instanceId, cancellationToken)).Select(t => t.Timer).MinBy(t => t.Due);
         var finished = instance is null || WorkflowDefinition.Finished.Contains(instance.State);
-        return new ReportLook(next?.Name, next?.Due, next is null ? TimeSpan.Zero : next.Due - now, finished, now, instance?.PeriodId);
+        return new ReportLook(next?.Name, next?.Due, next is null ? TimeSpan.Zero : next.Due - now, finished, now, instance?.PeriodId, instance?.Sequence ?? 0);
     }
 
     /// <summary>
@@ -72,7 +72,7 @@ public sealed partial class ReportTimers(WorkflowStore store, WorkflowEngine eng
             var result = await engine.FireAsync(due.InstanceId, new Firing(firing.Trigger, Actor, WorkflowChannel.Timer)
             {
                 Comment = firing.Comment, Work = firing.Work, SeenState = instance!.State, Timer = timer,
-            }, cancellationToken);
+            }, workflow: null, cancellationToken);
             if (result is FireResult.Applied) return true;
         }
         // Stale, or fired meanwhile by a run before this one: either way the timer has nothing left to do.

@@ -40,7 +40,6 @@ public static class WorkflowApi
         services.AddSingleton<WorkflowStore>().AddSingleton<TimerIndex>().AddSingleton<OutboxQueue>().AddSingleton<WorkflowEngine>();
         services.AddSingleton<PeriodActivities>().AddSingleton<ICatalogObserver, PeriodSignals>();
         services.AddSingleton<ITimerKind, DeadlineTimer>().AddTransient<ReportTimers>();
-        services.AddTransient<IWorkReceiver, ReportSignals>();
         services.AddTransient<OutboxDispatcher>().AddTransient<TimerSweeper>().AddTransient<PeriodPurge>();
         return services;
     }
@@ -126,12 +125,12 @@ public sealed class InstanceFunctions(WorkflowEngine engine, PeriodPurge purge)
     [ProducesProblem(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)]
     public async Task<Results<Ok<WorkflowInstance>, ProblemHttpResult>> Reopen(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "instances/{instanceId}/reopen")] HttpRequest req, string instanceId,
-        [JsonBody] ReopenRequest body, CancellationToken ct)
+        [JsonBody] ReopenRequest body, [DurableClient] DurableTaskClient workflow, CancellationToken ct)
     {
         var result = await engine.FireAsync(instanceId, WorkflowApi.ByAdmin(ReportTrigger.Reopen) with
         {
             Comment = body.Reason, ReasonCode = body.ReasonCode, SeenState = ReportState.Approved,
-        }, ct);
+        }, workflow, ct);
         return WorkflowApi.Answer(instanceId, result);
     }
 
@@ -141,11 +140,11 @@ public sealed class InstanceFunctions(WorkflowEngine engine, PeriodPurge purge)
     [ProducesProblem(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)]
     public async Task<Results<Ok<WorkflowInstance>, ProblemHttpResult>> RaiseEvent(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "instances/{instanceId}/raise-event")] HttpRequest req, string instanceId,
-        [JsonBody] RaiseEventRequest body, CancellationToken ct)
+        [JsonBody] RaiseEventRequest body, [DurableClient] DurableTaskClient workflow, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var trigger = RaisableEvent(body.Event, errors);
-        return await FireAsAdminAsync(instanceId, trigger, body.Reason, body.ReasonCode, errors, ct);
+        return await FireAsAdminAsync(instanceId, trigger, new AdminReason(body.Reason, body.ReasonCode), errors, workflow, ct);
     }
 
     [Function("TerminateInstance"), EndpointSummary("Dừng một báo cáo đang trong quy trình, kèm lý do: huỷ các hẹn giờ, ghi vào lịch sử")]
@@ -153,17 +152,17 @@ public sealed class InstanceFunctions(WorkflowEngine engine, PeriodPurge purge)
     [ProducesProblem(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)]
     public Task<Results<Ok<WorkflowInstance>, ProblemHttpResult>> Terminate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "instances/{instanceId}/terminate")] HttpRequest req, string instanceId,
-        [JsonBody] AdminReason body, CancellationToken ct) =>
-        FireAsAdminAsync(instanceId, ReportTrigger.Terminate, body.Reason, body.ReasonCode, new ValidationErrors(), ct);
+        [JsonBody] AdminReason body, [DurableClient] DurableTaskClient workflow, CancellationToken ct) =>
+        FireAsAdminAsync(instanceId, ReportTrigger.Terminate, body, new ValidationErrors(), workflow, ct);
 
     /// <summary>An admin's event on an instance: its reason checked with the request's other errors, then fired and answered.</summary>
     private async Task<Results<Ok<WorkflowInstance>, ProblemHttpResult>> FireAsAdminAsync(
-        string instanceId, ReportTrigger? trigger, string? reason, string? reasonCode, ValidationErrors errors, CancellationToken ct)
+        string instanceId, ReportTrigger? trigger, AdminReason why, ValidationErrors errors, DurableTaskClient workflow, CancellationToken ct)
     {
-        var comment = WorkflowApi.Reason(reason, errors);
+        var comment = WorkflowApi.Reason(why.Reason, errors);
         if (errors.Any) return errors.ToProblem();
         return WorkflowApi.Answer(instanceId, await engine.FireAsync(instanceId,
-            WorkflowApi.ByAdmin(trigger!.Value) with { Comment = comment, ReasonCode = reasonCode }, ct));
+            WorkflowApi.ByAdmin(trigger!.Value) with { Comment = comment, ReasonCode = why.ReasonCode }, workflow, ct));
     }
 
     [Function("PurgeInstances"), EndpointSummary("Xoá hẳn các báo cáo của một kỳ đã đóng: quy trình, lịch sử, phiên bản, hẹn giờ và tệp đính kèm")]

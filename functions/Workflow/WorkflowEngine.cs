@@ -1,5 +1,6 @@
 using Baocao.Catalog;
 using Baocao.Hosting;
+using Microsoft.DurableTask.Client;
 
 namespace Baocao.Workflow;
 
@@ -48,10 +49,12 @@ public sealed partial class WorkflowEngine(
 
     /// <summary>
     /// Fires a trigger. A lost race re-reads and decides again; if the decision no longer applies (for the state or the
-    /// event its maker saw, see <see cref="Firing"/>), the refusal names who decided.
+    /// event its maker saw, see <see cref="Firing"/>), the refusal names who decided. <paramref name="workflow"/> is the
+    /// calling function's durable client, through which the decision tells the report's orchestration; null only for
+    /// the report's own orchestration, which looks again after every firing of its own.
     /// </summary>
-    public Task<FireResult> FireAsync(string instanceId, Firing firing, CancellationToken cancellationToken) =>
-        TransitionAsync(instanceId, firing, _ => firing.Work, version: null, firstRead: null, cancellationToken);
+    public Task<FireResult> FireAsync(string instanceId, Firing firing, DurableTaskClient? workflow, CancellationToken cancellationToken) =>
+        TransitionAsync(instanceId, firing, _ => firing.Work, version: null, firstRead: null, workflow, cancellationToken);
 
     /// <summary>
     /// Submits a new version of the report: the version, its history event, its work and the caller's operation key
@@ -63,13 +66,13 @@ public sealed partial class WorkflowEngine(
     /// <paramref name="seen"/> is the row a <see cref="PreviewAsync"/> read: the first attempt commits against it, so a
     /// submission costs one read; if anything changed since, the ETag refuses the batch and the instance is read again.
     /// </remarks>
-    public Task<FireResult> SubmitAsync(
-        string instanceId, Firing submit, NewVersion version, Func<int, IReadOnlyList<WorkItem>>? work, InstanceRow? seen, CancellationToken cancellationToken) =>
-        TransitionAsync(instanceId, submit, work ?? (_ => []), version, seen, cancellationToken);
+    public Task<FireResult> SubmitAsync(string instanceId, Firing submit, NewVersion version, Func<int, IReadOnlyList<WorkItem>>? work, InstanceRow? seen,
+        DurableTaskClient workflow, CancellationToken cancellationToken) =>
+        TransitionAsync(instanceId, submit, work ?? (_ => []), version, seen, workflow, cancellationToken);
 
     private async Task<FireResult> TransitionAsync(
         string instanceId, Firing firing, Func<int, IReadOnlyList<WorkItem>> workFor, NewVersion? version, InstanceRow? firstRead,
-        CancellationToken cancellationToken)
+        DurableTaskClient? workflow, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(firing.Actor);
         var proposal = firing.Proposal;
@@ -102,7 +105,7 @@ public sealed partial class WorkflowEngine(
             }
             // The firing's own timers: those it sets, and the one that fired, removed under the ETag it fired with.
             var commit = new TransitionCommit(read, next, e, work, firing.Timers, firing.Timer is { } fired ? [fired] : [], version, firing.Operation);
-            if (await CommitAsync(commit, cancellationToken))
+            if (await CommitAsync(commit, workflow, cancellationToken))
             {
                 LogApplied(logger, instanceId, trigger, e.From, e.To, e.Sequence, work.Count);
                 metrics.Transition(trigger.ToString(), e.To.Code());
@@ -183,20 +186,20 @@ public sealed partial class WorkflowEngine(
     /// <summary>
     /// Commits a transition with what it causes: a report that finishes cancels its timers (its orchestration, looking
     /// again, finds it finished and tells the period); otherwise the timer policies the transition concerns say which
-    /// timers move. A change of timers (beyond the removal of the one that fired) tells the report's orchestration to
-    /// look again. The outbox's
-    /// index entry is written ahead; the outbox is announced once the transaction stands.
+    /// timers move. A change of timers (beyond the removal of the one that fired) tells the report's orchestration
+    /// before the commit, naming the event it waits to see. The outbox's index entry is written ahead; the outbox is
+    /// announced once the transaction stands.
     /// </summary>
-    private async Task<bool> CommitAsync(TransitionCommit transition, CancellationToken cancellationToken)
+    private async Task<bool> CommitAsync(TransitionCommit transition, DurableTaskClient? workflow, CancellationToken cancellationToken)
     {
         var (next, e) = (transition.Next, transition.Event);
         var finishing = e.From != e.To && WorkflowDefinition.Finished.Contains(e.To);
         var commit = finishing
             ? transition with { RemoveTimers = await store.TimersAsync(next.Id, cancellationToken) }
             : await WithPoliciesAsync(transition, cancellationToken);
-        if (finishing || commit.SetTimers.Count > 0 || commit.RemoveTimers.Count > transition.RemoveTimers.Count)
+        if (workflow is not null && (finishing || commit.SetTimers.Count > 0 || commit.RemoveTimers.Count > transition.RemoveTimers.Count))
         {
-            commit = commit with { Work = [.. commit.Work, ReportSignals.Changed(next.Id)] };
+            await ReportSignals.LookAgainAsync(workflow, next.Id, new ReportChange(e.Trigger.ToString(), e.Sequence), cancellationToken);
         }
         if (commit.Work.Count > 0) await outbox.PrepareAsync(next.Id, e.At, cancellationToken);
         if (!await store.TryCommitAsync(commit, cancellationToken)) return false;

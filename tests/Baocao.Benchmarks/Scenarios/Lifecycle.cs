@@ -40,9 +40,9 @@ public static class Lifecycle
         using var client = app.Client(key);
         await Count("submit (no attachment)", async () =>
             Measure.EnsureSuccess(await client.PostAsync($"/api/periods/CD-BENCH-LIFE/reports/{unit}/submissions", Reports.Form(Reports.Good), ct), "submission"));
-        await Count("reviewer claims", () => engine.FireAsync(id, new Firing(ReportTrigger.Claim, "Nguyễn Thị Thu Hà", WorkflowChannel.Link) { SeenState = ReportState.Submitted }, ct));
-        await Count("reviewer approves", () => engine.FireAsync(id, new Firing(ReportTrigger.Approve, "Nguyễn Thị Thu Hà", WorkflowChannel.Link) { SeenState = ReportState.InReview }, ct));
-        await Count("leader approves", () => engine.FireAsync(id, new Firing(ReportTrigger.Approve, "Trần Văn Dũng", WorkflowChannel.Link) { SeenState = ReportState.AwaitingApproval }, ct));
+        await Count("reviewer claims", () => engine.FireAsync(id, new Firing(ReportTrigger.Claim, "Nguyễn Thị Thu Hà", WorkflowChannel.Link) { SeenState = ReportState.Submitted }, workflow, ct));
+        await Count("reviewer approves", () => engine.FireAsync(id, new Firing(ReportTrigger.Approve, "Nguyễn Thị Thu Hà", WorkflowChannel.Link) { SeenState = ReportState.InReview }, workflow, ct));
+        await Count("leader approves", () => engine.FireAsync(id, new Firing(ReportTrigger.Approve, "Trần Văn Dũng", WorkflowChannel.Link) { SeenState = ReportState.AwaitingApproval }, workflow, ct));
         foreach (var (step, requests) in lines) Console.WriteLine($"lifecycle: {step,-40} {requests,3} requests");
         var total = lines.Sum(l => l.Requests);
         return [new("5. lifecycle cost", total, "requests", null, null, $"{total} storage requests: " + string.Join("; ", lines.Select(l => $"{l.Step} {l.Requests}")) + " (timer firings: see scenario 4)", "see docs/durable-cost.md", true)];

@@ -158,7 +158,7 @@ public sealed partial class OpenApiDocumentTests(DemoApp app) : IClassFixture<De
         var engine = app.Factory.Services.GetRequiredService<WorkflowEngine>();
         foreach (var trigger in new[] { ReportTrigger.Submit, ReportTrigger.Claim, ReportTrigger.Approve, ReportTrigger.Approve })
         {
-            Assert.IsType<FireResult.Applied>(await engine.FireAsync("2026-H1~TPU-ANHOA", new Firing(trigger, "cv.ha", WorkflowChannel.Link), Ct));
+            Assert.IsType<FireResult.Applied>(await engine.FireAsync("2026-H1~TPU-ANHOA", new Firing(trigger, "cv.ha", WorkflowChannel.Link), await app.DurableClientAsync(), Ct));
         }
         await SendAsync("ReopenInstance");
         await SendAsync("RaiseInstanceEvent");

@@ -230,7 +230,7 @@ public class TestApp : IAsyncLifetime
         var now = Clock.GetUtcNow();
         foreach (var report in await ReportClocksAsync())
         {
-            if (!report.Ended) await client.RaiseEventAsync(report.InstanceId, Baocao.Workflow.ReportOrchestration.Changed, "clock-moved");
+            if (!report.Ended) await client.RaiseEventAsync(report.InstanceId, Baocao.Workflow.ReportOrchestration.Changed, new Baocao.Workflow.ReportChange("clock-moved"));
         }
         await Eventually.UntilAsync(async () => (await ReportClocksAsync()).All(r => CaughtUp(r, now)),
             "every report orchestration to have fired what the moved clock made due");

@@ -26,7 +26,7 @@ public sealed class MiddleStageWaitTests(ReminderApp app) : IClassFixture<Remind
 
         // The first stage hands it on at once (Tuesday 24 November 09:00): the deputy's two working days start now,
         // and the approver hears after four, past the weekend.
-        Assert.IsType<FireResult.Applied>(await _desk.Engine.FireAsync(id, new Firing(ReportTrigger.Approve, ReminderDesk.Reviewer, WorkflowChannel.Link) { SeenState = ReportState.Submitted }, Ct));
+        Assert.IsType<FireResult.Applied>(await _desk.Engine.FireAsync(id, new Firing(ReportTrigger.Approve, ReminderDesk.Reviewer, WorkflowChannel.Link) { SeenState = ReportState.Submitted }, await app.DurableClientAsync(), Ct));
         Assert.Equal([_desk.Local("2026-11-26 09:00"), _desk.Local("2026-11-30 09:00")],
             (await _desk.TimersAsync(period, "TINHDOAN", ReviewWaitTimerKind.Name)).Select(t => t.Due));
 
@@ -37,7 +37,7 @@ public sealed class MiddleStageWaitTests(ReminderApp app) : IClassFixture<Remind
 
         // The deputy approves on Friday 27 November 10:00: the wait moves to the approver's stage, with no escalation.
         app.Clock.SetUtcNow(_desk.Local("2026-11-27 10:00"));
-        Assert.IsType<FireResult.Applied>(await _desk.Engine.FireAsync(id, new Firing(ReportTrigger.Approve, deputy, WorkflowChannel.Link) { SeenState = ReportState.InReview }, Ct));
+        Assert.IsType<FireResult.Applied>(await _desk.Engine.FireAsync(id, new Firing(ReportTrigger.Approve, deputy, WorkflowChannel.Link) { SeenState = ReportState.InReview }, await app.DurableClientAsync(), Ct));
         Assert.Equal([_desk.Local("2026-12-01 10:00")], (await _desk.TimersAsync(period, "TINHDOAN", ReviewWaitTimerKind.Name)).Select(t => t.Due));
         await _desk.SweepAtAsync("2026-11-30 09:00");
         Assert.Empty(await _desk.NewDigestsAsync(period));

@@ -22,7 +22,7 @@ public sealed class ReminderStateTests(ReminderApp app) : IClassFixture<Reminder
         ], ["DUQS", "DUCA"]);
         await _desk.SubmitAsync(period, "DUQS");
         Assert.Empty(await _desk.TimersAsync(period, "DUQS", ReminderTimer.Name));
-        Assert.IsType<FireResult.Applied>(await _desk.Engine.FireAsync(WorkflowEngine.InstanceId(period, "DUQS"), new Firing(ReportTrigger.Return, ReminderDesk.Reviewer, WorkflowChannel.Link) { Comment = "Bổ sung số liệu tiếp xúc, đối thoại.", SeenState = ReportState.Submitted }, Ct));
+        Assert.IsType<FireResult.Applied>(await _desk.Engine.FireAsync(WorkflowEngine.InstanceId(period, "DUQS"), new Firing(ReportTrigger.Return, ReminderDesk.Reviewer, WorkflowChannel.Link) { Comment = "Bổ sung số liệu tiếp xúc, đối thoại.", SeenState = ReportState.Submitted }, await app.DurableClientAsync(), Ct));
         Assert.Equal(3, (await _desk.TimersAsync(period, "DUQS", ReminderTimer.Name)).Count);
         var exempt = await _desk.Admin.PostJsonAsync($"/api/instances/{WorkflowEngine.InstanceId(period, "DUCA")}/raise-event",
             """{ "event": "exempt", "reason": "Đơn vị sáp nhập, không phải báo cáo kỳ này." }""");

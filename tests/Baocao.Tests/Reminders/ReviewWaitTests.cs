@@ -25,7 +25,7 @@ public sealed class ReviewWaitTests(ReminderApp app) : IClassFixture<ReminderApp
             (await _desk.TimersAsync(period, "HND", ReviewWaitTimerKind.Name)).Select(t => t.Due));
         // The reviewer approves DUCA on the spot: it waits for the leader now, whose stage's limit is two days.
         var duca = WorkflowEngine.InstanceId(period, "DUCA");
-        Assert.IsType<FireResult.Applied>(await _desk.Engine.FireAsync(duca, new Firing(ReportTrigger.Approve, ReminderDesk.Reviewer, WorkflowChannel.Link) { SeenState = ReportState.Submitted }, Ct));
+        Assert.IsType<FireResult.Applied>(await _desk.Engine.FireAsync(duca, new Firing(ReportTrigger.Approve, ReminderDesk.Reviewer, WorkflowChannel.Link) { SeenState = ReportState.Submitted }, await app.DurableClientAsync(), Ct));
         Assert.Equal([_desk.Local("2026-11-26 09:00")], (await _desk.TimersAsync(period, "DUCA", ReviewWaitTimerKind.Name)).Select(t => t.Due));
 
         await _desk.SweepAtAsync("2026-11-25 09:00");
@@ -37,7 +37,7 @@ public sealed class ReviewWaitTests(ReminderApp app) : IClassFixture<ReminderApp
         Assert.DoesNotContain("Đảng ủy Công an tỉnh", digest.Text, StringComparison.Ordinal);
 
         // HCCB is returned meanwhile: it leaves the stage, and its escalation with it.
-        Assert.IsType<FireResult.Applied>(await _desk.Engine.FireAsync(WorkflowEngine.InstanceId(period, "HCCB"), new Firing(ReportTrigger.Return, ReminderDesk.Reviewer, WorkflowChannel.Link) { Comment = "Thiếu số liệu khen thưởng.", SeenState = ReportState.Submitted }, Ct));
+        Assert.IsType<FireResult.Applied>(await _desk.Engine.FireAsync(WorkflowEngine.InstanceId(period, "HCCB"), new Firing(ReportTrigger.Return, ReminderDesk.Reviewer, WorkflowChannel.Link) { Comment = "Thiếu số liệu khen thưởng.", SeenState = ReportState.Submitted }, await app.DurableClientAsync(), Ct));
         Assert.Empty(await _desk.TimersAsync(period, "HCCB", ReviewWaitTimerKind.Name));
 
         // The leader owes DUCA's approval and hears of HND stuck in review: one mail with both.

@@ -62,7 +62,7 @@ public static class DemoReports
             Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(ct));
         }
         async Task Fire(string unit, ReportTrigger trigger, string? comment = null, string period = "2026-H1") =>
-            Assert.IsType<FireResult.Applied>(await engine.FireAsync(WorkflowEngine.InstanceId(period, unit), new Firing(trigger, "Nguyễn Thị Thu Hà", WorkflowChannel.Link) { Comment = comment }, ct));
+            Assert.IsType<FireResult.Applied>(await engine.FireAsync(WorkflowEngine.InstanceId(period, unit), new Firing(trigger, "Nguyễn Thị Thu Hà", WorkflowChannel.Link) { Comment = comment }, await app.DurableClientAsync(), ct));
 
         // Last half-year: one approved report, to compare with.
         var admin = app.Admin();

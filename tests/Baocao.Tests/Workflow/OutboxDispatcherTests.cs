@@ -28,7 +28,7 @@ public sealed class OutboxDispatcherTests(TestApp app) : IClassFixture<TestApp>
     private async Task<(string Id, List<string> Messages)> SubmittedWithMailAsync(string unit)
     {
         var id = (await _engine.StartAsync(Period, unit, Ct)).Id;
-        Assert.IsType<FireResult.Applied>(await _engine.FireAsync(id, new Firing(ReportTrigger.Submit, "vp.huyen", WorkflowChannel.Api) { Work = [Mail(unit).ToWorkItem()] }, Ct));
+        Assert.IsType<FireResult.Applied>(await _engine.FireAsync(id, new Firing(ReportTrigger.Submit, "vp.huyen", WorkflowChannel.Api) { Work = [Mail(unit).ToWorkItem()] }, await app.DurableClientAsync(), Ct));
         return (id, await AnnouncementsAsync(id));
     }
 
@@ -113,7 +113,7 @@ public sealed class OutboxDispatcherTests(TestApp app) : IClassFixture<TestApp>
         await Queue().ClearMessagesAsync(Ct);
         var id = (await engine.StartAsync(Period, "DTN", Ct)).Id;
         var work = new WorkItem(RefusingReceiver.Name, System.Text.Json.JsonSerializer.SerializeToElement(new { }));
-        Assert.IsType<FireResult.Applied>(await engine.FireAsync(id, new Firing(ReportTrigger.Submit, "vp.huyen", WorkflowChannel.Api) { Work = [work] }, Ct));
+        Assert.IsType<FireResult.Applied>(await engine.FireAsync(id, new Firing(ReportTrigger.Submit, "vp.huyen", WorkflowChannel.Api) { Work = [work] }, await app.DurableClientAsync(), Ct));
 
         Assert.Equal(1, await loop.ReceiveOnceAsync("OutboxDispatch", Ct));
         Assert.Equal(1, (await Queue().GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount);

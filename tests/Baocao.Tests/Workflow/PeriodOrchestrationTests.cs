@@ -76,13 +76,13 @@ public sealed class PeriodOrchestrationTests(DemoApp app) : IClassFixture<DemoAp
     {
         var periodId = await OpenMonthAsync(2, "HND", "DUQS");
         var hnd = WorkflowEngine.InstanceId(periodId, "HND");
-        Assert.IsType<FireResult.Applied>(await _engine.FireAsync(WorkflowEngine.InstanceId(periodId, "DUQS"), new Firing(ReportTrigger.Exempt, "quản trị viên", WorkflowChannel.Admin) { Comment = "Đơn vị sáp nhập." }, Ct));
+        Assert.IsType<FireResult.Applied>(await _engine.FireAsync(WorkflowEngine.InstanceId(periodId, "DUQS"), new Firing(ReportTrigger.Exempt, "quản trị viên", WorkflowChannel.Admin) { Comment = "Đơn vị sáp nhập." }, await app.DurableClientAsync(), Ct));
         await app.DeliverOutboxAsync();
         Assert.Null(await _store.PeriodCompletionAsync(periodId, Ct));
 
         foreach (var trigger in new[] { ReportTrigger.Submit, ReportTrigger.Claim, ReportTrigger.Approve, ReportTrigger.Approve })
         {
-            Assert.IsType<FireResult.Applied>(await _engine.FireAsync(hnd, new Firing(trigger, "cv.lan", WorkflowChannel.Link), Ct));
+            Assert.IsType<FireResult.Applied>(await _engine.FireAsync(hnd, new Firing(trigger, "cv.lan", WorkflowChannel.Link), await app.DurableClientAsync(), Ct));
         }
         await app.DeliverOutboxAsync();
 
@@ -109,7 +109,7 @@ public sealed class PeriodOrchestrationTests(DemoApp app) : IClassFixture<DemoAp
     {
         var periodId = await OpenMonthAsync(3, "HND", "HCCB", "TINHDOAN");
         var submitted = WorkflowEngine.InstanceId(periodId, "HND");
-        Assert.IsType<FireResult.Applied>(await _engine.FireAsync(submitted, new Firing(ReportTrigger.Submit, "vp.hnd", WorkflowChannel.Api), Ct));
+        Assert.IsType<FireResult.Applied>(await _engine.FireAsync(submitted, new Firing(ReportTrigger.Submit, "vp.hnd", WorkflowChannel.Api), await app.DurableClientAsync(), Ct));
 
         (await _admin.PostAsync($"/api/catalog/periods/{periodId}/close", null, Ct)).EnsureSuccessStatusCode();
         await app.PeriodSettledAsync(periodId);

@@ -29,7 +29,7 @@ public sealed class StateSpellingTests(DemoApp app) : IClassFixture<DemoApp>
         var engine = app.Factory.Services.GetRequiredService<WorkflowEngine>();
         foreach (var trigger in new[] { ReportTrigger.Submit, ReportTrigger.Claim })
         {
-            Assert.IsType<FireResult.Applied>(await engine.FireAsync(id, new Firing(trigger, "cv.lan", WorkflowChannel.Link), Ct));
+            Assert.IsType<FireResult.Applied>(await engine.FireAsync(id, new Firing(trigger, "cv.lan", WorkflowChannel.Link), await app.DurableClientAsync(), Ct));
         }
 
         var listed = JsonDocument.Parse(await admin.GetStringAsync($"/api/instances?periodId={app.DemoPeriodId}&state=inReview", Ct)).RootElement;

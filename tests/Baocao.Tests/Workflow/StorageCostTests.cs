@@ -74,7 +74,7 @@ public sealed class StorageCostTests(TestApp app) : IClassFixture<TestApp>
         }
 
         async Task DecideAsync(ReportTrigger trigger, string mail) =>
-            Assert.IsType<FireResult.Applied>(await engine.FireAsync(id, new Firing(trigger, "cv.lan", WorkflowChannel.Link) { Work = [Mail(mail)] }, Ct));
+            Assert.IsType<FireResult.Applied>(await engine.FireAsync(id, new Firing(trigger, "cv.lan", WorkflowChannel.Link) { Work = [Mail(mail)] }, await app.DurableClientAsync(), Ct));
 
         await MeasureAsync("mở kỳ: khởi tạo báo cáo, hạn nộp và 3 lời nhắc", () => engine.StartAsync(Period, Unit, Ct,
             [DeadlineTimer.For(deadline), .. new[] { 7, 3, 1 }.Select(d => new DurableTimer($"{ReminderTimer.Name}-{d}", ReminderTimer.Name, deadline.AddDays(-d)))]));
@@ -85,7 +85,7 @@ public sealed class StorageCostTests(TestApp app) : IClassFixture<TestApp>
             await MeasureAsync($"nhắc nộp (còn {days} ngày)", async () => Assert.True(await timers.FireAsync(due, Ct)));
         }
         await MeasureAsync("nộp", async () => Assert.IsType<FireResult.Applied>(await engine.SubmitAsync(id, new Firing(ReportTrigger.Submit, Unit, WorkflowChannel.Api),
-            new NewVersion(Submitter.GoodReport, "receipt", Late: false), _ => [Mail("Đã nhận báo cáo")], seen: null, Ct)));
+            new NewVersion(Submitter.GoodReport, "receipt", Late: false), _ => [Mail("Đã nhận báo cáo")], seen: null, await app.DurableClientAsync(), Ct)));
         await MeasureAsync("nhận thẩm định", () => DecideAsync(ReportTrigger.Claim, "Báo cáo đang được thẩm định"));
         await MeasureAsync("chuyên viên duyệt", () => DecideAsync(ReportTrigger.Approve, "Báo cáo chờ lãnh đạo duyệt"));
         await MeasureAsync("lãnh đạo duyệt (kết thúc)", () => DecideAsync(ReportTrigger.Approve, "Báo cáo đã được duyệt"));

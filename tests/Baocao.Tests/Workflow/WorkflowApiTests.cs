@@ -17,7 +17,7 @@ public sealed class WorkflowApiTests(TestApp app) : IClassFixture<TestApp>
         var id = (await _engine.StartAsync("2026-Q4", unit, Ct)).Id;
         foreach (var trigger in new[] { ReportTrigger.Submit, ReportTrigger.Claim, ReportTrigger.Approve, ReportTrigger.Approve })
         {
-            Assert.IsType<FireResult.Applied>(await _engine.FireAsync(id, new Firing(trigger, "cv.lan", WorkflowChannel.Link), Ct));
+            Assert.IsType<FireResult.Applied>(await _engine.FireAsync(id, new Firing(trigger, "cv.lan", WorkflowChannel.Link), await app.DurableClientAsync(), Ct));
         }
         return id;
     }
@@ -161,7 +161,7 @@ public sealed class WorkflowApiTests(TestApp app) : IClassFixture<TestApp>
     {
         var deadline = DeadlineTimer.For(app.Clock.GetUtcNow().AddDays(3));
         var id = (await _engine.StartAsync("2026-Q4", "BDV-TU", Ct, [deadline])).Id;
-        Assert.IsType<FireResult.Applied>(await _engine.FireAsync(id, new Firing(ReportTrigger.Submit, "vp.bdv", WorkflowChannel.Api), Ct));
+        Assert.IsType<FireResult.Applied>(await _engine.FireAsync(id, new Firing(ReportTrigger.Submit, "vp.bdv", WorkflowChannel.Api), await app.DurableClientAsync(), Ct));
 
         var stopped = await (await _admin.PostJsonAsync($"/api/instances/{id}/terminate", """{ "reason": "Tạo nhầm kỳ báo cáo cho đơn vị này." }"""))
             .ReadAsAsync<WorkflowInstance>();

@@ -15,9 +15,9 @@ public sealed class WorkflowEngineTests(TestApp app) : IClassFixture<TestApp>
 
     private static WorkItem Mail(string to) => new("mail", JsonSerializer.SerializeToElement(new { to }));
 
-    private Task<FireResult> FireAsync(string id, ReportTrigger trigger, string actor = "cv.lan", WorkflowChannel channel = WorkflowChannel.Link,
+    private async Task<FireResult> FireAsync(string id, ReportTrigger trigger, string actor = "cv.lan", WorkflowChannel channel = WorkflowChannel.Link,
         string? comment = null, IReadOnlyList<WorkItem>? work = null, ReportState? seen = null) =>
-        _engine.FireAsync(id, new Firing(trigger, actor, channel) { Comment = comment, Work = work ?? [], SeenState = seen }, Ct);
+        await _engine.FireAsync(id, new Firing(trigger, actor, channel) { Comment = comment, Work = work ?? [], SeenState = seen }, await app.DurableClientAsync(), Ct);
 
     private async Task<string> InReviewAsync(string unit)
     {

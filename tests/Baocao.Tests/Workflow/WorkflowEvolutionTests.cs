@@ -32,12 +32,12 @@ public sealed class WorkflowEvolutionTests(TestApp app) : IClassFixture<TestApp>
         };
     }
 
-    private static async Task<IReadOnlyList<ReportState>> RunAsync(WorkflowEngine engine, string id, params ReportTrigger[] triggers)
+    private async Task<IReadOnlyList<ReportState>> RunAsync(WorkflowEngine engine, string id, params ReportTrigger[] triggers)
     {
         var states = new List<ReportState>();
         foreach (var trigger in triggers)
         {
-            states.Add(Assert.IsType<FireResult.Applied>(await engine.FireAsync(id, new Firing(trigger, "cv.lan", WorkflowChannel.Link), Ct)).Instance.State);
+            states.Add(Assert.IsType<FireResult.Applied>(await engine.FireAsync(id, new Firing(trigger, "cv.lan", WorkflowChannel.Link), await app.DurableClientAsync(), Ct)).Instance.State);
         }
         return states;
     }
@@ -74,7 +74,7 @@ public sealed class WorkflowEvolutionTests(TestApp app) : IClassFixture<TestApp>
 
         // As after rolling back to the deployment that knows only the current definition version.
         var refused = await app.Factory.Services.GetRequiredService<WorkflowEngine>()
-            .FireAsync(newer, new Firing(ReportTrigger.Submit, "vp.mttq", WorkflowChannel.Api), Ct);
+            .FireAsync(newer, new Firing(ReportTrigger.Submit, "vp.mttq", WorkflowChannel.Api), await app.DurableClientAsync(), Ct);
 
         Assert.Equal("definition-unknown", Assert.IsType<FireResult.Refused>(refused).Code);
         await app.AssertUnchangedSinceAsync(before);
